@@ -1,0 +1,1 @@
+"""The Qt desktop program: a thin layer of screens over the core."""

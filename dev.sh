@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up and run 两新填报 from a source checkout on Debian/Ubuntu (or any machine with Python 3.11+).
+#   bash dev.sh run     install what is needed and start the program (SQLite in your data folder)
+#   bash dev.sh test    install what is needed and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Qt's offscreen/xcb platform plugins need these system libraries; CJK fonts make Chinese readable
+# in screens, screenshots and rendered returns.
+APT_PACKAGES="python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
+  libxcb-render-util0 libxcb-image0 fonts-noto-cjk"
+
+install_system_packages() {
+  command -v apt-get >/dev/null || return 0
+  local missing=""
+  for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  [ -z "$missing" ] && return 0
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q && $sudo apt-get install -y -q $missing
+}
+
+setup_venv() {
+  local python="${PYTHON:-python3}"
+  [ -x .venv/bin/python ] || "$python" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+}
+
+case "${1:-}" in
+  run)
+    install_system_packages; setup_venv
+    shift; exec .venv/bin/liangxin "$@" ;;
+  test)
+    install_system_packages; setup_venv
+    shift
+    export QT_QPA_PLATFORM=offscreen
+    exec .venv/bin/python -m pytest "$@" ;;
+  *)
+    echo "usage: bash dev.sh run|test [args]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,113 @@
+"""Turn what people type (in the program, Excel or WPS) into typed values, or say why not."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from forms.schema import Field
+
+BLANKS = {"", "—", "-", "--", "——", "/", "无"}
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋％　", "0123456789.,-+% ")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+class CoerceError(ValueError):
+    """A value cannot be read as its field's type; the message is in the user's words."""
+
+
+def normalise_text(value: object) -> str:
+    """Strip stray spaces (ASCII, full-width, non-breaking) around a text value."""
+    return str(value).replace("\u00a0", " ").strip().strip("\u3000").strip()
+
+
+def coerce(field: Field, value: object) -> object:
+    """Return the typed value of a field (None when blank), or raise CoerceError."""
+    if value is None:
+        return _zero(field) if field.blank_is_zero and field.numeric else None
+    if isinstance(value, bool):
+        raise CoerceError(f"{value!r} is not a {field.type}")
+    if field.type in ("text", "choice"):
+        text = normalise_text(value) if not isinstance(value, float) or not value.is_integer() else str(int(value))
+        if field.type == "choice" and text and text not in field.choices:
+            raise CoerceError(f"'{text}' is not one of {'/'.join(field.choices)}")
+        return text or None
+    if field.type == "date":
+        return _to_date(value)
+    return _to_number(field, value)
+
+
+def _zero(field: Field):
+    return 0 if field.type == "integer" else Decimal(0)
+
+
+def _to_number(field: Field, value: object):
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+    else:
+        text = normalise_text(value).translate(_FULLWIDTH).replace(" ", "")
+        if text in BLANKS:
+            return _zero(field) if field.blank_is_zero else None
+        percent = text.endswith("%")
+        text = text.rstrip("%").replace(",", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CoerceError(f"'{normalise_text(value)}' is not a number") from None
+        if percent:
+            number /= 100
+    if not number.is_finite():
+        raise CoerceError(f"'{value}' is not a number")
+    if field.type == "integer":
+        if number != number.to_integral_value():
+            raise CoerceError(f"'{value}' is not a whole number")
+        return int(number)
+    return number
+
+
+def _to_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    text = normalise_text(value).translate(_FULLWIDTH).replace(" ", "")
+    if text in BLANKS:
+        return None
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                break
+    raise CoerceError(f"'{normalise_text(value)}' is not a date (e.g. 2025-10-05 or 2025年10月5日)")
+
+
+def to_json_value(value: object) -> object:
+    """Return a typed value as canonical JSON (Decimal and date as strings)."""
+    if isinstance(value, Decimal):
+        normal = value.normalize()
+        return format(normal, "f") if normal != 0 else "0"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def from_json_value(field: Field, value: object) -> object:
+    """Inverse of to_json_value for a field's type."""
+    if value is None:
+        return None
+    if field.type == "date":
+        return dt.date.fromisoformat(value)
+    if field.type in ("decimal", "percent"):
+        return Decimal(value)
+    if field.type == "integer":
+        return int(value)
+    return value

@@ -1,0 +1,126 @@
+"""The schema of a return form declaration (forms/defs/*.json), validated on load."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field as F, model_validator
+
+FieldType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
+NUMERIC_TYPES = ("integer", "decimal", "percent")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Field(_Frozen):
+    """One column of a form: where its value comes from, how it is checked and shown."""
+
+    key: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = F(min_length=1)
+    type: FieldType
+    # row: from the row itself (task number, indicator name); input: typed; computed: derived by the core.
+    source: Literal["row", "input", "computed"] = "input"
+    unit: str | None = None
+    unit_from_row: bool = False  # the unit is the row's (表3: each indicator has its own)
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] = ()
+    blank_is_zero: bool = False  # a blank or "—" in a returned file reads as 0
+    total: bool = False  # summed in the 合计 row
+    group: str | None = None  # merged header over adjacent fields with the same group
+    width: float = 10
+    multiline: bool = False
+
+    @property
+    def editable(self) -> bool:
+        """True when a user types this field."""
+        return self.source == "input"
+
+    @property
+    def numeric(self) -> bool:
+        """True for counts, amounts and rates (numbered 1…n in the Excel header)."""
+        return self.type in NUMERIC_TYPES
+
+    @model_validator(mode="after")
+    def _check(self):
+        if self.type == "choice" and not self.choices:
+            raise ValueError(f"field {self.key!r}: a choice field needs choices")
+        if self.total and not self.numeric:
+            raise ValueError(f"field {self.key!r}: only numeric fields can be totalled")
+        return self
+
+
+class Rule(_Frozen):
+    """A validation rule over one row; hard failures block, soft ones need a 说明."""
+
+    id: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    level: Literal["hard", "soft"]
+    check: str = F(min_length=1)  # an expression over field keys, see forms/expr.py
+    message: str = F(min_length=1)
+    field: str | None = None  # the field the message is shown on
+
+
+class Indicator(_Frozen):
+    """A fixed row of an indicator form (表3)."""
+
+    key: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    unit: str
+    aggregation: Literal["sum", "last"] = "sum"  # 本年累计: sum of months, or the latest stock
+    decimals: int = 0
+
+
+class Form(_Frozen):
+    """A return form: fields, rules and the Excel layout, declared once."""
+
+    id: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    version: int = F(ge=1)
+    form_code: str  # 表号, e.g. 两新1表
+    sheet_name: str  # 表1
+    title: str
+    period_type: Literal["month"] = "month"
+    rows: Literal["plan_tasks", "events", "indicators"]
+    authority: str | None = None  # 制定机关
+    approval_no: str | None = None  # 批准文号
+    valid_until: str | None = None  # 有效期至
+    measure_unit: str  # 计量单位 line
+    fields: tuple[Field, ...] = F(min_length=1)
+    rules: tuple[Rule, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    totals: bool = True
+    notes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self):
+        keys = [f.key for f in self.fields]
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"fields repeated: {', '.join(sorted(dupes))}")
+        for rule in self.rules:
+            if rule.field and rule.field not in keys:
+                raise ValueError(f"rule {rule.id!r} names unknown field {rule.field!r}")
+        if (self.rows == "indicators") != bool(self.indicators):
+            raise ValueError("indicators are declared exactly when rows is 'indicators'")
+        return self
+
+    def field(self, key: str) -> Field:
+        """Return the field with this key."""
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def input_fields(self) -> tuple[Field, ...]:
+        """The fields a user types."""
+        return tuple(f for f in self.fields if f.editable)
+
+    def indicator(self, key: str) -> Indicator:
+        """Return the indicator row with this key."""
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        raise KeyError(key)

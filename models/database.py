@@ -1,0 +1,181 @@
+"""Open the database (SQLite file or PostgreSQL URL), create it, and upgrade its schema step by step."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from peewee import PostgresqlDatabase, SqliteDatabase
+from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+from models import db as m
+from models.errors import SchemaError
+
+SCHEMA_VERSION = 2
+APP_NAME = "LiangXin"
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,  # FULL: an acknowledged save survives a power cut
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+}
+
+
+def data_dir() -> Path:
+    """Return the user's data folder for the program (created on demand)."""
+    path = Path(os.environ.get("LIANGXIN_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    """Return where the embedded SQLite database lives by default."""
+    return data_dir() / "liangxin.sqlite3"
+
+
+def is_postgres_url(target: str) -> bool:
+    """True when the target names a PostgreSQL server rather than a file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def is_network_path(path: str) -> bool:
+    """True for UNC paths and mapped network drives, where SQLite's locking cannot be trusted."""
+    if path.startswith(("\\\\", "//")):
+        return True
+    if os.name == "nt" and len(path) > 1 and path[1] == ":":
+        import ctypes  # Windows only: DRIVE_REMOTE == 4
+
+        return ctypes.windll.kernel32.GetDriveTypeW(path[:2] + "\\") == 4
+    return False
+
+
+def open_database(target: str | Path | None = None, *, upgrade: bool = True):
+    """Bind the models to a database and bring its schema to the current version."""
+    target = str(target) if target else str(default_database_path())
+    if m.database.obj is not None and not m.database.is_closed():
+        m.database.close()
+    if is_postgres_url(target):
+        database = _postgres(target)
+    else:
+        if is_network_path(target):
+            raise SchemaError(
+                f"{target}: a database on a network share can be corrupted by SQLite's file locking; "
+                "use the shared PostgreSQL mode instead (设置 → 数据库 → PostgreSQL)"
+            )
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS)
+    m.database.initialize(database)
+    database.connect(reuse_if_open=True)
+    ensure_schema(upgrade=upgrade)
+    return database
+
+
+def _postgres(target: str) -> PostgresqlDatabase:
+    """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
+    from urllib.parse import parse_qs, urlparse
+
+    url = urlparse(target)
+    schema = parse_qs(url.query).get("schema", [None])[0]
+    if schema is not None and not schema.replace("_", "").isalnum():
+        raise SchemaError(f"{target}: schema name {schema!r} may contain only letters, digits and _")
+    options = {"options": f"-c search_path={schema}"} if schema else {}
+    database = PostgresqlDatabase(
+        url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
+        host=url.hostname, port=url.port or 5432, connect_timeout=10, **options,
+    )
+    if schema:
+        database.connect()
+        database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        database.close()
+    return database
+
+
+def close_database() -> None:
+    """Close the current connection, if any."""
+    if m.database.obj is not None and not m.database.is_closed():
+        m.database.close()
+
+
+def schema_version() -> int | None:
+    """Return the stored schema version, or None for an empty database."""
+    database = m.database.obj
+    if not database.table_exists(m.Setting._meta.table_name):
+        return None
+    row = m.Setting.get_or_none(m.Setting.key == "schema_version")
+    return int(row.value) if row else None
+
+
+def ensure_schema(*, upgrade: bool = True) -> None:
+    """Create a new database, or upgrade an older one; refuse one newer than this program."""
+    version = schema_version()
+    if version is None:
+        with m.database.atomic():
+            m.database.create_tables(m.ALL_MODELS)
+            m.put_setting("schema_version", str(SCHEMA_VERSION))
+        return
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"the database has schema version {version}, newer than this program's {SCHEMA_VERSION}; "
+            "install the newer program version that created it"
+        )
+    if version < SCHEMA_VERSION:
+        if not upgrade:
+            raise SchemaError(f"the database has schema version {version} and needs an upgrade")
+        _backup_before_upgrade(version)
+        _upgrade(version)
+
+
+def _backup_before_upgrade(version: int) -> None:
+    """Copy a SQLite database aside before its schema changes (PostgreSQL is IT's to back up)."""
+    database = m.database.obj
+    if not isinstance(database, SqliteDatabase):
+        return
+    path = Path(database.database)
+    target = path.with_name(f"{path.stem}.before-v{version + 1}.sqlite3")
+    source = sqlite3.connect(path)
+    try:
+        with sqlite3.connect(target) as out:
+            source.backup(out)
+    finally:
+        source.close()
+
+
+def _upgrade(version: int) -> None:
+    """The upgrade ladder: each step moves the schema one version on, inside one transaction."""
+    database = m.database.obj
+    migrator = PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase) else SqliteMigrator(database)
+    with database.atomic():
+        if version < 2:
+            # v2: login accounts (roles) and flags on returns (edited after export, soft failures).
+            database.create_tables([m.User])
+            migrate(migrator.add_column("return_record", "flags", m.ReturnRecord.flags))
+        m.put_setting("schema_version", str(SCHEMA_VERSION))
+
+
+def integrity_problems() -> list[str]:
+    """Run the database's own integrity check plus the program's; return what is wrong."""
+    database = m.database.obj
+    problems = []
+    if isinstance(database, SqliteDatabase):
+        rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            problems += rows
+        problems += [f"foreign key broken in {r[0]} row {r[1]}" for r in database.execute_sql("PRAGMA foreign_key_check")]
+    version = schema_version()
+    if version != SCHEMA_VERSION:
+        problems.append(f"schema version is {version}, expected {SCHEMA_VERSION}")
+    return problems
+
+
+def copy_database_file(source: Path, target: Path) -> None:
+    """Copy a SQLite file with the online backup API (safe while it is in use)."""
+    src = sqlite3.connect(source)
+    try:
+        with sqlite3.connect(target) as out:
+            src.backup(out)
+    finally:
+        src.close()
+    shutil.copymode(source, target) if os.name != "nt" else None

@@ -1,0 +1,79 @@
+"""Load and validate work plans: the five built-in ones and those a user imports."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from models.errors import PlanError
+from models.plan_schema import Plan
+from models.resources import resource_path
+
+BUILTIN_PLAN_IDS = ("huancui", "anqiu", "wuhai", "liaocheng-jbsc", "taishan")
+
+
+def plans_dir() -> Path:
+    """Return the folder of the built-in plan files."""
+    return resource_path("resources", "plans")
+
+
+def _where(loc: tuple) -> str:
+    """Render a pydantic error location as tasks[3].lead_units."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def parse_plan(data: object, *, source: str) -> Plan:
+    """Validate plan data; raise PlanError naming the source, the place and the field."""
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
+        raise PlanError("invalid plan file\n" + "\n".join(lines)) from None
+
+
+def load_plan_file(path: str | Path) -> Plan:
+    """Read and validate one plan file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read plan file: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}") from None
+    plan = parse_plan(data, source=str(path))
+    seen: set[tuple[str, str]] = set()
+    for i, task in enumerate(plan.tasks):
+        if (task.section, task.no) in seen:
+            raise PlanError(f"{path}: tasks[{i}].no: number {task.no!r} repeated in section {task.section!r}")
+        seen.add((task.section, task.no))
+    return plan
+
+
+@cache
+def builtin_plan(plan_id: str) -> Plan:
+    """Return a built-in plan by id."""
+    if plan_id not in BUILTIN_PLAN_IDS:
+        raise PlanError(f"unknown plan {plan_id!r}; built-in plans: {', '.join(BUILTIN_PLAN_IDS)}")
+    return load_plan_file(plans_dir() / f"{plan_id}.json")
+
+
+def builtin_plans() -> list[Plan]:
+    """Return every built-in plan whose file is present, in catalogue order."""
+    return [builtin_plan(p) for p in BUILTIN_PLAN_IDS if (plans_dir() / f"{p}.json").exists()]
+
+
+def plan_to_json(plan: Plan) -> dict:
+    """Return the plan as the JSON object `liangxin plan show --json` prints."""
+    data = plan.model_dump(mode="json")
+    for seq, task in enumerate(data["tasks"], start=1):
+        task["seq"] = seq
+    data["tasks"] = [{"seq": t.pop("seq"), **t} for t in data["tasks"]]
+    return data

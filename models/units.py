@@ -1,0 +1,142 @@
+"""Plans in the database, org units and this database's own settings."""
+
+from __future__ import annotations
+
+import json
+
+from models import db as m
+from models.audit import audit
+from models.errors import DataError, PlanError
+from models.plan_schema import Plan
+from models.plans import builtin_plan, load_plan_file, parse_plan
+
+LEVELS = ("town", "district", "city")
+LEVEL_LABELS = {"town": "镇街", "district": "区县", "city": "市"}
+
+
+def get_setting(key: str, default: str | None = None) -> str | None:
+    """Return a stored setting of this database."""
+    row = m.Setting.get_or_none(m.Setting.key == key)
+    return row.value if row else default
+
+
+def set_setting(key: str, value: str, *, user: str = "") -> None:
+    """Store a setting of this database, with an audit entry."""
+    with m.database.atomic():
+        old = get_setting(key)
+        m.put_setting(key, value)
+        audit("set", "setting", key, old=old, new=value, user=user)
+
+
+def install_plan(plan: Plan, *, source: str = "builtin", user: str = "") -> None:
+    """Store a plan with its tasks and targets; a plan already stored is replaced only if unused."""
+    with m.database.atomic():
+        existing = m.PlanRecord.get_or_none(m.PlanRecord.id == plan.id)
+        body = plan.model_dump_json()
+        if existing:
+            if existing.body == body:
+                return
+            task_ids = m.TaskRecord.select(m.TaskRecord.seq).where(m.TaskRecord.plan == plan.id)
+            used = m.Entry.select().where(m.Entry.form_id == "tasks", m.Entry.row_key.in_(
+                [str(t.seq) for t in task_ids])).exists() if get_setting("plan_id") == plan.id else False
+            if used:
+                raise PlanError(f"plan {plan.id!r} is in use with entered progress; import it under a new id")
+            existing.delete_instance(recursive=True)
+        record = m.PlanRecord.create(id=plan.id, title=plan.title, jurisdiction=plan.jurisdiction,
+                                     source=source, body=body)
+        for target in plan.overall_targets:
+            _store_target(record, None, target)
+        for seq, task in enumerate(plan.tasks, start=1):
+            task_row = m.TaskRecord.create(
+                plan=record, seq=seq, no=task.no, section=task.section, title=task.title,
+                lead_units=json.dumps(task.lead_units, ensure_ascii=False),
+                responsible_units=json.dumps(task.responsible_units, ensure_ascii=False), category=task.category)
+            for target in task.targets:
+                _store_target(record, task_row, target)
+        audit("install", "plan", plan.id, new=source, user=user)
+
+
+def _store_target(plan_row, task_row, target) -> None:
+    m.TargetRecord.create(plan=plan_row, task=task_row, year=target.year, indicator=target.indicator,
+                          indicator_key=target.indicator_key, value=target.value, unit=target.unit,
+                          comparison=target.comparison, baseline_year=target.baseline_year, wording=target.wording)
+
+
+def import_plan_file(path, *, user: str = "") -> Plan:
+    """Validate a user's plan file and store it; nothing is stored when it is invalid."""
+    plan = load_plan_file(path)
+    install_plan(plan, source="imported", user=user)
+    return plan
+
+
+def stored_plan(plan_id: str | None = None) -> Plan | None:
+    """Return a stored plan (the current one by default)."""
+    plan_id = plan_id or get_setting("plan_id")
+    if not plan_id:
+        return None
+    row = m.PlanRecord.get_or_none(m.PlanRecord.id == plan_id)
+    return parse_plan(json.loads(row.body), source=f"database plan {plan_id}") if row else None
+
+
+def _check_unit_fields(code: str, name: str, level: str) -> None:
+    if not code or not code.strip() or len(code) > 32 or any(c.isspace() for c in code):
+        raise DataError(f"unit code {code!r}: 1–32 characters without spaces")
+    if not name or not name.strip():
+        raise DataError(f"unit {code}: name must not be empty")
+    if level not in LEVELS:
+        raise DataError(f"unit {code}: level {level!r} must be one of {', '.join(LEVELS)}")
+
+
+def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None, user: str = "") -> m.OrgUnit:
+    """Add an org unit (e.g. a district's township); its parent must exist."""
+    _check_unit_fields(code, name, level)
+    with m.database.atomic():
+        if m.OrgUnit.get_or_none(m.OrgUnit.code == code):
+            raise DataError(f"unit {code}: already exists")
+        parent = None
+        if parent_code:
+            parent = m.OrgUnit.get_or_none(m.OrgUnit.code == parent_code)
+            if parent is None:
+                raise DataError(f"unit {code}: parent unit {parent_code!r} does not exist")
+            if LEVELS.index(parent.level) <= LEVELS.index(level):
+                raise DataError(f"unit {code}: a {level} cannot sit under the {parent.level} {parent_code}")
+        unit = m.OrgUnit.create(code=code, name=name.strip(), level=level, parent=parent)
+        audit("add", "unit", code, new=f"{name} ({level}, parent {parent_code or '-'})", user=user)
+        return unit
+
+
+def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, parent_code: str | None = None,
+               parent_name: str | None = None, plan_file=None, user: str = "") -> m.OrgUnit:
+    """First start: choose the plan and this database's own unit, in one transaction."""
+    plan = load_plan_file(plan_file) if plan_file else builtin_plan(plan_id)
+    _check_unit_fields(unit_code, unit_name, level)
+    with m.database.atomic():
+        install_plan(plan, source="imported" if plan_file else "builtin", user=user)
+        if parent_code and not m.OrgUnit.get_or_none(m.OrgUnit.code == parent_code):
+            parent_level = LEVELS[min(LEVELS.index(level) + 1, len(LEVELS) - 1)]
+            add_unit(code=parent_code, name=parent_name or parent_code, level=parent_level, user=user)
+        unit = m.OrgUnit.get_or_none(m.OrgUnit.code == unit_code)
+        if unit is None:
+            unit = add_unit(code=unit_code, name=unit_name, level=level, parent_code=parent_code, user=user)
+        set_setting("plan_id", plan.id, user=user)
+        set_setting("own_unit", unit_code, user=user)
+        return unit
+
+
+def own_unit() -> m.OrgUnit | None:
+    """Return this database's own unit, or None before initialisation."""
+    code = get_setting("own_unit")
+    return m.OrgUnit.get_or_none(m.OrgUnit.code == code) if code else None
+
+
+def get_unit(code: str) -> m.OrgUnit:
+    """Return a unit by code, or raise DataError naming it."""
+    unit = m.OrgUnit.get_or_none(m.OrgUnit.code == code)
+    if unit is None:
+        raise DataError(f"unit {code!r} does not exist in this database")
+    return unit
+
+
+def subordinate_units(code: str) -> list[m.OrgUnit]:
+    """Return the units directly under a unit, by code."""
+    return list(m.OrgUnit.select().where(m.OrgUnit.parent == code).order_by(m.OrgUnit.code))

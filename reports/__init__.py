@@ -1,0 +1,1 @@
+"""Excel returns in and out, district merge, and the command line. Never imports Qt."""

@@ -1,0 +1,214 @@
+"""The `liangxin` command line: every job IT or a script wants, on the same core as the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+
+from models.database import integrity_problems, open_database
+from models.errors import LiangxinError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str):
+    """Register a subcommand handler under a name (nested names use spaces: 'plan show')."""
+    def wrap(fn):
+        COMMANDS[name] = fn
+        return fn
+    return wrap
+
+
+def build_parser(extra: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser; extra adds subcommands that need the GUI (screenshot, selftest)."""
+    p = argparse.ArgumentParser(prog="liangxin", description="两新填报 — 大规模设备更新和消费品以旧换新 月报填报与汇总")
+    p.add_argument("--db", help="SQLite file or postgresql:// URL (default: the user's data folder)")
+    p.add_argument("--user", default="", help="who is acting, for the audit log")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("plans", help="list the built-in plans")
+    plan = sub.add_parser("plan", help="show or import a plan").add_subparsers(dest="plan_command", required=True)
+    show = plan.add_parser("show", help="show a plan")
+    show.add_argument("plan_id")
+    show.add_argument("--json", action="store_true")
+    imp = plan.add_parser("import", help="import a plan file of your own")
+    imp.add_argument("file")
+
+    init = sub.add_parser("init", help="choose the plan and this database's own unit")
+    init.add_argument("--plan", required=True, dest="plan_id")
+    init.add_argument("--unit-code", required=True)
+    init.add_argument("--unit-name", required=True)
+    init.add_argument("--level", required=True, choices=["town", "district", "city"])
+    init.add_argument("--parent-code")
+    init.add_argument("--parent-name")
+
+    unit = sub.add_parser("unit", help="manage org units").add_subparsers(dest="unit_command", required=True)
+    add = unit.add_parser("add", help="add a unit, e.g. a district's township")
+    add.add_argument("--code", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--level", required=True, choices=["town", "district", "city"])
+    add.add_argument("--parent-code", required=True)
+    unit.add_parser("list", help="list units")
+
+    load = sub.add_parser("load", help="load a unit's month from a JSON file (format in README)")
+    load.add_argument("file")
+    sub.add_parser("check", help="check the database's integrity")
+
+    for name, helptext in (("submit", "submit (lock) a month"), ("reopen", "reopen a submitted month")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("--period", required=True)
+        s.add_argument("--unit-code")
+        if name == "reopen":
+            s.add_argument("--reason", required=True)
+
+    from reports import commands  # noqa: F401  (registers export, template, merge, ...)
+
+    commands.add_parsers(sub)
+    if extra:
+        extra(sub)
+    return p
+
+
+def main(argv: list[str] | None = None, extra=None, extra_handlers=None) -> int:
+    """Run one subcommand; errors print what and where and exit non-zero."""
+    args = build_parser(extra).parse_args(argv)
+    name = " ".join(filter(None, [args.command, getattr(args, "plan_command", None),
+                                  getattr(args, "unit_command", None)]))
+    handler = (extra_handlers or {}).get(name) or COMMANDS.get(name)
+    if handler is None:
+        build_parser(extra).print_help()
+        return 2
+    try:
+        return handler(args) or 0
+    except LiangxinError as exc:
+        print(f"liangxin {name}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _open(args) -> None:
+    open_database(args.db)
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+@command("plans")
+def _plans(args) -> int:
+    from models.plans import builtin_plans
+
+    for plan in builtin_plans():
+        print(f"{plan.id}\t{plan.jurisdiction}\t{plan.document_no or '—'}\t{plan.issued}\t{len(plan.tasks)} 项任务")
+    return 0
+
+
+@command("plan show")
+def _plan_show(args) -> int:
+    from models.plans import builtin_plan, plan_to_json
+
+    plan = builtin_plan(args.plan_id)
+    if args.json:
+        _print_json(plan_to_json(plan))
+        return 0
+    print(f"{plan.title}\n{plan.issuing_body} {plan.document_no or ''} {plan.issued}")
+    for seq, t in enumerate(plan.tasks, 1):
+        print(f"{seq:3d}  {t.no:6s} {t.title}  牵头：{'、'.join(t.lead_units) or '—'}")
+    return 0
+
+
+@command("plan import")
+def _plan_import(args) -> int:
+    from models.units import import_plan_file
+
+    _open(args)
+    plan = import_plan_file(args.file, user=args.user)
+    print(f"imported plan {plan.id}: {len(plan.tasks)} tasks")
+    return 0
+
+
+@command("init")
+def _init(args) -> int:
+    from models.units import initialise
+
+    _open(args)
+    unit = initialise(plan_id=args.plan_id, unit_code=args.unit_code, unit_name=args.unit_name, level=args.level,
+                      parent_code=args.parent_code, parent_name=args.parent_name, user=args.user)
+    print(f"initialised: plan {args.plan_id}, unit {unit.code} {unit.name} ({unit.level})")
+    return 0
+
+
+@command("unit add")
+def _unit_add(args) -> int:
+    from models.units import add_unit
+
+    _open(args)
+    unit = add_unit(code=args.code, name=args.name, level=args.level, parent_code=args.parent_code, user=args.user)
+    print(f"added unit {unit.code} {unit.name}")
+    return 0
+
+
+@command("unit list")
+def _unit_list(args) -> int:
+    from models import db as m
+
+    _open(args)
+    for u in m.OrgUnit.select().order_by(m.OrgUnit.code):
+        print(f"{u.code}\t{u.name}\t{u.level}\t{u.parent_id or ''}")
+    return 0
+
+
+@command("load")
+def _load(args) -> int:
+    from models.loader import load_file
+
+    _open(args)
+    unit_code, period = load_file(args.file, user=args.user)
+    print(f"loaded {unit_code} {period}")
+    return 0
+
+
+@command("check")
+def _check(args) -> int:
+    _open(args)
+    problems = integrity_problems()
+    for p in problems:
+        print(p)
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def own_unit_code(args) -> str:
+    """Return the unit a command acts for: --unit-code, else this database's own unit."""
+    from models.errors import DataError
+    from models.units import own_unit
+
+    if getattr(args, "unit_code", None):
+        return args.unit_code
+    unit = own_unit()
+    if unit is None:
+        raise DataError("this database has no own unit yet: run `liangxin init` first")
+    return unit.code
+
+
+@command("submit")
+def _submit(args) -> int:
+    from models.entries import submit_period
+
+    _open(args)
+    code = own_unit_code(args)
+    submit_period(unit_code=code, period=args.period, user=args.user)
+    print(f"submitted {code} {args.period}")
+    return 0
+
+
+@command("reopen")
+def _reopen(args) -> int:
+    from models.entries import reopen_period
+
+    _open(args)
+    code = own_unit_code(args)
+    reopen_period(unit_code=code, period=args.period, reason=args.reason, user=args.user)
+    print(f"reopened {code} {args.period}")
+    return 0

@@ -1,0 +1,133 @@
+"""Entering data through the core: saves, audit, locks, optimistic versions, computed values."""
+
+from decimal import Decimal
+
+import pytest
+
+from models import db as m
+from models.entries import (
+    canonical_data, content_hash, delete_row, form_rows, is_locked, reopen_period, save_row, submit_period,
+)
+from models.errors import ConflictError, DataError, LockedError
+from tests.conftest import TOWN, table_snapshot
+
+P = "2025-10"
+
+
+def row(form_id, key, period=P):
+    return next(r for r in form_rows(unit_code=TOWN, period=period, form_id=form_id) if r.row_key == key)
+
+
+def test_save_task_progress_and_audit(any_db):
+    saved = save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2",
+                     values={"status": "推进中", "achieved": "3", "narrative": "新增智能工厂3个"}, user="clerk")
+    assert saved.values["achieved"] == Decimal(3)
+    assert saved.values["percent"] == Decimal(3) / Decimal(6)  # task 2's 2025 target: 6 platforms
+    assert saved.version == 1
+    lines = {(a.field, a.old, a.new) for a in m.AuditLog.select().where(m.AuditLog.action == "edit")}
+    assert ("achieved", None, "3") in lines and ("status", None, "推进中") in lines
+    again = save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": 4}, user="clerk")
+    assert again.version == 2 and again.values["narrative"] == "新增智能工厂3个"
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"achieved": "abc"}, "'abc' is not a number"),
+    ({"achieved": "-1"}, "不能小于0"),
+    ({"status": "差不多"}, "is not one of"),
+    ({"percent": "1"}, "not an input field"),
+])
+def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "x"})
+    before = table_snapshot()
+    with pytest.raises(DataError, match=message) as exc:
+        save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values=values)
+    assert "表1" in str(exc.value)
+    assert table_snapshot() == before
+
+
+def test_unknown_row_and_bad_period_are_refused(any_db):
+    with pytest.raises(DataError, match="not a row"):
+        save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="999", values={"status": "推进中"})
+    with pytest.raises(DataError, match="expected a month"):
+        save_row(unit_code=TOWN, period="2025-13", form_id="tasks", row_key="1", values={})
+
+
+def test_submitted_month_refuses_writes_and_reopen_needs_reason(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "进行中"})
+    submit_period(unit_code=TOWN, period=P, user="clerk")
+    assert is_locked(TOWN, P)
+    before = table_snapshot()
+    with pytest.raises(LockedError, match="已锁定"):
+        save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "已完成"})
+    refusals = m.AuditLog.select().where(m.AuditLog.action == "refused:save").count()
+    assert refusals == 1
+    after = table_snapshot()
+    after.pop("audit_log"), before.pop("audit_log")
+    assert after == before
+    with pytest.raises(DataError, match="理由"):
+        reopen_period(unit_code=TOWN, period=P, reason="  ")
+    reopen_period(unit_code=TOWN, period=P, reason="数据有误", user="reviewer")
+    assert not is_locked(TOWN, P)
+    assert m.AuditLog.get(m.AuditLog.action == "reopen").reason == "数据有误"
+
+
+def test_submit_refused_with_hard_errors_or_unexplained_warnings(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中"})
+    with pytest.raises(DataError, match="进展情况"):
+        submit_period(unit_code=TOWN, period=P)
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"narrative": "已开展诊断"})
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2",
+             values={"status": "已完成", "achieved": 5, "narrative": "完成"})
+    with pytest.raises(DataError, match="说明"):
+        submit_period(unit_code=TOWN, period=P)
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"explanation": "统计口径调整"})
+    submit_period(unit_code=TOWN, period=P)
+    assert is_locked(TOWN, P)
+
+
+def test_optimistic_version_detects_a_lost_update(any_db):
+    first = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 10})
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 11},
+             expected_version=first.version)
+    with pytest.raises(ConflictError, match="changed by"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 12},
+                 expected_version=first.version)
+    assert row("figures", "used_car_trades").values["current"] == Decimal(11)
+
+
+def test_year_to_date_last_year_and_growth_are_computed(any_db):
+    for period, value in (("2024-09", 100), ("2024-10", 100), ("2025-09", 150), ("2025-10", 90)):
+        save_row(unit_code=TOWN, period=period, form_id="figures", row_key="appliance_recycling",
+                 values={"current": value})
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values={"base_2023": 200})
+    r = row("figures", "appliance_recycling")
+    assert r.values["ytd"] == 240 and r.values["last_year"] == 200
+    assert r.values["yoy"] == Decimal("0.2")
+    assert r.values["vs_base"] == Decimal("0.2")
+    assert r.values["progress"] == Decimal("0.2") / Decimal("0.15")  # 2025 target: +15% over 2023
+    save_row(unit_code=TOWN, period="2025-09", form_id="figures", row_key="nev_stock", values={"current": 7000})
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="nev_stock", values={"current": 7600})
+    stock = row("figures", "nev_stock")
+    assert stock.values["ytd"] == 7600 and stock.values["progress"] == Decimal("0.95")
+
+
+def test_events_round_trip_and_delete(any_db):
+    ev = save_row(unit_code=TOWN, period=P, form_id="events", row_key=None, values={
+        "date": "2025年10月5日", "type": "汽车下乡展销", "name": "=1+1 金秋车展", "visitors": "1,200", "sales": "１２.５"})
+    assert ev.values["visitors"] == 1200 and ev.values["sales"] == Decimal("12.5") and ev.values["name"] == "=1+1 金秋车展"
+    outside = save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                       values={"date": "2025-11-01", "type": "其他", "name": "错月活动"})
+    assert [f.rule_id for f in outside.findings] == ["in_period"]
+    delete_row(unit_code=TOWN, period=P, form_id="events", row_key=outside.row_key)
+    assert [r.row_key for r in form_rows(unit_code=TOWN, period=P, form_id="events")] == [ev.row_key]
+
+
+def test_content_hash_ignores_event_order_and_keys(any_db):
+    for name in ("甲", "乙"):
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                 values={"date": "2025-10-05", "type": "其他", "name": name})
+    data = canonical_data(unit_code=TOWN, period=P)
+    flipped = {**data, "events": list(reversed(data["events"]))}
+    assert content_hash(flipped) == content_hash(data)
+    changed = {**data, "events": [{**data["events"][0], "name": "丙"}, data["events"][1]]}
+    assert content_hash(changed) != content_hash(data)
