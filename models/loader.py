@@ -49,7 +49,10 @@ def parse_load_file(path: str | Path) -> tuple[str, str, dict[str, list[dict]]]:
         raise DataError(f"{path}: {exc.args[0]} is missing") from None
     except DataError as exc:
         raise DataError(f"{path}: {exc}") from None
-    get_unit(unit_code)
+    try:
+        get_unit(unit_code)
+    except DataError as exc:
+        raise DataError(f"{path}: unit_code: {exc}") from None
     plan = stored_plan()
     by_no: dict[str, list[int]] = {}
     for seq, task in enumerate(plan.tasks if plan else (), start=1):

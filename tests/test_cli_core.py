@@ -1,0 +1,115 @@
+"""The core subcommands, run as a user runs them, in a child process where it matters."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from models import db as m
+from models.database import close_database, open_database
+from models.plans import BUILTIN_PLAN_IDS, builtin_plan
+from reports.cli import main
+from tests.conftest import table_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args, db=None):
+    argv = (["--db", str(db)] if db else []) + [str(a) for a in args]
+    return subprocess.run([sys.executable, "-m", "desktop.launcher", *argv], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("plan_id", BUILTIN_PLAN_IDS)
+def test_plan_show_json_lists_every_task(plan_id, capsys):
+    assert main(["plan", "show", plan_id, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    plan = builtin_plan(plan_id)
+    assert shown["id"] == plan_id
+    assert [t["seq"] for t in shown["tasks"]] == list(range(1, len(plan.tasks) + 1))
+    assert [t["no"] for t in shown["tasks"]] == [t.no for t in plan.tasks]
+    first = shown["tasks"][0]
+    assert set(first) >= {"seq", "no", "section", "title", "lead_units", "responsible_units", "category", "targets"}
+    assert set(shown) >= {"jurisdiction", "issuing_body", "document_no", "issued", "parent_plan",
+                          "overall_targets", "event_targets", "annex"}
+
+
+def test_plans_and_unknown_plan(capsys):
+    assert main(["plans"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 5
+    assert main(["plan", "show", "nowhere"]) == 1
+    assert "unknown plan 'nowhere'" in capsys.readouterr().err
+
+
+def test_init_unit_add_load_check_in_child_processes(tmp_path):
+    db = tmp_path / "cli.sqlite3"
+    out = run_cli("init", "--plan", "taishan", "--unit-code", "370902", "--unit-name", "泰山区", "--level", "district", db=db)
+    assert out.returncode == 0, out.stderr
+    assert run_cli("unit", "add", "--code", "370902001", "--name", "岱庙街道", "--level", "town",
+                   "--parent-code", "370902", db=db).returncode == 0
+    bad = run_cli("unit", "add", "--code", "370902009", "--name", "某镇", "--level", "town", "--parent-code", "999", db=db)
+    assert bad.returncode == 1 and "parent unit '999' does not exist" in bad.stderr
+    data = tmp_path / "month.json"
+    data.write_text(json.dumps({"unit_code": "370902001", "period": "2025-10",
+                                "tasks": [{"no": "9", "status": "推进中", "narrative": "举办车展1场"}],
+                                "events": [{"date": "2025-10-12", "type": "汽车促销", "name": "岱庙车展", "deals": 40}],
+                                "figures": [{"indicator": "used_car_trades", "current": 410}]}, ensure_ascii=False),
+                    encoding="utf-8")
+    loaded = run_cli("load", data, db=db)
+    assert loaded.returncode == 0, loaded.stderr
+    check = run_cli("check", db=db)
+    assert check.returncode == 0 and check.stdout.strip().endswith("ok")
+    open_database(db)
+    try:
+        assert m.Entry.select().where(m.Entry.unit == "370902001").count() == 3
+    finally:
+        close_database()
+
+
+@pytest.mark.parametrize("doc, message", [
+    ("{not json", "line 1 column 2: not valid JSON"),
+    ({"unit_code": "371002001", "period": "2025-10", "figures": [{"indicator": "moon_rocks", "current": 1}]},
+     "figures[0].indicator: unknown indicator 'moon_rocks'"),
+    ({"unit_code": "371002001", "period": "2025-10", "events": [
+        {"date": "2025-10-01", "type": "其他", "name": "好的"}, {"date": "2025-10-02", "type": "其他", "name": "坏的",
+                                                            "visitors": "很多"}]},
+     "表2 row 2 参与人数: '很多' is not a number"),
+    ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "99", "status": "推进中"}]},
+     "tasks[0]: no task has number '99'"),
+    ({"unit_code": "nobody", "period": "2025-10"}, "unit 'nobody' does not exist"),
+    ({"unit_code": "371002001", "period": "10/2025"}, "expected a month like 2025-10"),
+    ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "1", "colour": "red"}]},
+     "tasks[0]: unknown field(s) colour"),
+])
+def test_bad_load_file_changes_nothing(sqlite_db, tmp_path, capsys, doc, message):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"unit_code": "371002001", "period": "2025-10",
+                                "events": [{"date": "2025-10-03", "type": "其他", "name": "原有活动"}]}), encoding="utf-8")
+    assert main(["--db", str(sqlite_db), "load", str(good)]) == 0
+    before = table_snapshot()
+    bad = tmp_path / "bad.json"
+    bad.write_text(doc if isinstance(doc, str) else json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", str(sqlite_db), "load", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and str(bad) in err
+    assert table_snapshot() == before
+
+
+def test_plan_file_errors_name_file_place_and_field(tmp_path, sqlite_db, capsys):
+    data = json.loads((ROOT / "resources/plans/huancui.json").read_text(encoding="utf-8"))
+    data["id"] = "mine"
+    data["tasks"][3]["lead_units"] = "区商务局"
+    data["tasks"][5]["category"] = "misc"
+    bad = tmp_path / "mine.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = table_snapshot()
+    assert main(["--db", str(sqlite_db), "plan", "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}: tasks[3].lead_units" in err and f"{bad}: tasks[5].category" in err
+    assert table_snapshot() == before
+    data["tasks"][3]["lead_units"] = ["区商务局"]
+    data["tasks"][5]["category"] = "other"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", str(sqlite_db), "plan", "import", str(bad)]) == 0
+    assert m.PlanRecord.get_by_id("mine").source == "imported"
