@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import operator
 from decimal import Decimal
 from functools import cache
 
@@ -14,6 +15,11 @@ _ALLOWED = (
     ast.GtE, ast.In, ast.NotIn, ast.Name, ast.Load, ast.Constant, ast.Tuple, ast.IfExp, ast.Call,
 )
 _FUNCTIONS = {"abs": abs, "min": min, "max": max}
+_COMPARE = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
 
 
 class NotApplicable(Exception):
@@ -87,14 +93,9 @@ def _eval(node, values):
             return _FUNCTIONS[fn](*(_eval(a, values) for a in args))
         case ast.Compare(left=left, ops=ops, comparators=comps):
             a = _eval(left, values)
-            for op, comp in zip(ops, comps):
+            for op, comp in zip(ops, comps, strict=True):
                 b = _eval(comp, values)
-                ok = {
-                    ast.Eq: lambda: a == b, ast.NotEq: lambda: a != b, ast.Lt: lambda: a < b,
-                    ast.LtE: lambda: a <= b, ast.Gt: lambda: a > b, ast.GtE: lambda: a >= b,
-                    ast.In: lambda: a in b, ast.NotIn: lambda: a not in b,
-                }[type(op)]()
-                if not ok:
+                if not _COMPARE[type(op)](a, b):
                     return False
                 a = b
             return True

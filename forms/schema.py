@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field as F, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field as F
 
 FieldType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 NUMERIC_TYPES = ("integer", "decimal", "percent")

@@ -5,8 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from peewee import (
-    BooleanField, CharField, DatabaseProxy, DateTimeField, DecimalField, ForeignKeyField, IntegerField,
-    Model, TextField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateTimeField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
 )
 
 database = DatabaseProxy()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 
 from forms import all_forms, get_form
@@ -102,7 +103,7 @@ def form_rows(*, unit_code: str, period: str, form_id: str) -> list[Row]:
     empty = {f.key: None for f in form.input_fields}
     rows: list[Row] = []
     if form.rows == "plan_tasks":
-        for key, row_values, extra in _task_rows(form, period):
+        for key, row_values, _target in _task_rows(form, period):
             entry = stored.get(key)
             typed = _decode(form, entry.data) if entry else dict(empty)
             values = {**row_values, **typed}

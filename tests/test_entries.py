@@ -6,7 +6,14 @@ import pytest
 
 from models import db as m
 from models.entries import (
-    canonical_data, content_hash, delete_row, form_rows, is_locked, reopen_period, save_row, submit_period,
+    canonical_data,
+    content_hash,
+    delete_row,
+    form_rows,
+    is_locked,
+    reopen_period,
+    save_row,
+    submit_period,
 )
 from models.errors import ConflictError, DataError, LockedError
 from tests.conftest import TOWN, table_snapshot
