@@ -16,6 +16,7 @@ from forms.validate import Finding, blocking, check_row, coerce_row
 from models import compute
 from models import db as m
 from models.audit import audit, audit_refusal
+from models.auth import require
 from models.errors import ConflictError, DataError, LockedError
 from models.periods import check_period, months_to_date, period_bounds, same_period_last_year
 from models.units import get_unit, stored_plan
@@ -180,6 +181,7 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
     returned on the row and block only submission. expected_version guards against lost
     updates on a shared database (ConflictError when someone else saved first).
     """
+    user = require("edit", user=user, unit_code=unit_code)
     check_period(period)
     form = get_form(form_id)
     get_unit(unit_code)
@@ -238,6 +240,7 @@ def _save_baseline(unit_code: str, indicator: str, value, user: str) -> None:
 
 def delete_row(*, unit_code: str, period: str, form_id: str, row_key: str, user: str = "") -> None:
     """Delete one row (an event, or a task's or indicator's entry) in its own transaction."""
+    user = require("edit", user=user, unit_code=unit_code)
     _refuse_if_locked(unit_code, period, "delete", user)
     with m.database.atomic():
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
@@ -259,6 +262,7 @@ def validate_period(*, unit_code: str, period: str) -> list[Finding]:
 
 def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
     """Lock the month; refused while hard errors or unexplained soft warnings remain."""
+    user = require("submit", user=user, unit_code=unit_code)
     check_period(period)
     problems = [f for f in validate_period(unit_code=unit_code, period=period)
                 if f.level == "hard" or not f.explained]
@@ -280,6 +284,7 @@ def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
 
 def reopen_period(*, unit_code: str, period: str, reason: str, user: str = "") -> None:
     """Reopen a submitted month; a reason is required and recorded."""
+    user = require("reopen", user=user, unit_code=unit_code)
     if not reason or not reason.strip():
         raise DataError("退回须填写理由")
     with m.database.atomic():
@@ -328,6 +333,7 @@ def content_hash(data: dict[str, list[dict]]) -> str:
 def replace_period_data(*, unit_code: str, period: str, data: dict[str, list[dict]], user: str = "",
                         action: str = "load") -> None:
     """Replace a unit's month with canonical data, all forms in one transaction (load and merge)."""
+    user = require("merge" if action == "merge" else "edit", user=user, unit_code=unit_code)
     _refuse_if_locked(unit_code, period, action, user)
     with m.database.atomic():
         for form_id, rows in data.items():

@@ -6,6 +6,7 @@ import json
 
 from models import db as m
 from models.audit import audit
+from models.auth import require
 from models.errors import DataError, PlanError
 from models.plan_schema import Plan
 from models.plans import builtin_plan, load_plan_file, parse_plan
@@ -22,6 +23,7 @@ def get_setting(key: str, default: str | None = None) -> str | None:
 
 def set_setting(key: str, value: str, *, user: str = "") -> None:
     """Store a setting of this database, with an audit entry."""
+    user = require("settings", user=user)
     with m.database.atomic():
         old = get_setting(key)
         m.put_setting(key, value)
@@ -89,6 +91,7 @@ def _check_unit_fields(code: str, name: str, level: str) -> None:
 
 def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None, user: str = "") -> m.OrgUnit:
     """Add an org unit (e.g. a district's township); its parent must exist."""
+    user = require("units", user=user)
     _check_unit_fields(code, name, level)
     with m.database.atomic():
         if m.OrgUnit.get_or_none(m.OrgUnit.code == code):
