@@ -129,18 +129,14 @@ def ensure_schema(*, upgrade: bool = True) -> None:
 
 
 def _backup_before_upgrade(version: int) -> None:
-    """Copy a SQLite database aside before its schema changes (PostgreSQL is IT's to back up)."""
-    database = m.database.obj
-    if not isinstance(database, SqliteDatabase):
-        return
-    path = Path(database.database)
-    target = path.with_name(f"{path.stem}.before-v{version + 1}.sqlite3")
-    source = sqlite3.connect(path)
+    """Keep a checked copy of a SQLite database before its schema changes (PostgreSQL is IT's to back up)."""
+    from models.backup import BackupError, backup_before_upgrade  # backup imports this module
+
     try:
-        with sqlite3.connect(target) as out:
-            source.backup(out)
-    finally:
-        source.close()
+        backup_before_upgrade(version)
+    except BackupError as exc:
+        raise SchemaError(f"the database needs an upgrade to schema version {SCHEMA_VERSION}, but no sound copy "
+                          f"could be kept first, so it was left as it is: {exc}") from None
 
 
 def _upgrade(version: int) -> None:

@@ -1,0 +1,343 @@
+"""Backups of the SQLite database: online copies, daily rotation, restore, and the start-up check.
+
+Every copy is taken with SQLite's online backup API (safe while the program is writing), written to
+a temporary name, checked with ``PRAGMA integrity_check`` and only then renamed to its final name,
+so a backup that exists under its name is complete and sound. A shared PostgreSQL database is
+backed up on the server by IT (pg_dump, see README); these functions refuse it with that advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from models import db as m
+from models.database import SCHEMA_VERSION, close_database, default_database_path, is_postgres_url, open_database
+from models.errors import LiangxinError
+
+BACKUP_FOLDER = "backups"
+KEEP_DAILY = 14  # the newest daily copies kept
+KEEP_MONTHLY = 24  # beyond those, the first copy of each of this many months
+DAILY_KIND, MANUAL_KIND = "daily", "manual"
+POSTGRES_ADVICE = ("the shared PostgreSQL database is backed up on the server by IT with pg_dump "
+                   "(README → 备份与恢复); this program backs up SQLite files only")
+
+
+class BackupError(LiangxinError):
+    """A backup or restore could not be made, or a file is not a sound backup; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """A backup the GUI can offer for restore."""
+
+    path: Path
+    kind: str  # daily | before-upgrade | before-restore | manual
+    taken: dt.datetime
+    size: int
+
+
+# ---- where ---------------------------------------------------------------------------------------
+
+
+def current_database_path() -> Path:
+    """Return the file of the open SQLite database, else the default one; refuse PostgreSQL."""
+    database = m.database.obj
+    if database is None:
+        return default_database_path()
+    if not isinstance(database, SqliteDatabase):
+        raise BackupError(POSTGRES_ADVICE)
+    return Path(database.database)
+
+
+def backup_folder(db_path: Path | None = None) -> Path:
+    """Return the folder beside the database where automatic backups go."""
+    db_path = Path(db_path) if db_path else current_database_path()
+    return db_path.parent / BACKUP_FOLDER
+
+
+def _stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+# ---- checking files ------------------------------------------------------------------------------
+
+
+def _sqlite_problems(con: sqlite3.Connection, pragma: str) -> list[str]:
+    try:
+        rows = [r[0] for r in con.execute(f"PRAGMA {pragma}").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def check_file(path: str | Path) -> list[str]:
+    """Run integrity_check on a database file (without changing it); return what is wrong."""
+    path = Path(path)
+    if not path.is_file():
+        return [f"{path}: no such file"]
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return [f"{path}: not a SQLite database file"]
+    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return [f"{path}: {p}" for p in _sqlite_problems(con, "integrity_check")]
+    finally:
+        con.close()
+
+
+def file_schema_version(path: str | Path) -> int | None:
+    """Return the schema version stored in a database file, or None when it is not this program's."""
+    con = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+    except (sqlite3.DatabaseError, ValueError):
+        return None
+    finally:
+        con.close()
+
+
+def quick_check(target: str | Path | None = None) -> list[str]:
+    """Start-up check: PRAGMA quick_check of the database file; [] when sound (or not SQLite, or new).
+
+    The GUI calls this before opening the database and offers list_backups() for restore
+    when it returns problems.
+    """
+    target = str(target) if target else str(default_database_path())
+    if is_postgres_url(target) or not Path(target).exists():
+        return []
+    path = Path(target)
+    if path.stat().st_size and path.open("rb").read(16) != b"SQLite format 3\x00":
+        return [f"{path}: not a SQLite database file"]
+    con = sqlite3.connect(path, timeout=10)
+    try:
+        return [f"{path}: {p}" for p in _sqlite_problems(con, "quick_check")]
+    finally:
+        con.close()
+
+
+# ---- making copies -------------------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "nt":  # Windows cannot open a folder to flush it; NTFS journals the rename itself
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def copy_checked(source: Path, out: Path) -> Path:
+    """Copy a database with the online backup API to out, via a temporary name, checked before the rename."""
+    source, out = Path(source), Path(out)
+    if not source.is_file():
+        raise BackupError(f"{source}: no database file to back up")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    tmp.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(source, timeout=30)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)  # one step: a consistent snapshot of what is committed
+                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+                problems = _sqlite_problems(dst, "integrity_check")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if problems:
+            raise BackupError(f"backup of {source} failed its integrity check: {'; '.join(problems[:3])}")
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+        _fsync_dir(out.parent)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"cannot back up {source}: {exc}") from None
+    except OSError as exc:
+        raise BackupError(f"cannot write the backup {out}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+def backup_database(*, out: str | Path, source: str | Path | None = None) -> Path:
+    """Back up the database (the open one by default) to a file, checked with integrity_check."""
+    source = Path(source) if source else current_database_path()
+    out = Path(out)
+    if out.resolve() == source.resolve():
+        raise BackupError(f"{out}: a backup cannot overwrite the database it copies")
+    return copy_checked(source, out)
+
+
+def backup_before_upgrade(version: int) -> Path | None:
+    """Keep a checked copy of a SQLite database before its schema moves on from version (None for PostgreSQL)."""
+    try:
+        path = current_database_path()
+    except BackupError:
+        return None  # PostgreSQL: IT's server backups cover it
+    return copy_checked(path, path.with_name(f"{path.stem}.before-v{version + 1}.sqlite3"))
+
+
+def daily_backup(*, today: dt.date | None = None, db_path: str | Path | None = None,
+                 keep_daily: int = KEEP_DAILY, keep_monthly: int = KEEP_MONTHLY) -> Path | None:
+    """Make today's backup if there is none yet, then rotate; returns the new file, or None.
+
+    Called at start-up and by `liangxin backup --daily` (e.g. from a scheduled task). A copy that
+    fails its check raises BackupError before rotation, so good old copies are never pushed out by
+    a bad new one.
+    """
+    today = today or dt.date.today()
+    source = Path(db_path) if db_path else current_database_path()
+    folder = backup_folder(source)
+    out = folder / f"{source.stem}-{DAILY_KIND}-{today:%Y-%m-%d}.sqlite3"
+    made = None
+    if not out.exists():
+        made = copy_checked(source, out)
+    rotate(folder, source.stem, today=today, keep_daily=keep_daily, keep_monthly=keep_monthly)
+    return made
+
+
+def _daily_files(folder: Path, stem: str) -> dict[dt.date, Path]:
+    found = {}
+    prefix = f"{stem}-{DAILY_KIND}-"
+    for path in folder.glob(f"{prefix}*.sqlite3"):
+        try:
+            found[dt.date.fromisoformat(path.name[len(prefix):-len(".sqlite3")])] = path
+        except ValueError:
+            continue  # not one of ours
+    return found
+
+
+def rotate(folder: Path, stem: str, *, today: dt.date, keep_daily: int = KEEP_DAILY,
+           keep_monthly: int = KEEP_MONTHLY) -> list[Path]:
+    """Delete daily backups beyond the newest keep_daily, keeping the first of each of keep_monthly months."""
+    files = _daily_files(folder, stem)
+    days = sorted(files, reverse=True)
+    keep = set(days[:keep_daily])
+    first_of_month: dict[tuple[int, int], dt.date] = {}
+    for day in sorted(files):
+        first_of_month.setdefault((day.year, day.month), day)
+    oldest_month = (today.year * 12 + today.month - 1) - (keep_monthly - 1)
+    keep |= {day for (year, month), day in first_of_month.items() if year * 12 + month - 1 >= oldest_month}
+    removed = []
+    for day in days:
+        if day not in keep:
+            files[day].unlink(missing_ok=True)
+            removed.append(files[day])
+    return removed
+
+
+def list_backups(db_path: str | Path | None = None) -> list[BackupFile]:
+    """Return the backups beside the database, newest first (for the GUI's restore list)."""
+    source = Path(db_path) if db_path else current_database_path()
+    candidates = list(backup_folder(source).glob(f"{source.stem}-*.sqlite3"))
+    candidates += list(source.parent.glob(f"{source.stem}.before-v*.sqlite3"))
+    out = []
+    for path in candidates:
+        name = path.name
+        kind = ("before-upgrade" if ".before-v" in name else "before-restore" if "-before-restore-" in name
+                else DAILY_KIND if f"-{DAILY_KIND}-" in name else MANUAL_KIND)
+        stat = path.stat()
+        out.append(BackupFile(path, kind, dt.datetime.fromtimestamp(stat.st_mtime).replace(microsecond=0), stat.st_size))
+    return sorted(out, key=lambda b: (b.taken, b.path.name), reverse=True)
+
+
+# ---- restore -------------------------------------------------------------------------------------
+
+
+def check_restorable(source: str | Path) -> int:
+    """Refuse a file that is unsound, not this program's database, or newer than it; return its version."""
+    source = Path(source)
+    problems = check_file(source)
+    if problems:
+        raise BackupError(f"cannot restore {source}: it fails the integrity check: {'; '.join(problems[:3])}")
+    version = file_schema_version(source)
+    if version is None:
+        raise BackupError(f"cannot restore {source}: it is not a 两新填报 database (no schema version)")
+    if version > SCHEMA_VERSION:
+        raise BackupError(f"cannot restore {source}: its schema version {version} is newer than this program's "
+                          f"{SCHEMA_VERSION}; restore it with the newer program version that wrote it")
+    return version
+
+
+def _keep_current(target: Path) -> Path | None:
+    """Copy the database about to be replaced aside; a damaged one is copied byte for byte."""
+    if not target.exists():
+        return None
+    out = backup_folder(target) / f"{target.stem}-before-restore-{_stamp()}.sqlite3"
+    try:
+        return copy_checked(target, out)
+    except BackupError:
+        damaged = out.with_name(out.stem + "-damaged.sqlite3")
+        damaged.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal"):
+            if Path(f"{target}{suffix}").exists():
+                shutil.copy2(f"{target}{suffix}", f"{damaged}{suffix}")
+        return damaged
+
+
+def restore_database(source: str | Path, *, target: str | Path | None = None, user: str = "") -> Path | None:
+    """Replace the database with a checked backup; returns the copy kept of the replaced database.
+
+    The backup's integrity and schema version are checked first (BackupError, nothing changed).
+    The restore writes through SQLite's backup API into the live file, so its WAL stays consistent
+    and other programs with the database open see the restored data. An older backup is upgraded
+    when the database is next opened (with its own pre-upgrade copy). The caller checks the
+    permission (models.auth.require("restore")) while the old database is still readable.
+    """
+    source = Path(source)
+    target = Path(target) if target else current_database_path()
+    if source.resolve() == target.resolve():
+        raise BackupError(f"{source} is the database itself")
+    check_restorable(source)
+    was_open = m.database.obj is not None and not m.database.is_closed()
+    close_database()
+    kept = _keep_current(target)
+    try:
+        _write_into(source, target)
+    except sqlite3.DatabaseError:
+        _replace_file(source, target)  # the old file is too damaged for SQLite to write into
+    problems = check_file(target)
+    if problems:
+        raise BackupError(f"restore into {target} failed its check: {'; '.join(problems[:3])}; "
+                          f"the previous database is kept at {kept}")
+    open_database(target)
+    from models.audit import audit
+
+    with m.database.atomic():
+        audit("restore", "database", str(target), old=str(kept) if kept else None, new=str(source), user=user)
+    if not was_open:
+        close_database()
+    return kept
+
+
+def _write_into(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target, timeout=30)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _replace_file(source: Path, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.restoring")
+    copy_checked(source, tmp)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)  # a stale log would be replayed onto the new file
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
