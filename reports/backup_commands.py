@@ -1,5 +1,181 @@
-"""Subcommands: (to be filled by the backup work)."""
+"""Subcommands: backup, restore, user accounts and the login switch."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from models.errors import DataError, PermissionDenied
+from reports.cli import command
 
 
 def add_parsers(sub) -> None:
-    """Add this group's subcommands (none yet)."""
+    """Add backup, restore, user and login-mode."""
+    backup = sub.add_parser("backup", help="back up the database (checked with integrity_check)")
+    what = backup.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", metavar="FILE", help="write a checked copy of the database to FILE")
+    what.add_argument("--daily", action="store_true",
+                      help="make today's copy in the backups folder if there is none, and rotate old ones")
+    what.add_argument("--list", action="store_true", help="list the backups beside the database")
+
+    restore = sub.add_parser("restore", help="replace the database with a backup (the current one is kept)")
+    restore.add_argument("file", help="a backup made by this program")
+
+    user = sub.add_parser("user", help="login accounts").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="add an account")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="clerk (填报员), reviewer (审核员) or admin (管理员)")
+    add.add_argument("--unit-code", help="the clerk's own unit")
+    add.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    user.add_parser("list", help="list accounts")
+    passwd = user.add_parser("passwd", help="set an account's password (and lift a wait after failed logins)")
+    passwd.add_argument("name")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+
+    mode = sub.add_parser("login-mode", help="show, or switch on or off, the login (administrators only)")
+    mode.add_argument("state", nargs="?", choices=["on", "off"])
+
+
+# ---- logging in from the command line ----------------------------------------------------------
+
+
+def login_for_command(args: argparse.Namespace) -> str:
+    """When login is on, log in as --user (password from LIANGXIN_PASSWORD or typed); return the actor."""
+    from models import auth
+
+    if not auth.login_required():
+        return args.user
+    if not args.user:
+        _refuse_login(args, "已启用登录：请用 --user 用户名 登录（密码取自环境变量 LIANGXIN_PASSWORD，或在提示时输入）")
+    password = auth.password_from_environment()
+    if password is None:
+        if not sys.stdin.isatty():
+            _refuse_login(args, "已启用登录：请在环境变量 LIANGXIN_PASSWORD 中给出密码")
+        password = getpass.getpass(f"{args.user} 的密码：")
+    auth.login(args.user, password)
+    return args.user
+
+
+def _refuse_login(args: argparse.Namespace, reason: str):
+    from models.audit import audit_refusal
+
+    audit_refusal("login", "user", args.user, reason, user=args.user)
+    raise PermissionDenied(reason)
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    from models.auth import password_from_environment
+
+    given = password_from_environment("LIANGXIN_NEW_PASSWORD")
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        raise DataError("give the new password with --password-stdin or LIANGXIN_NEW_PASSWORD")
+    first = getpass.getpass("新密码：")
+    if getpass.getpass("再输入一次：") != first:
+        raise DataError("两次输入的密码不一致")
+    return first
+
+
+def _sqlite_target(args: argparse.Namespace) -> Path:
+    from models.backup import POSTGRES_ADVICE, BackupError
+    from models.database import default_database_path, is_postgres_url
+
+    if args.db and is_postgres_url(args.db):
+        raise BackupError(POSTGRES_ADVICE)
+    return Path(args.db) if args.db else default_database_path()
+
+
+# ---- backup and restore ------------------------------------------------------------------------
+
+
+@command("backup")
+def _backup(args) -> int:
+    from models.auth import require
+    from models.backup import BackupError, backup_database, daily_backup, list_backups
+    from models.database import open_database
+
+    path = _sqlite_target(args)
+    if not path.is_file():
+        raise BackupError(f"{path}: no database here to back up")
+    if args.list:
+        for b in list_backups(path):
+            print(f"{b.taken:%Y-%m-%d %H:%M}\t{b.kind}\t{b.size // 1024} KB\t{b.path}")
+        return 0
+    open_database(path)
+    actor = login_for_command(args)
+    require("backup", user=actor)
+    if args.daily:
+        made = daily_backup(db_path=path)
+        print(f"backed up to {made} (checked: ok)" if made else "today's backup already exists")
+        return 0
+    out = backup_database(out=Path(args.out), source=path)
+    print(f"backed up to {out} (checked: ok)")
+    return 0
+
+
+@command("restore")
+def _restore(args) -> int:
+    from models.auth import require
+    from models.backup import check_restorable, quick_check, restore_database
+    from models.database import close_database, open_database
+
+    target = _sqlite_target(args)
+    check_restorable(args.file)  # refuse a bad file before asking anyone for a password
+    actor = args.user
+    if target.exists() and not quick_check(target):
+        open_database(target)
+        actor = require("restore", user=login_for_command(args))
+        close_database()
+    elif target.exists():
+        print(f"note: {target} fails its check and cannot be read, so it is replaced without a login",
+              file=sys.stderr)
+    kept = restore_database(args.file, target=target, user=actor)
+    print(f"restored {target} from {args.file}" + (f"; the database it replaced is kept at {kept}" if kept else ""))
+    return 0
+
+
+# ---- accounts ----------------------------------------------------------------------------------
+
+
+@command("user")
+def _user(args) -> int:
+    from models import auth
+    from models.database import open_database
+
+    open_database(args.db)
+    actor = login_for_command(args)
+    if args.user_command == "list":
+        for u in auth.list_users():
+            state = "active" if u.active else "disabled"
+            wait = f"\tlocked until {u.locked_until:%Y-%m-%d %H:%M:%S}" if auth.lock_remaining(u.name) else ""
+            print(f"{u.name}\t{u.role}\t{auth.ROLES[u.role]}\t{u.unit_id or ''}\t{state}{wait}")
+        return 0
+    password = _new_password(args)
+    if args.user_command == "add":
+        account = auth.add_user(name=args.name, password=password, role=args.role, unit_code=args.unit_code,
+                                user=actor)
+        print(f"added {account.name} ({account.role} {auth.ROLES[account.role]})")
+    else:
+        auth.set_password(name=args.name, password=password, user=actor)
+        print(f"password of {args.name} set")
+    return 0
+
+
+@command("login-mode")
+def _login_mode(args) -> int:
+    from models import auth
+    from models.database import open_database
+
+    open_database(args.db)
+    if args.state is None:
+        print("on" if auth.login_required() else "off")
+        return 0
+    actor = login_for_command(args)
+    auth.set_login_required(args.state == "on", user=actor)
+    print(f"login is {args.state}")
+    return 0
