@@ -1,0 +1,390 @@
+"""Read a returned workbook (a program export or a filled template) back into the core's canonical data.
+
+The metadata (hidden sheet, else document properties, else the printed 填报单位/单位代码/报告期 lines) says
+whose return it is; the form layout (reports/xlsx_layout.py, the same one the writer used) says where the
+values are. Tolerant of what spreadsheet programs and people do — numbers stored as text, full-width digits,
+thousands separators, blank or "—" meaning 0 where the form allows, stray spaces, extra empty rows, a renamed
+sheet — and strict about everything else: every problem names the file, the sheet and the cell, and all of
+them are raised together in one ReturnReadError.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from forms import FORM_IDS, get_form
+from forms.coerce import CoerceError, coerce, normalise_text
+from forms.schema import Form
+from forms.validate import check_row
+from models.entries import canonical_row, content_hash
+from models.errors import DataError
+from models.periods import check_period, period_bounds
+from reports import xlsx_layout as lay
+from reports.returnfile import CellProblem, ReturnFile
+from reports.xlsx_meta import META_SHEET, FormRef, MetaError, ReturnMeta, parse_custom_properties, parse_meta_rows, read_custom_properties
+
+HEADER_SEARCH_ROWS = 40  # how far down a sheet the column-number row (甲 乙 … 1 2 …) may have moved
+MAX_PROBLEMS_SHOWN = 20
+_PERIOD_TEXT = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月")
+
+
+class ReturnReadError(DataError):
+    """A returned file cannot be read; carries every problem found, each naming file, sheet and cell."""
+
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"…（另有 {len(self.problems) - MAX_PROBLEMS_SHOWN} 处）")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class _Context:
+    """What the reading of one file collects on the way."""
+
+    path: Path
+    period: str = ""  # once known, event dates are checked against it
+    problems: list[CellProblem] = field(default_factory=list)
+    warnings: list[CellProblem] = field(default_factory=list)
+
+    def problem(self, sheet: str, cell: str, message: str) -> None:
+        self.problems.append(CellProblem(str(self.path), sheet, cell, message))
+
+    def warn(self, sheet: str, cell: str, message: str) -> None:
+        self.warnings.append(CellProblem(str(self.path), sheet, cell, message))
+
+
+def read_return(path: str | Path) -> ReturnFile:
+    """Read a return or filled template into a ReturnFile, or raise ReturnReadError listing every problem."""
+    ctx = _Context(Path(path))
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(ctx.path))
+    except FileNotFoundError:
+        raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")]) from None
+    except Exception as exc:  # calamine raises its own types for zip, XML and password trouble
+        raise ReturnReadError([CellProblem(str(ctx.path), "", "", f"not a readable .xlsx workbook ({exc})")]) from None
+    with workbook:
+        meta = _read_meta(ctx, workbook)
+        ctx.period = meta.period if meta and not ctx.problems else ""
+        forms = _forms_to_read(ctx, meta)
+        sheets = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                  for name, visible in _sheet_names(workbook) if visible}
+    data: dict[str, list[dict]] = {}
+    printed: dict[str, str] = {}
+    for form, ref in forms:
+        located = _locate_sheet(ctx, sheets, form, ref)
+        if located is None:
+            continue
+        name, layout, code_row = located
+        rows = sheets[name]
+        printed = printed or _printed_facts(rows, code_row)
+        data[form.id] = _read_rows(ctx, meta, name, rows, layout, code_row)
+    if meta is None:
+        meta = _meta_from_print(ctx, printed, [f for f, _ in forms])
+    elif printed.get("unit_code") and printed["unit_code"] != meta.unit_code:
+        ctx.problem("", "", f"the printed 单位代码 {printed['unit_code']} is not the return's unit {meta.unit_code}")
+    if ctx.problems or meta is None:
+        raise ReturnReadError(ctx.problems or [CellProblem(str(ctx.path), "", "", "no return data found")])
+    template = meta.kind == "template"
+    return ReturnFile(
+        path=ctx.path, kind=meta.kind, unit_code=meta.unit_code, unit_name=meta.unit_name,
+        parent_code=meta.parent_code, period=meta.period, revision=meta.revision,
+        return_uuid=None if template else (meta.return_uuid or None),
+        form_versions={f.id: f.version for f, _ in forms}, data=data,
+        stated_hash=None if template else meta.content_hash, computed_hash=content_hash(data),
+        program_version=meta.program_version, warnings=ctx.warnings)
+
+
+# ---- metadata ------------------------------------------------------------------------------------
+
+
+def _sheet_names(workbook) -> list[tuple[str, bool]]:
+    out = []
+    for sheet in workbook.sheets_metadata:
+        visible = sheet.visible == python_calamine.SheetVisibleEnum.Visible
+        out.append((sheet.name, visible and sheet.name != META_SHEET))
+    return out
+
+
+def _read_meta(ctx: _Context, workbook) -> ReturnMeta | None:
+    """Return the metadata from the hidden sheet, else the document properties; None when neither exists."""
+    hidden = props = None
+    if META_SHEET in workbook.sheet_names:
+        try:
+            hidden = parse_meta_rows(workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+        except MetaError as exc:
+            ctx.problem(META_SHEET, "", f"metadata unreadable: {exc}")
+    try:
+        props = parse_custom_properties(read_custom_properties(ctx.path))
+    except (MetaError, zipfile.BadZipFile, SyntaxError) as exc:  # ElementTree's ParseError is a SyntaxError
+        ctx.problem("", "", f"document properties unreadable: {exc}")
+    if hidden and props:
+        for name in ("kind", "unit_code", "period", "revision", "return_uuid", "content_hash"):
+            if getattr(hidden, name) != getattr(props, name):
+                ctx.problem(META_SHEET, "", f"the metadata sheet and the document properties disagree on {name} "
+                                            f"({getattr(hidden, name)} / {getattr(props, name)})")
+        hidden_forms = [(f.id, f.version) for f in hidden.forms]
+        if hidden_forms != [(f.id, f.version) for f in props.forms]:
+            ctx.problem(META_SHEET, "", "the metadata sheet and the document properties list different forms")
+    elif props and not hidden:
+        ctx.warn("", "", "metadata sheet missing; using the document properties")
+    meta = hidden or props
+    if meta is not None:
+        try:
+            check_period(meta.period)
+        except DataError as exc:
+            ctx.problem(META_SHEET, "", str(exc))
+    return meta
+
+
+def _forms_to_read(ctx: _Context, meta: ReturnMeta | None) -> list[tuple[Form, FormRef | None]]:
+    """Return the forms the file carries (all declared forms when it says nothing), checking versions."""
+    if meta is None or not meta.forms:
+        return [(get_form(f), None) for f in FORM_IDS]
+    out = []
+    for ref in meta.forms:
+        if ref.id not in FORM_IDS:
+            ctx.problem(ref.sheet, "", f"form {ref.id!r} is unknown to this program")
+            continue
+        form = get_form(ref.id)
+        if ref.version != form.version:
+            ctx.problem(ref.sheet or form.sheet_name, "",
+                        f"{form.form_code} was written with form version {ref.version}; this program reads "
+                        f"version {form.version} — use a template made by the same program version")
+            continue
+        out.append((form, ref))
+    return out
+
+
+def _printed_facts(rows: list[list], code_row: int) -> dict[str, str]:
+    """Read 填报单位, 单位代码 and 报告期 from the printed lines above the headers."""
+    facts = {}
+    for row in rows[:code_row]:
+        for cell in row:
+            text = _text(cell)
+            for label, key in (("填报单位（盖章）：", "unit_name"), ("单位代码：", "unit_code"), ("报告期：", "period")):
+                if text.startswith(label):
+                    facts[key] = text[len(label):].strip()
+    m = _PERIOD_TEXT.search(facts.get("period", ""))
+    facts["period"] = f"{m[1]}-{int(m[2]):02d}" if m else ""
+    return facts
+
+
+def _meta_from_print(ctx: _Context, printed: dict[str, str], forms: list[Form]) -> ReturnMeta | None:
+    """Without metadata, take the unit and period from the printed lines and treat the file as hand-filled."""
+    if not printed.get("unit_code") or not printed.get("period"):
+        ctx.problem("", "", "no metadata and no printed 单位代码/报告期: not a return or template of this program")
+        return None
+    ctx.warn("", "", "no metadata found (copied into a new workbook?); unit and period read from the printed lines")
+    return ReturnMeta(kind="template", unit_code=printed["unit_code"], unit_name=printed.get("unit_name", ""),
+                      parent_code=None, period=printed["period"], revision=0, return_uuid="", program_version="",
+                      content_hash=None, created_at="", forms=[FormRef(f.id, f.version, "") for f in forms])
+
+
+# ---- finding a form's sheet ----------------------------------------------------------------------
+
+
+def _find_code_row(rows: list[list], layout: lay.SheetLayout) -> int | None:
+    """Return the row holding the 栏次 codes (甲 乙 … 1 2 …) with the expected headings above it."""
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        row = rows[r]
+        if all(_text(_cell(row, c.index)) == c.code for c in layout.columns) and r >= 1:
+            above = [rows[r - 1]] + ([rows[r - 2]] if r >= 2 else [])
+            if all(any(lay.same_label(_cell(a, c.index), c.label) for a in above) for c in layout.columns):
+                return r
+    return None
+
+
+def _locate_sheet(ctx: _Context, sheets: dict[str, list[list]], form: Form,
+                  ref: FormRef | None) -> tuple[str, lay.SheetLayout, int] | None:
+    """Find the sheet of a form: by its name first, then by its headings (a renamed sheet)."""
+    layout = lay.sheet_layout(form)
+    wanted = [n for n in dict.fromkeys([ref.sheet if ref else "", form.sheet_name]) if n]
+    for name in wanted:
+        if name in sheets:
+            code_row = _find_code_row(sheets[name], layout)
+            if code_row is not None:
+                return name, layout, code_row
+    for name, rows in sheets.items():
+        if name in wanted or not _mentions(rows, form.form_code):
+            continue
+        code_row = _find_code_row(rows, layout)
+        if code_row is not None:
+            ctx.warn(name, "", f"sheet {wanted[0]} was renamed to {name}")
+            return name, layout, code_row
+    where = wanted[0]
+    if where in sheets:
+        ctx.problem(where, "", f"the column headings of {form.form_code} {form.title} are not where the form puts "
+                               "them (columns moved, inserted or deleted?)")
+    else:
+        ctx.problem(where, "", f"sheet missing: {form.form_code} {form.title}")
+    return None
+
+
+def _mentions(rows: list[list], text: str) -> bool:
+    return any(text in _text(cell) for row in rows[:HEADER_SEARCH_ROWS] for cell in row)
+
+
+# ---- rows ----------------------------------------------------------------------------------------
+
+
+def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[list], layout: lay.SheetLayout,
+               code_row: int) -> list[dict]:
+    """Read the data rows under the headers into canonical rows."""
+    form = layout.form
+    template = meta is None or meta.kind == "template"
+    fixed = form.rows != "events"
+    known = list(meta.rows.get(form.id, [])) if meta else []
+    by_identity: dict[str, list[str]] = {}
+    for key, identity in known:
+        by_identity.setdefault(identity, []).append(key)
+    found: dict[str, dict] = {}
+    out: list[dict] = []
+    position = 0
+    r = code_row + 1
+    while r < len(rows):
+        row = rows[r]
+        if _is_end(row, layout):
+            _check_below_totals(ctx, sheet, rows, r, layout)
+            break
+        if all(_blank(_cell(row, c.index)) for c in layout.columns):
+            r += 1
+            continue
+        values = _read_values(ctx, sheet, r, row, layout, template=template)
+        if not fixed:
+            out.append(canonical_row(form, "", values))
+        else:
+            key = _row_key(ctx, sheet, r, row, layout, by_identity, bool(known), position)
+            position += 1
+            if key is not None:
+                if key in found:
+                    ctx.problem(sheet, _addr(r, 0), f"row {key} appears twice")
+                found[key] = canonical_row(form, key, values)
+        r += 1
+    if fixed:
+        order = [k for k, _ in known] if known else _default_order(form, found)
+        for key in order:
+            if key not in found:
+                ctx.problem(sheet, "", f"row {key} of {form.form_code} is missing")
+        out = [found[k] for k in order if k in found]
+    return out
+
+
+def _default_order(form: Form, found: dict[str, dict]) -> list[str]:
+    if form.rows == "indicators":
+        return [i.key for i in form.indicators]
+    return sorted(found, key=lambda k: int(k) if k.isdigit() else 0)
+
+
+def _is_end(row: list, layout: lay.SheetLayout) -> bool:
+    """True at the 合计 row, the signature line or the notes: the end of the data area."""
+    if lay.same_label(_cell(row, layout.total_label_column), lay.TOTAL_LABEL) and layout.total_columns:
+        return True
+    first = _text(_cell(row, 0)).replace(" ", "")
+    return any(first.startswith(marker) for marker in lay.END_MARKERS[1:])
+
+
+def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:
+    """Values typed between the 合计 row and the signature line would be lost: say so."""
+    if not layout.total_columns or not lay.same_label(_cell(rows[r], layout.total_label_column), lay.TOTAL_LABEL):
+        return
+    for below in range(r + 1, len(rows)):
+        row = rows[below]
+        first = _text(_cell(row, 0))
+        if any(first.startswith(marker) for marker in lay.END_MARKERS[1:]):
+            return
+        for col in layout.input_columns:
+            if not _blank(_cell(row, col.index)):
+                ctx.problem(sheet, _addr(below, col.index), "a value below the 合计 row is not part of the table; "
+                                                            "insert rows above 合计 instead")
+                return
+
+
+def _row_key(ctx: _Context, sheet: str, r: int, row: list, layout: lay.SheetLayout,
+             by_identity: dict[str, list[str]], have_keys: bool, position: int) -> str | None:
+    """Identify a fixed row: by its printed texts (metadata), else by indicator label or by position."""
+    form = layout.form
+    texts = {c.field.key: _text(_cell(row, c.index)) for c in layout.columns if c.field.source == "row"}
+    if have_keys:
+        keys = by_identity.get(lay.row_identity(form, texts))
+        if keys:
+            return keys.pop(0)
+        shown = " ".join(t for t in list(texts.values())[:2] if t)
+        ctx.problem(sheet, _addr(r, 0), f"row '{shown}' is not a row of this return (its printed texts were changed?)")
+        return None
+    if form.rows == "indicators":
+        for ind in form.indicators:
+            if ind.label in texts.values():
+                return ind.key
+        ctx.problem(sheet, _addr(r, 0), f"'{next(iter(texts.values()), '')}' is not an indicator of {form.form_code}")
+        return None
+    if position == 0:
+        ctx.warn(sheet, "", "rows matched to the plan's tasks by position (no metadata)")
+    return str(position + 1)
+
+
+def _read_values(ctx: _Context, sheet: str, r: int, row: list, layout: lay.SheetLayout, *, template: bool) -> dict:
+    """Coerce a row's input cells; blanks are 0 where the form allows, in hand-filled rows with any input."""
+    form = layout.form
+    cells = {c.field.key: _cell(row, c.index) for c in layout.input_columns}
+    has_input = any(not _blank(v) for v in cells.values())
+    values, bad = {}, set()
+    for col in layout.input_columns:
+        raw = cells[col.field.key]
+        if _blank(raw) and not (template and has_input):
+            values[col.field.key] = None  # an export writes blank exactly where nothing was reported
+            continue
+        try:
+            values[col.field.key] = coerce(col.field, None if _blank(raw) else raw)
+        except CoerceError as exc:
+            values[col.field.key] = None
+            bad.add(col.field.key)
+            ctx.problem(sheet, _addr(r, col.index), str(exc))
+    if has_input:
+        for finding in check_row(form, values):
+            if finding.rule_id in ("required", "min", "max") and finding.field not in bad:
+                ctx.problem(sheet, _addr(r, layout.column(finding.field).index), finding.message)
+        _warn_dates_outside(ctx, sheet, r, layout, values)
+    return values
+
+
+def _warn_dates_outside(ctx: _Context, sheet: str, r: int, layout: lay.SheetLayout, values: dict) -> None:
+    period = ctx.period
+    if not period:
+        return
+    first, last = period_bounds(period)
+    for col in layout.input_columns:
+        v = values.get(col.field.key)
+        if col.field.type == "date" and v is not None and not first <= v <= last:
+            ctx.warn(sheet, _addr(r, col.index), f"{col.field.label} {v:%Y-%m-%d} is outside the period {period}")
+
+
+# ---- cells ---------------------------------------------------------------------------------------
+
+
+def _cell(row: list, c: int):
+    return row[c] if c < len(row) else None
+
+
+def _blank(value) -> bool:
+    """True for an empty cell (or only spaces); "—" is not blank: it is read as the field's blank value."""
+    return value is None or (isinstance(value, str) and normalise_text(value) == "")
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return normalise_text(value)
+
+
+def _addr(r: int, c: int) -> str:
+    return xl_rowcol_to_cell(r, c)

@@ -1,0 +1,393 @@
+"""Write official-layout return workbooks with xlsxwriter, driven only by the form declarations.
+
+Building blocks, from the top down:
+
+- ``write_workbook(path, sheets=[SheetSpec, …], header=ReturnHeader, meta=ReturnMeta | None, template=False)``
+  writes a whole workbook atomically (a temporary file in the same folder, renamed at the end).
+- ``write_form_sheet(workbook, styles, spec, header, template=False)`` adds one form's sheet to an open
+  xlsxwriter workbook and returns where things went (``WrittenSheet``).
+- ``SheetSpec(form, rows=[SheetRow(values, row_key, decimals), …])`` is the data: the rows to write, as given.
+  The writer never queries the database, so a district summary (one row per township plus 合计) reuses it by
+  passing its own rows — and, if it wants a leading 填报单位 column, a Form copy with an extra row field.
+
+Every user text goes through ``write_string`` with ``strings_to_formulas`` off, so "=1+1" stays text. Totals
+are SUM formulas carrying their computed value, for readers that do not recalculate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from forms.schema import Field, Form
+from models.errors import DataError
+from models.periods import period_bounds, period_label
+from reports import xlsx_layout as lay
+from reports.xlsx_meta import ReturnMeta, write_meta
+
+FONT = "宋体"  # SimSun: on every Chinese Windows PC, and mapped to a CJK font elsewhere
+TITLE_FONT_SIZE = 16
+BODY_FONT_SIZE = 10
+INPUT_FILL = "#FFF8DC"  # template cells to fill in
+COMPUTED_FILL = "#EDEDED"  # template cells the program computes
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
+                    "in_memory": True}
+TEMPLATE_MIN_LINES = 2
+NARROW = 10  # row texts in columns this narrow (序号, 计量单位) are centred, not wrapped
+
+
+@dataclass(frozen=True)
+class ReturnHeader:
+    """The frame around the tables: jurisdiction, reporting unit, period, signatories, dates."""
+
+    jurisdiction: str
+    unit_name: str
+    unit_code: str
+    period: str
+    signatories: dict[str, str] = field(default_factory=dict)  # head, stats, filler, phone
+    report_date: dt.date | None = None  # 报出日期; None leaves it for handwriting (templates)
+    overrides: dict[str, str] = field(default_factory=dict)  # authority, approval_no, valid_until
+    created: dt.datetime | None = None  # the document's creation time (fixed for golden files)
+    title_suffix: str = ""  # e.g. "（汇总）" for a district summary
+
+
+@dataclass
+class SheetRow:
+    """One table row: its values by field key, its row key, and its decimals for per-row units."""
+
+    values: dict
+    row_key: str = ""
+    decimals: int | None = None
+
+
+@dataclass
+class SheetSpec:
+    """One form's sheet: the form (its layout), the rows to write and, for templates, blank rows to add."""
+
+    form: Form
+    rows: list[SheetRow]
+    sheet_name: str | None = None
+    blank_rows: int = 0
+
+
+@dataclass(frozen=True)
+class WrittenSheet:
+    """Where a sheet's parts ended up (0-based rows)."""
+
+    name: str
+    layout: lay.SheetLayout
+    first_data_row: int
+    last_data_row: int  # first_data_row - 1 when there are no rows
+    totals_row: int | None
+    footer_row: int
+    last_row: int
+
+
+class Styles:
+    """xlsxwriter formats made once per workbook and shared, keyed by their properties."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        self.workbook = workbook
+        self._cache: dict[tuple, object] = {}
+
+    def get(self, **props):
+        """Return the format with these properties (宋体 10 pt unless given)."""
+        props.setdefault("font_name", FONT)
+        props.setdefault("font_size", BODY_FONT_SIZE)
+        key = tuple(sorted(props.items()))
+        fmt = self._cache.get(key)
+        if fmt is None:
+            fmt = self._cache[key] = self.workbook.add_format(props)
+        return fmt
+
+    def cell(self, fld: Field, *, num_format: str | None, template: bool):
+        """Return the bordered format of a table cell of this field."""
+        props: dict = {"border": 1, "valign": "vcenter"}
+        if fld.numeric or fld.type == "date":
+            props["align"] = "right" if fld.numeric else "center"
+        elif fld.type == "choice" or (fld.source == "row" and fld.width <= NARROW):
+            props["align"] = "center"
+        else:
+            props["text_wrap"] = True
+        if num_format:
+            props["num_format"] = num_format
+        if template and fld.editable:
+            props["locked"] = False
+            props["bg_color"] = INPUT_FILL
+        elif template and fld.source == "computed":
+            props["bg_color"] = COMPUTED_FILL
+        return self.get(**props)
+
+
+def partial_path(path: Path) -> Path:
+    """Return a hidden temporary name beside path (created by the writer, so it gets normal permissions)."""
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.partial")
+
+
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it to `path` only when the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = partial_path(path)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_workbook(path: str | Path, *, sheets: list[SheetSpec], header: ReturnHeader,
+                   meta: ReturnMeta | None = None, template: bool = False, atomic: bool = True) -> list[WrittenSheet]:
+    """Write a workbook with one sheet per spec (plus the hidden metadata); atomic unless told otherwise."""
+    if atomic:
+        with atomic_output(path) as tmp:
+            return write_workbook(tmp, sheets=sheets, header=header, meta=meta, template=template, atomic=False)
+    workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    try:
+        styles = Styles(workbook)
+        written = [write_form_sheet(workbook, styles, spec, header, template=template) for spec in sheets]
+        if meta is not None:
+            write_meta(workbook, meta)
+        _set_properties(workbook, header, template)
+    finally:
+        workbook.close()
+    return written
+
+
+def _set_properties(workbook, header: ReturnHeader, template: bool) -> None:
+    kind = "空白模板" if template else "月报"
+    props = {"title": f"{header.unit_name} {period_label(header.period)} 两新{kind}",
+             "subject": "推动大规模设备更新和消费品以旧换新", "author": header.unit_name,
+             "company": header.unit_name, "category": f"两新{kind}", "keywords": f"{header.unit_code} {header.period}"}
+    if header.created is not None:
+        props["created"] = header.created
+    workbook.set_properties(props)
+
+
+def write_form_sheet(workbook, styles: Styles, spec: SheetSpec, header: ReturnHeader, *,
+                     template: bool = False) -> WrittenSheet:
+    """Add one form's sheet: frame, grouped headers, rows, 合计, signatures, notes and print setup."""
+    form = spec.form
+    layout = lay.sheet_layout(form, lines=lay.top_lines(form, header.overrides))
+    name = spec.sheet_name or form.sheet_name
+    ws = workbook.add_worksheet(name)
+    widths = [c.width for c in layout.columns]
+    for col in layout.columns:
+        ws.set_column(col.index, col.index, col.width)
+    _write_frame(ws, styles, layout, header, widths)
+    _write_headers(ws, styles, layout)
+    first = layout.first_data_row
+    row = first
+    for sheet_row in spec.rows:
+        _write_row(ws, styles, layout, row, sheet_row, template=template, sheet=name)
+        row += 1
+    for _ in range(spec.blank_rows):
+        _write_row(ws, styles, layout, row, SheetRow({}), template=template, sheet=name)
+        row += 1
+    last = row - 1
+    totals = None
+    if layout.total_columns:
+        totals = row
+        _write_totals(ws, styles, layout, totals, first, last, spec.rows)
+        row += 1
+    if template:
+        _add_validation(ws, layout, first, last, header.period)
+    footer = row
+    _write_footer(ws, styles, layout, footer, header, widths)
+    end = _write_notes(ws, styles, layout, footer + 1, widths)
+    _page_setup(ws, layout, end, variable_rows=form.rows == "events" and template)
+    return WrittenSheet(name, layout, first, last, totals, footer, end)
+
+
+def _write_frame(ws, styles: Styles, layout: lay.SheetLayout, header: ReturnHeader, widths: list[float]) -> None:
+    last = layout.last_col
+    first_right, _ = lay.right_span(widths)
+    small = styles.get(font_size=9, align="left", valign="vcenter")
+    for r, line in enumerate(layout.top_lines):
+        _merge(ws, r, first_right, r, last, line, small)
+    title = header.jurisdiction + layout.form.title if not layout.form.title.startswith(header.jurisdiction) \
+        else layout.form.title
+    title_fmt = styles.get(bold=True, font_size=TITLE_FONT_SIZE, align="center", valign="vcenter", text_wrap=True)
+    _merge(ws, layout.title_row, 0, layout.title_row, last, title + header.title_suffix, title_fmt)
+    ws.set_row(layout.title_row, 34)
+    items = [f"填报单位（盖章）：{header.unit_name}", f"单位代码：{header.unit_code}",
+             f"报告期：{period_label(header.period)}", f"计量单位：{layout.form.measure_unit}"]
+    _write_spans(ws, styles, layout.info_row, widths, items)
+    ws.set_row(layout.info_row, 20)
+
+
+def _write_spans(ws, styles: Styles, row: int, widths: list[float], items: list[str]) -> None:
+    """Spread items over the row in runs of about equal width: first left, last right, others centred."""
+    parts = lay.spans(widths, len(items))
+    if len(parts) < len(items):  # too few columns: everything on one line
+        parts, items = [(0, len(widths) - 1)], ["\u3000\u3000".join(items)]
+    for i, ((c1, c2), text) in enumerate(zip(parts, items, strict=True)):
+        align = "left" if i == 0 else ("right" if i == len(items) - 1 else "center")
+        _merge(ws, row, c1, row, c2, text, styles.get(align=align, valign="vcenter"))
+
+
+def _write_headers(ws, styles: Styles, layout: lay.SheetLayout) -> None:
+    head = styles.get(border=1, align="center", valign="vcenter", text_wrap=True)
+    label_lines = 1
+    for group, c1, c2 in lay.header_groups(layout):
+        if group is None:
+            col = layout.columns[c1]
+            top = layout.group_row if layout.group_row is not None else layout.label_row
+            _merge(ws, top, c1, layout.label_row, c1, col.label, head)
+            label_lines = max(label_lines, lay.text_lines(col.label, col.width) - (top != layout.label_row))
+        else:
+            _merge(ws, layout.group_row, c1, layout.group_row, c2, group, head)
+            for col in layout.columns[c1:c2 + 1]:
+                ws.write_string(layout.label_row, col.index, col.label, head)
+                label_lines = max(label_lines, lay.text_lines(col.label, col.width))
+    if layout.group_row is not None:
+        ws.set_row(layout.group_row, lay.row_height(1) + 2)
+    ws.set_row(layout.label_row, lay.row_height(label_lines) + 2)
+    code_fmt = styles.get(border=1, align="center", valign="vcenter", font_size=9)
+    for col in layout.columns:
+        ws.write_string(layout.code_row, col.index, col.code, code_fmt)
+
+
+def _number(value) -> float | int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a figure")
+    if isinstance(value, int):
+        return value
+    return float(Decimal(str(value)))
+
+
+def _date(value) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time())
+
+
+def _write_row(ws, styles: Styles, layout: lay.SheetLayout, r: int, sheet_row: SheetRow, *, template: bool,
+               sheet: str) -> None:
+    lines = 1
+    for col in layout.columns:
+        fld = col.field
+        fmt = styles.cell(fld, num_format=lay.number_format(fld, sheet_row.decimals), template=template)
+        value = sheet_row.values.get(fld.key)
+        if fld.numeric:
+            number = _number(value)
+            rc = ws.write_blank(r, col.index, None, fmt) if number is None else ws.write_number(r, col.index, number, fmt)
+        elif fld.type == "date":
+            when = _date(value)
+            rc = ws.write_blank(r, col.index, None, fmt) if when is None else ws.write_datetime(r, col.index, when, fmt)
+        else:
+            text = "" if value is None else str(value)
+            rc = ws.write_string(r, col.index, text, fmt) if text else ws.write_blank(r, col.index, None, fmt)
+            if text and fmt_wraps(fld):
+                lines = max(lines, lay.text_lines(text, col.width))
+        if rc not in (0, -1):  # -1 is only a blank written without format; everything else loses data
+            raise DataError(f"{sheet}!{xl_rowcol_to_cell(r, col.index)}: {fld.label} cannot be written to Excel "
+                            f"(too long or not a valid value)")
+    if not template:
+        ws.set_row(r, lay.row_height(lines))
+    elif sheet_row.values:  # a template's fixed row: its texts, plus room to write a line or two
+        ws.set_row(r, lay.row_height(max(lines, TEMPLATE_MIN_LINES)))
+    # a template's blank rows keep Excel's own height, which grows as people type
+
+
+def fmt_wraps(fld: Field) -> bool:
+    """True for text columns that wrap (and so set the row height)."""
+    return fld.type == "text" and not (fld.source == "row" and fld.width <= NARROW)
+
+
+def _write_totals(ws, styles: Styles, layout: lay.SheetLayout, r: int, first: int, last: int,
+                  rows: list[SheetRow]) -> None:
+    label = styles.get(border=1, align="center", valign="vcenter", bold=True)
+    summed = {c.index for c in layout.total_columns}
+    for col in layout.columns:
+        if col.index in summed:
+            continue
+        if col.index == layout.total_label_column:
+            ws.write_string(r, col.index, lay.TOTAL_LABEL, label)
+        else:
+            ws.write_blank(r, col.index, None, styles.get(border=1))
+    for col in layout.total_columns:
+        fmt = styles.get(border=1, align="right", valign="vcenter", bold=True,
+                         num_format=lay.number_format(col.field) or "General")
+        total = sum((Decimal(str(v)) for v in (s.values.get(col.field.key) for s in rows) if v not in (None, "")),
+                    Decimal(0))
+        value = int(total) if col.field.type == "integer" else float(total)
+        if last < first:  # no rows: a SUM over an empty range would point at the totals row itself
+            ws.write_number(r, col.index, value, fmt)
+        else:
+            name = xl_col_to_name(col.index)
+            ws.write_formula(r, col.index, f"=SUM({name}{first + 1}:{name}{last + 1})", fmt, value)
+
+
+def _add_validation(ws, layout: lay.SheetLayout, first: int, last: int, period: str) -> None:
+    if last < first:
+        return
+    first_day, last_day = period_bounds(period)
+    for col in layout.input_columns:
+        ws.data_validation(first, col.index, last, col.index,
+                           lay.validation_for(col.field, first_day=first_day, last_day=last_day))
+
+
+def _write_footer(ws, styles: Styles, layout: lay.SheetLayout, r: int, header: ReturnHeader,
+                  widths: list[float]) -> None:
+    blank = "\u3000" * 4
+    date = header.report_date
+    date_text = f"{date.year}年{date.month}月{date.day}日" if date else "\u3000\u3000年\u3000\u3000月\u3000\u3000日"
+    items = []
+    for key, label in lay.FOOTER_ITEMS:
+        value = date_text if key == "date" else (header.signatories.get(key) or blank)
+        items.append(f"{label}：{value}")
+    _write_spans(ws, styles, r, widths, items)
+    ws.set_row(r, 26)
+
+
+def _write_notes(ws, styles: Styles, layout: lay.SheetLayout, r: int, widths: list[float]) -> int:
+    """Write the form's 说明 lines; return the last row used."""
+    notes = layout.form.notes
+    if not notes:
+        return r - 1
+    fmt = styles.get(align="left", valign="top", text_wrap=True, font_size=9)
+    total_width = sum(widths)
+    for i, note in enumerate(notes):
+        text = (lay.NOTES_LABEL if i == 0 else "\u3000" * 3) + note
+        _merge(ws, r + i, 0, r + i, layout.last_col, text, fmt)
+        ws.set_row(r + i, lay.row_height(lay.text_lines(text, total_width)) - 2)
+    return r + len(notes) - 1
+
+
+def _merge(ws, r1: int, c1: int, r2: int, c2: int, text: str, fmt) -> None:
+    if r1 == r2 and c1 == c2:
+        ws.write_string(r1, c1, text, fmt)
+    else:
+        ws.merge_range(r1, c1, r2, c2, "", fmt)
+        ws.write_string(r1, c1, text, fmt)
+
+
+def _page_setup(ws, layout: lay.SheetLayout, last_row: int, *, variable_rows: bool) -> None:
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    ws.repeat_rows(layout.header_first_row, layout.code_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.7)
+    ws.center_horizontally()
+    ws.set_footer(f'&C&"{FONT},常规"&9第 &P 页 共 &N 页', {"margin": 0.3})
+    ws.print_area(0, 0, last_row, layout.last_col)
+    ws.freeze_panes(layout.first_data_row, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True, "insert_rows": variable_rows,
+                    "delete_rows": variable_rows, "select_locked_cells": True, "select_unlocked_cells": True})
