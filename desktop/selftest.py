@@ -213,6 +213,9 @@ def step_export(ctx: Context) -> str:
         if len(found) != 1:
             raise StepFailed(f"the writer returned {result!r} and {out_dir} holds {len(found)} .xlsx files")
         path = found[0]
+    stated = getattr(result, "content_hash", None)
+    if stated is not None and stated != ctx.town_hash:
+        raise StepFailed(f"the writer hashed the month as {stated[:12]}, the database as {ctx.town_hash[:12]}")
     with path.open("rb") as f:
         if f.read(4) != b"PK\x03\x04":
             raise StepFailed(f"{path.name} is not an .xlsx (zip) file")
