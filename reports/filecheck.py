@@ -1,0 +1,513 @@
+"""Is a returned file a real .xlsx within limits? Checked before any spreadsheet parser touches it.
+
+A returned file arrives by USB stick, e-mail or chat and may be broken, renamed or hostile. This
+module reads the zip's own directory (not the parts) to check the file size, the number of parts,
+their declared sizes and compression ratios, and that no two parts overlap. It then inflates each
+part itself, in bounded chunks and never past the size the directory declares, to check the CRC,
+to refuse DOCTYPE and ENTITY declarations (entity bombs, XXE) and XML in any encoding but UTF-8,
+and to measure how far each sheet's cells reach — a tiny file with one cell at A1 and one at
+XFD1048576 would make a reader allocate a dense range of 17 billion cells. Every limit is in
+``Limits``; every refusal names the file and says what is wrong in the reviewer's words.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from models.errors import DataError
+from reports.returnfile import CellProblem
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How big a returned workbook may be; a township's return is well under 1 MB."""
+
+    max_file_bytes: int = 20 * MiB
+    max_entries: int = 1_000  # parts in the zip; an .xlsx has 10–40
+    max_directory_bytes: int = 4 * MiB  # the zip's central directory
+    max_part_bytes: int = 32 * MiB  # one part, uncompressed
+    max_total_bytes: int = 64 * MiB  # all parts, uncompressed
+    max_ratio: int = 100  # uncompressed : compressed, for parts (and totals) above ratio_floor
+    ratio_floor: int = 1 * MiB
+    max_rows: int = 1_048_576  # Excel's own limits
+    max_columns: int = 16_384
+    max_sheet_cells: int = 1_000_000  # rows × columns a sheet's cells span (a reader allocates them all)
+    max_tag_bytes: int = 64 * 1024  # one XML tag (element name with its attributes)
+
+
+LIMITS = Limits()
+
+WORKBOOK_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",  # macros are never run, only cells read
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+}
+REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+_CHUNK = 64 * 1024
+_EOCD = struct.Struct("<4s4H2LH")
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
+_LOCAL = struct.Struct("<4s2B4HL2L2H")
+_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(sheetData|row|c)(?=[\s/>])([^>]*?)(/?)>")
+_ATTR_R = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,10})$")
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
+
+
+class FileRejected(DataError):
+    """A returned file was refused before reading; problems say why, each naming the file."""
+
+    def __init__(self, problems: list[CellProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class Part:
+    """One part (file) inside the zip, as its central directory declares it."""
+
+    name: str
+    offset: int
+    method: int
+    flags: int
+    crc: int
+    compressed: int
+    size: int
+
+
+@dataclass
+class SheetExtent:
+    """How far one sheet's cells reach: the last row and column used (1-based), and the cells seen."""
+
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+
+@dataclass
+class FileCheck:
+    """What the check saw of a file that passed: its size, its parts and how far each sheet reaches."""
+
+    path: Path
+    size: int
+    parts: list[Part]
+    uncompressed: int
+    sheets: dict[str, SheetExtent] = field(default_factory=dict)
+
+
+class _Reject(Exception):
+    """Internal: the first reason to refuse; check_file turns it into FileRejected."""
+
+
+def check_file(path: str | Path, *, limits: Limits = LIMITS) -> FileCheck:
+    """Check that a file is a whole, safe .xlsx within limits; raise FileRejected saying why not."""
+    path = Path(path)
+    try:
+        return _check(path, limits)
+    except _Reject as exc:
+        raise FileRejected([CellProblem(str(path), "", "", str(exc))]) from None
+    except OSError as exc:
+        raise FileRejected([CellProblem(str(path), "", "", f"无法读取文件：{exc.strerror or exc}")]) from None
+
+
+def _check(path: Path, limits: Limits) -> FileCheck:
+    size = path.stat().st_size
+    if size == 0:
+        raise _Reject("文件是空的（0 字节）")
+    if size > limits.max_file_bytes:
+        raise _Reject(f"文件过大（{size / MiB:.1f} MB，上限 {limits.max_file_bytes / MiB:.0f} MB），不像一份月报")
+    with path.open("rb") as f:
+        head = f.read(8)
+        if not head.startswith(b"PK"):
+            raise _Reject(_not_a_zip(head, f))
+        total, cd_size, cd_offset, cd_end = _end_record(f, size, limits)
+        parts = _central_directory(f, total, cd_size, cd_offset, limits)
+        _check_layout(f, parts, cd_offset)
+        _check_sizes(parts, limits)
+        names = {p.name for p in parts}
+        _check_required(names)
+        sheets: dict[str, SheetExtent] = {}
+        content_types = b""
+        for part in parts:
+            keep = part.name == "[Content_Types].xml"
+            extent, data = _scan_part(f, part, limits, keep=keep)
+            if extent is not None:
+                sheets[part.name] = extent
+            if keep:
+                content_types = data
+        _check_content_types(content_types)
+    return FileCheck(path, size, parts, sum(p.size for p in parts), sheets)
+
+
+# ---- what the file is, when it is not a zip ----------------------------------------------------
+
+
+def _not_a_zip(head: bytes, f) -> str:
+    """Say what a file that is not a zip most likely is."""
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return ("这是旧版 Excel 97-2003（.xls）文件或加密（设了密码）的工作簿，不是 .xlsx；"
+                "请在 Excel 或 WPS 中取消密码并“另存为 Excel 工作簿（*.xlsx）”")
+    f.seek(0)
+    sample = f.read(4096)
+    lowered = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml", b"<")):
+        return "这不是 .xlsx 工作簿，而是网页或 XML 文本改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx"
+    if sample.startswith(b"%PDF"):
+        return "这是 PDF 文件，不是 .xlsx 工作簿；请发送程序导出的 Excel 报表"
+    if _looks_like_text(sample):
+        return "这是文本文件改了扩展名，不是 .xlsx 工作簿；请发送程序导出的 Excel 报表"
+    return "这不是 .xlsx 工作簿（文件开头不是 zip 格式）；请发送程序导出的 Excel 报表"
+
+
+def _looks_like_text(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a character cut by the sample's end
+            return True
+    try:
+        sample.decode("gb18030")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+# ---- the zip's directory -----------------------------------------------------------------------
+
+
+def _end_record(f, size: int, limits: Limits) -> tuple[int, int, int, int]:
+    """Find the end-of-directory record; return (entries, directory size, directory offset, its end)."""
+    tail_len = min(size, _EOCD.size + 65535)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + _EOCD.size > len(tail):
+        raise _Reject("文件不完整或已损坏（zip 目录缺失），可能是下载或复制未完成；请对方重新发送")
+    _, disk, cd_disk, _, total, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, at)
+    eocd_pos = size - tail_len + at
+    cd_end = eocd_pos
+    if disk or cd_disk:
+        raise _Reject("这是分卷压缩文件，不是 .xlsx 工作簿")
+    if total == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
+        if at < _ZIP64_LOCATOR.size or tail[at - _ZIP64_LOCATOR.size:at - _ZIP64_LOCATOR.size + 4] != b"PK\x06\x07":
+            raise _Reject("文件已损坏（zip64 目录缺失）")
+        _, _, z64_pos, _ = _ZIP64_LOCATOR.unpack_from(tail, at - _ZIP64_LOCATOR.size)
+        if z64_pos + _ZIP64_EOCD.size > eocd_pos:
+            raise _Reject("文件已损坏（zip64 目录位置不对）")
+        f.seek(z64_pos)
+        record = f.read(_ZIP64_EOCD.size)
+        if len(record) != _ZIP64_EOCD.size or record[:4] != b"PK\x06\x06":
+            raise _Reject("文件已损坏（zip64 目录缺失）")
+        _, _, _, _, _, _, _, total, cd_size, cd_offset = _ZIP64_EOCD.unpack(record)
+        cd_end = z64_pos
+    if total > limits.max_entries:
+        raise _Reject(f"压缩包内文件过多（{total} 个，上限 {limits.max_entries} 个），不是正常的月报工作簿")
+    if cd_size > limits.max_directory_bytes:
+        raise _Reject(f"压缩包目录过大（{cd_size / MiB:.1f} MB），不是正常的月报工作簿")
+    if cd_offset + cd_size != cd_end:
+        raise _Reject("文件不完整或已损坏（zip 目录位置不对），可能被截断或拼接；请对方重新发送")
+    return total, cd_size, cd_offset, cd_end
+
+
+def _central_directory(f, total: int, cd_size: int, cd_offset: int, limits: Limits) -> list[Part]:
+    f.seek(cd_offset)
+    directory = f.read(cd_size)
+    if len(directory) != cd_size:
+        raise _Reject("文件不完整（zip 目录被截断）；请对方重新发送")
+    parts, pos, seen = [], 0, set()
+    while pos < len(directory):
+        if len(parts) >= total or pos + _CENTRAL.size > len(directory):
+            raise _Reject("文件已损坏（zip 目录与记录的文件数不符）")
+        (sig, _, _, _, _, flags, method, _, _, crc, csize, usize, nlen, elen, clen, _, _, _,
+         offset) = _CENTRAL.unpack_from(directory, pos)
+        if sig != b"PK\x01\x02":
+            raise _Reject("文件已损坏（zip 目录记录不完整）")
+        start = pos + _CENTRAL.size
+        raw_name = directory[start:start + nlen]
+        extra = directory[start + nlen:start + nlen + elen]
+        pos = start + nlen + elen + clen
+        if pos > len(directory):
+            raise _Reject("文件已损坏（zip 目录记录被截断）")
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+        usize, csize, offset = _zip64_sizes(extra, usize, csize, offset)
+        if flags & 0x1:
+            raise _Reject("工作簿设了密码（已加密），无法检查；请取消密码后另存为 .xlsx 再发送")
+        if method not in (0, 8):
+            raise _Reject(f"压缩包内 {name} 使用了 Excel 不会使用的压缩方式（{method}），不是正常的 .xlsx")
+        key = name.lower()
+        if key in seen:
+            raise _Reject(f"压缩包内 {name} 出现了两次，文件被篡改或已损坏")
+        seen.add(key)
+        parts.append(Part(name, offset, method, flags, crc, csize, usize))
+    if len(parts) != total:
+        raise _Reject("文件已损坏（zip 目录与记录的文件数不符）")
+    return parts
+
+
+def _zip64_sizes(extra: bytes, usize: int, csize: int, offset: int) -> tuple[int, int, int]:
+    """Take the 64-bit sizes from a zip64 extra field where the 32-bit fields say 0xFFFFFFFF."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, length = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4:pos + 4 + length]
+        if tag == 0x0001:
+            values, i = [], 0
+            for wanted in (usize == 0xFFFFFFFF, csize == 0xFFFFFFFF, offset == 0xFFFFFFFF):
+                if wanted:
+                    if i + 8 > len(body):
+                        raise _Reject("文件已损坏（zip64 信息不完整）")
+                    values.append(struct.unpack_from("<Q", body, i)[0])
+                    i += 8
+                else:
+                    values.append(None)
+            usize = values[0] if values[0] is not None else usize
+            csize = values[1] if values[1] is not None else csize
+            offset = values[2] if values[2] is not None else offset
+        pos += 4 + length
+    return usize, csize, offset
+
+
+def _check_layout(f, parts: list[Part], cd_offset: int) -> None:
+    """Every part's data lies before the directory, after its own header, and overlaps no other part."""
+    end_of_previous = 0
+    for part in sorted(parts, key=lambda p: p.offset):
+        if part.offset < end_of_previous:
+            raise _Reject(f"压缩包内 {part.name} 与其他部分重叠（典型的 zip 炸弹手法），已拒收")
+        f.seek(part.offset)
+        header = f.read(_LOCAL.size)
+        if len(header) != _LOCAL.size or header[:4] != b"PK\x03\x04":
+            raise _Reject(f"文件不完整或已损坏（{part.name} 的数据缺失），可能被截断；请对方重新发送")
+        nlen, elen = _LOCAL.unpack(header)[-2:]
+        local_name = f.read(nlen)
+        expected = part.name.encode("utf-8" if part.flags & 0x800 else "cp437", errors="replace")
+        if local_name != expected:
+            raise _Reject(f"文件已损坏（{part.name} 的名称前后不一致）")
+        data_start = part.offset + _LOCAL.size + nlen + elen
+        end_of_previous = data_start + part.compressed
+        if end_of_previous > cd_offset:
+            raise _Reject(f"文件不完整或已损坏（{part.name} 超出文件末尾），可能被截断；请对方重新发送")
+        part.offset = data_start  # from here on: where the part's compressed data starts
+
+
+def _check_sizes(parts: list[Part], limits: Limits) -> None:
+    total = compressed = 0
+    for part in parts:
+        if part.method == 0 and part.size != part.compressed:
+            raise _Reject(f"文件已损坏（{part.name} 的大小前后不一致）")
+        if part.size > limits.max_part_bytes:
+            raise _Reject(f"压缩包内 {part.name} 解压后过大（{part.size / MiB:.0f} MB，上限 "
+                          f"{limits.max_part_bytes / MiB:.0f} MB），疑似 zip 炸弹，已拒收")
+        if part.size > limits.ratio_floor and part.size > limits.max_ratio * max(part.compressed, 1):
+            raise _Reject(f"压缩包内 {part.name} 的压缩比异常（{part.size // max(part.compressed, 1)}:1），"
+                          "疑似 zip 炸弹，已拒收")
+        total += part.size
+        compressed += part.compressed
+    if total > limits.max_total_bytes:
+        raise _Reject(f"工作簿解压后总大小过大（{total / MiB:.0f} MB，上限 {limits.max_total_bytes / MiB:.0f} MB），"
+                      "疑似 zip 炸弹，已拒收")
+    if total > limits.ratio_floor and total > limits.max_ratio * max(compressed, 1):
+        raise _Reject(f"工作簿的整体压缩比异常（{total // max(compressed, 1)}:1），疑似 zip 炸弹，已拒收")
+
+
+def _check_required(names: set[str]) -> None:
+    if "mimetype" in names and "content.xml" in names:
+        raise _Reject("这是 OpenDocument 表格（.ods），不是 .xlsx；请在 WPS 或 LibreOffice 中另存为 Excel 工作簿（*.xlsx）")
+    if "xl/workbook.bin" in names:
+        raise _Reject("这是 Excel 二进制工作簿（.xlsb），不是 .xlsx；请另存为 Excel 工作簿（*.xlsx）")
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise _Reject("这是 Word 或 PowerPoint 文件，不是 Excel 工作簿")
+    missing = [n for n in REQUIRED_PARTS if n not in names]
+    if missing:
+        raise _Reject(f"这不是完整的 .xlsx 工作簿（缺少 {'、'.join(missing)}）")
+
+
+# ---- the parts' contents -----------------------------------------------------------------------
+
+
+def _inflate(f, part: Part, limits: Limits):
+    """Yield a part's bytes in chunks, never more than it declares; check its CRC at the end."""
+    f.seek(part.offset)
+    remaining = part.compressed
+    produced, crc = 0, 0
+    inflater = zlib.decompressobj(-15) if part.method == 8 else None
+    while remaining:
+        raw = f.read(min(_CHUNK, remaining))
+        if not raw:
+            raise _Reject(f"文件不完整（{part.name} 的数据被截断）；请对方重新发送")
+        remaining -= len(raw)
+        pending = raw
+        while pending:
+            if inflater is None:
+                out, pending = pending, b""
+            else:
+                try:
+                    # max_length bounds memory: a part that inflates past its declared size stops here.
+                    out = inflater.decompress(pending, part.size - produced + 1)
+                except zlib.error:
+                    raise _Reject(f"文件已损坏（{part.name} 无法解压）；请对方重新发送") from None
+                pending = inflater.unconsumed_tail
+            produced += len(out)
+            if produced > part.size:
+                raise _Reject(f"压缩包内 {part.name} 解压后超过其声明的大小，疑似 zip 炸弹，已拒收")
+            if out:
+                crc = zlib.crc32(out, crc)
+                yield out
+            elif pending and inflater is not None and inflater.eof:
+                break
+    if inflater is not None and not inflater.eof:
+        raise _Reject(f"文件已损坏（{part.name} 的压缩数据不完整）；请对方重新发送")
+    if produced != part.size or crc != part.crc:
+        raise _Reject(f"文件已损坏（{part.name} 校验失败），可能在传输中出错；请对方重新发送")
+
+
+def _scan_part(f, part: Part, limits: Limits, *, keep: bool) -> tuple[SheetExtent | None, bytes]:
+    """Stream one part: refuse DTDs and non-UTF-8 XML, measure sheet extents; keep small parts' bytes."""
+    buffer = b""
+    first = True
+    is_xml = False
+    extent: SheetExtent | None = None
+    state = _SheetState()
+    kept = bytearray()
+    for chunk in _inflate(f, part, limits):
+        if first:
+            is_xml = _check_encoding(part.name, chunk)
+            first = False
+        if keep:
+            if len(kept) + len(chunk) > MiB:
+                raise _Reject(f"{part.name} 过大，不是正常的 .xlsx")
+            kept += chunk
+        buffer += chunk
+        if _DTD.search(buffer):
+            raise _Reject(f"{part.name} 含有 DOCTYPE/ENTITY 声明（可用于实体炸弹或读取本机文件），已拒收；"
+                          "Excel 和 WPS 保存的文件不会有这种内容")
+        if not is_xml:
+            buffer = buffer[-16:]
+            continue
+        # Complete tags end at the last '>'; a tag still open at the buffer's end waits for the next chunk.
+        end = buffer.rfind(b">")
+        if end >= 0:
+            state.feed(buffer[:end + 1], part.name, limits)
+            buffer = buffer[end + 1:]
+        open_at = buffer.rfind(b"<")
+        buffer = buffer[open_at:] if open_at >= 0 else buffer[-16:]
+        if len(buffer) > limits.max_tag_bytes:
+            raise _Reject(f"{part.name} 中有一个 XML 标签超长（超过 {limits.max_tag_bytes // 1024} KB），已拒收")
+    if state.seen_sheet_data:
+        extent = state.extent
+    return extent, bytes(kept)
+
+
+def _check_encoding(name: str, head: bytes) -> bool:
+    """Return True when a part is XML; refuse XML that is not UTF-8 (byte scans could not see into it)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] in (b"<\x00", b"\x00<"):
+        raise _Reject(f"{name} 是 UTF-16 编码的 XML，Excel 和 WPS 不会这样保存；已拒收")
+    text = head[3:] if head.startswith(b"\xef\xbb\xbf") else head
+    stripped = text.lstrip(b" \t\r\n")
+    if not stripped.startswith(b"<"):
+        return False
+    match = _ENCODING.match(text)
+    if match and match.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        raise _Reject(f"{name} 声明的编码是 {match.group(1).decode('ascii', 'replace')}，不是 UTF-8；已拒收")
+    return True
+
+
+class _SheetState:
+    """Follow <sheetData>, <row> and <c> tags as a reader would, to know the cells' furthest reach."""
+
+    def __init__(self):
+        self.inside = False
+        self.seen_sheet_data = False
+        self.row = 0
+        self.column = 0
+        self.extent = SheetExtent()
+
+    def feed(self, data: bytes, name: str, limits: Limits) -> None:
+        for match in _TAG.finditer(data):
+            closing, tag, attrs, empty = match.groups()
+            if tag == b"sheetData":
+                if closing:
+                    self.inside = False
+                elif not empty:
+                    self.inside, self.seen_sheet_data = True, True
+                continue
+            if not self.inside or closing:
+                continue
+            ref = _ATTR_R.search(attrs)
+            if tag == b"row":
+                self.row = self._row_number(ref, name, limits)
+                self.column = 0
+                self.extent.rows = max(self.extent.rows, self.row)
+            else:
+                self.column = self._cell_column(ref, name, limits)
+                self.extent.cells += 1
+                self.extent.columns = max(self.extent.columns, self.column)
+                self.extent.rows = max(self.extent.rows, self.row)
+            if self.extent.rows * self.extent.columns > limits.max_sheet_cells:
+                raise _Reject(f"{name} 的单元格范围过大（{self.extent.rows} 行 × {self.extent.columns} 列），"
+                              "不是正常的月报；请删除多余的行列后再发送")
+
+    def _row_number(self, ref, name: str, limits: Limits) -> int:
+        if ref is None:
+            number = self.row + 1
+        else:
+            text = ref.group(1).strip()
+            if not text.isdigit() or len(text) > 10:
+                raise _Reject(f"{name} 中有无效的行号 r=\"{text[:20]}\"，文件已损坏")
+            number = int(text)
+        if not 1 <= number <= limits.max_rows:
+            raise _Reject(f"{name} 的行号 {number} 超出 Excel 的上限 {limits.max_rows}，文件已损坏或被篡改")
+        return number
+
+    def _cell_column(self, ref, name: str, limits: Limits) -> int:
+        if ref is None:
+            column = self.column + 1
+        else:
+            text = ref.group(1).decode("ascii", "replace").strip()
+            m = _CELL_REF.match(text)
+            if not m:
+                raise _Reject(f"{name} 中有无效的单元格地址 \"{text[:20]}\"，文件已损坏")
+            column = _column_number(m.group(1))
+            row = int(m.group(2))
+            if not 1 <= row <= limits.max_rows:
+                raise _Reject(f"{name} 的单元格 {text} 超出 Excel 的行数上限 {limits.max_rows}，文件已损坏或被篡改")
+            self.row = row
+        if not 1 <= column <= limits.max_columns:
+            raise _Reject(f"{name} 的列号 {column} 超出 Excel 的上限 {limits.max_columns}，文件已损坏或被篡改")
+        return column
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _check_content_types(data: bytes) -> None:
+    """The workbook part is declared a spreadsheet (not a Word file or something renamed)."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise _Reject(f"[Content_Types].xml 不是有效的 XML（{exc}），文件已损坏") from None
+    declared = None
+    for el in root:
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "Override" and el.get("PartName", "").lower() == "/xl/workbook.xml":
+            declared = el.get("ContentType", "")
+    if declared is None:
+        raise _Reject("[Content_Types].xml 没有声明 xl/workbook.xml 的类型，不是正常的 .xlsx")
+    if declared not in WORKBOOK_TYPES:
+        raise _Reject(f"xl/workbook.xml 被声明为 {declared[:100]}，不是 Excel 工作簿")
