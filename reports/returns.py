@@ -19,6 +19,7 @@ from forms import all_forms
 from forms.schema import Form
 from models import db as m
 from models.audit import audit
+from models.auth import require
 from models.entries import Row, canonical_row, content_hash, form_rows
 from models.errors import ConflictError, DataError
 from models.periods import check_period
@@ -119,6 +120,8 @@ def export_return(*, unit_code: str, period: str, out_dir: str | Path, user: str
     """
     check_period(period)
     unit = get_unit(unit_code)
+    # an export records a revision for the unit: the same permission as entering its data
+    user = require("edit", user=user, unit_code=unit_code)
     now = (now or m.now()).replace(microsecond=0)
     rows, data = month_snapshot(unit_code, period)
     digest = content_hash(data)

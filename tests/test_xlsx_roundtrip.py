@@ -1,0 +1,267 @@
+"""Exported returns read back: the same records, and the file's formats, merges, print setup and metadata."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import openpyxl
+import pytest
+
+from forms import all_forms, get_form
+from models import db as m
+from models.entries import canonical_data, content_hash, save_row
+from models.periods import period_bounds
+from reports import xlsx_layout as lay
+from reports.cli import main
+from reports.returns import export_return, return_file_name
+from reports.xlsx_meta import META_SHEET
+from reports.xlsx_reader import read_return
+from tests.conftest import DISTRICT, TOWN, table_snapshot
+from tests.xlsx_samples import NOW, P, load_sample
+
+
+@pytest.fixture
+def month(sqlite_db):
+    """A town database with the sample month entered."""
+    load_sample(TOWN)
+    return sqlite_db
+
+
+@pytest.fixture
+def exported(month, tmp_path):
+    """The sample month exported once."""
+    return export_return(unit_code=TOWN, period=P, out_dir=tmp_path / "out", now=NOW)
+
+
+def _layout(form_id: str) -> lay.SheetLayout:
+    return lay.sheet_layout(get_form(form_id))
+
+
+def test_export_reads_back_as_the_same_records(any_db, tmp_path):
+    load_sample(TOWN)
+    result = export_return(unit_code=TOWN, period=P, out_dir=tmp_path, now=NOW)
+    back = read_return(result.path)
+    expected = canonical_data(unit_code=TOWN, period=P)
+    assert back.data == expected
+    assert back.computed_hash == back.stated_hash == result.content_hash == content_hash(expected)
+    assert not back.edited_after_export and back.warnings == []
+    assert (back.kind, back.unit_code, back.unit_name, back.parent_code, back.period, back.revision) == \
+        ("return", TOWN, "环翠楼街道", DISTRICT, P, 1)
+    assert back.return_uuid == result.return_uuid
+    assert back.form_versions == {f.id: f.version for f in all_forms()}
+
+
+@pytest.mark.parametrize("form_id", [f.id for f in all_forms()])
+def test_every_form_round_trips(exported, form_id):
+    back = read_return(exported.path)
+    expected = canonical_data(unit_code=TOWN, period=P)[form_id]
+    assert back.data[form_id] == expected
+    assert any(any(v not in (None, "") for k, v in row.items() if k != "row_key") for row in expected)
+
+
+def test_blank_figures_stay_blank_not_zero(month, tmp_path):
+    # November: the 2023 bases are known but nothing is entered yet; blank must not read back as 0.
+    result = export_return(unit_code=TOWN, period="2025-11", out_dir=tmp_path, now=NOW)
+    back = read_return(result.path)
+    figures = {r["row_key"]: r for r in back.data["figures"]}
+    assert figures["appliance_recycling"]["current"] is None
+    assert figures["appliance_recycling"]["base_2023"] == "10000"
+    assert back.data == canonical_data(unit_code=TOWN, period="2025-11")
+    assert not back.edited_after_export
+
+
+def test_values_and_number_formats(exported):
+    wb = openpyxl.load_workbook(exported.path)
+    ev, lt = wb["表2"], _layout("events")
+    first = lt.first_data_row + 1
+    col = {c.field.key: c.index + 1 for c in lt.columns}
+    assert ev.cell(first, col["date"]).value.date().isoformat() == "2025-10-05"
+    assert ev.cell(first, col["date"]).number_format == 'yyyy"年"m"月"d"日"'
+    assert ev.cell(first, col["name"]).value == "=1+1 金秋车展" and ev.cell(first, col["name"]).data_type == "s"
+    assert ev.cell(first + 1, col["name"]).value == "@SUM(A1)"
+    assert ev.cell(first, col["visitors"]).value == 1200 and ev.cell(first, col["visitors"]).number_format == "0"
+    assert ev.cell(first, col["sales"]).value == 1234.5 and ev.cell(first, col["sales"]).number_format == "0.00"
+    totals = first + 3
+    assert ev.cell(totals, lt.total_label_column + 1).value == "合计"
+    letter = openpyxl.utils.get_column_letter(col["visitors"])
+    assert ev.cell(totals, col["visitors"]).value == f"=SUM({letter}{first}:{letter}{first + 2})"
+
+    fig, lf = wb["表3"], _layout("figures")
+    fcol = {c.field.key: c.index + 1 for c in lf.columns}
+    rows = {r.key: lf.first_data_row + 1 + i for i, r in enumerate(get_form("figures").indicators)}
+    assert fig.cell(rows["appliance_recycling"], fcol["current"]).number_format == "0"
+    assert fig.cell(rows["equipment_investment"], fcol["current"]).number_format == "0.00"
+    assert fig.cell(rows["equipment_investment"], fcol["current"]).value == 356.78
+    assert fig.cell(rows["appliance_recycling"], fcol["vs_base"]).number_format == "0.0%"
+    assert fig.cell(rows["appliance_recycling"], fcol["vs_base"]).value == pytest.approx(-0.88)
+    assert fig.cell(rows["appliance_recycling"], fcol["indicator"]).value == "废旧家电回收量"
+
+    tasks, ltk = wb["表1"], _layout("tasks")
+    tcol = {c.field.key: c.index + 1 for c in ltk.columns}
+    row2 = ltk.first_data_row + 2
+    assert tasks.cell(row2, tcol["percent"]).number_format == "0.0%"
+    assert tasks.cell(row2, tcol["achieved"]).value == 6.5
+    assert tasks.cell(row2, tcol["narrative"]).value == "=1+1" and tasks.cell(row2, tcol["narrative"]).data_type == "s"
+
+
+def test_frame_headers_and_merged_ranges(exported):
+    wb = openpyxl.load_workbook(exported.path)
+    ws, lt = wb["表2"], _layout("events")
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    last = openpyxl.utils.get_column_letter(len(lt.columns))
+    title = lt.title_row + 1
+    assert f"A{title}:{last}{title}" in merged
+    assert ws.cell(title, 1).value == "威海市环翠区促消费活动开展情况"
+    g, lab = lt.group_row + 1, lt.label_row + 1
+    assert f"F{g}:J{g}" in merged and ws.cell(g, 6).value == "活动成效"  # the five 活动成效 columns
+    for ungrouped in ("A", "B", "C", "D", "E", "K"):
+        assert f"{ungrouped}{g}:{ungrouped}{lab}" in merged
+    assert [ws.cell(lt.code_row + 1, c).value for c in range(1, 12)] == \
+        ["甲", "乙", "丙", "丁", "戊", "1", "2", "3", "4", "5", "己"]
+    assert ws.cell(lab, 6).value.replace("\n", "") == "参与企业（家）"
+    assert ws.cell(1, 10).value == "表\u3000\u3000号：两新2表" and ws.cell(2, 10).value == "制定机关：两新工作专班"
+    info = [ws.cell(lt.info_row + 1, c).value for c in range(1, 12) if ws.cell(lt.info_row + 1, c).value]
+    assert info == ["填报单位（盖章）：环翠楼街道", "单位代码：371002001", "报告期：2025年10月", "计量单位：见各栏"]
+    footer = [v for v in (ws.cell(lt.first_data_row + 5, c).value for c in range(1, 12)) if v]
+    assert footer == ["单位负责人：王建国", "统计负责人：李明", "填表人：张晓红", "联系电话：0631-5201234",
+                      "报出日期：2025年11月3日"]
+    notes = [ws.cell(lt.first_data_row + 6 + i, 1).value for i in range(2)]
+    assert notes[0].startswith("说明：1. 每场活动填一行") and notes[1].endswith(get_form("events").notes[1])
+
+
+@pytest.mark.parametrize("form_id", [f.id for f in all_forms()])
+def test_print_setup(exported, form_id):
+    form = get_form(form_id)
+    ws = openpyxl.load_workbook(exported.path)[form.sheet_name]
+    lt = _layout(form_id)
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 wide, n tall
+    assert ws.print_title_rows == f"${lt.header_first_row + 1}:${lt.code_row + 1}"
+    assert ws.freeze_panes == f"A{lt.first_data_row + 1}"
+    assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
+    assert ws.print_options.horizontalCentered
+    assert 0.3 <= ws.page_margins.left <= 0.6 and 0.3 <= ws.page_margins.right <= 0.6
+    widths = {i: d.width for d in ws.column_dimensions.values() for i in range(d.min, d.max + 1)}
+    stored = [widths[c.index + 1] for c in lt.columns]
+    assert all(0 <= s - c.width < 1 for s, c in zip(stored, lt.columns, strict=True))  # Excel adds its padding
+    assert sum(c.width for c in lt.columns) <= lay.MAX_TABLE_WIDTH + len(lt.columns)
+    cell = ws.cell(lt.first_data_row + 1, 1)
+    assert cell.font.name == "宋体" and ws.cell(lt.title_row + 1, 1).font.b
+
+
+@pytest.mark.parametrize("form_id", [f.id for f in all_forms()])
+def test_exported_sheets_are_protected_without_password(exported, form_id):
+    ws = openpyxl.load_workbook(exported.path)[get_form(form_id).sheet_name]
+    assert ws.protection.sheet and not ws.protection.password
+    lt = _layout(form_id)
+    assert all(ws.cell(lt.first_data_row + 1, c.index + 1).protection.locked for c in lt.columns)
+
+
+def test_metadata_sheet_and_document_properties(exported):
+    wb = openpyxl.load_workbook(exported.path)
+    assert wb[META_SHEET].sheet_state == "veryHidden"
+    props = {p.name: p.value for p in wb.custom_doc_props.props}
+    expected_hash = content_hash(canonical_data(unit_code=TOWN, period=P))
+    assert props["liangxin.kind"] == "return" and props["liangxin.unit_code"] == TOWN
+    assert props["liangxin.unit_name"] == "环翠楼街道" and props["liangxin.parent_code"] == DISTRICT
+    assert props["liangxin.period"] == P and props["liangxin.revision"] == "1"
+    assert props["liangxin.return_uuid"] == exported.return_uuid
+    assert props["liangxin.content_hash"] == expected_hash == exported.content_hash
+    assert props["liangxin.forms"] == ",".join(f"{f.id}@{f.version}" for f in all_forms())
+    assert props["liangxin.program_version"]
+    meta_rows = [[c.value for c in row] for row in wb[META_SHEET].iter_rows()]
+    assert meta_rows[0][:2] == ["liangxin-return", "1"]
+    assert ["content_hash", expected_hash] in [r[:2] for r in meta_rows]
+    assert [r[:4] for r in meta_rows if r[0] == "form"] == [["form", f.id, str(f.version), f.sheet_name]
+                                                           for f in all_forms()]
+    assert wb.properties.creator == "环翠楼街道"
+
+
+def test_user_text_is_never_a_formula(exported):
+    """Unzipped: '=1+1' and '@SUM(A1)' are shared strings; the only formulas are the 合计 SUMs."""
+    with zipfile.ZipFile(exported.path) as zf:
+        strings = zf.read("xl/sharedStrings.xml").decode("utf-8")
+        sheets = {n: zf.read(n).decode("utf-8") for n in zf.namelist() if n.startswith("xl/worksheets/sheet")}
+    assert "<t>=1+1</t>" in strings and "<t>@SUM(A1)</t>" in strings and "<t>=1+1 金秋车展</t>" in strings
+    formulas = [f for xml in sheets.values() for f in re.findall(r"<f>(.*?)</f>", xml)]
+    assert formulas and all(re.fullmatch(r"SUM\([A-Z]+\d+:[A-Z]+\d+\)", f) for f in formulas)
+    assert not any("1+1" in f or "SUM(A1)" in f for f in formulas)
+
+
+def test_totals_formulas_carry_their_values(exported):
+    with zipfile.ZipFile(exported.path) as zf:
+        xml = zf.read("xl/worksheets/sheet2.xml").decode("utf-8")
+    cached = dict(re.findall(r"<f>(SUM\([^<]*\))</f><v>([^<]*)</v>", xml))
+    assert sorted(cached.values(), key=float) == sorted(["20", "1870", "217", "1330.75", "28.6"], key=float)
+
+
+def test_each_export_is_the_next_revision_and_recorded(month, tmp_path):
+    out = tmp_path / "out"
+    first = export_return(unit_code=TOWN, period=P, out_dir=out, now=NOW)
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="3", values={"status": "推进中", "narrative": "新"})
+    second = export_return(unit_code=TOWN, period=P, out_dir=out, now=NOW)
+    assert first.path.name == "两新月报_371002001_环翠楼街道_2025-10_r1.xlsx"
+    assert second.path.name == return_file_name(TOWN, "环翠楼街道", P, 2)
+    assert (first.revision, second.revision) == (1, 2) and first.content_hash != second.content_hash
+    assert sorted(p.name for p in out.iterdir()) == sorted([first.path.name, second.path.name])
+    records = list(m.ReturnRecord.select().order_by(m.ReturnRecord.revision))
+    assert [(r.revision, r.status, r.source) for r in records] == [(1, "superseded", "export"), (2, "current", "export")]
+    assert json.loads(records[1].payload) == canonical_data(unit_code=TOWN, period=P)
+    assert records[1].content_hash == second.content_hash and records[1].file_name == second.path.name
+    assert json.loads(records[1].form_ids) == [f"{f.id}@{f.version}" for f in all_forms()]
+    assert records[0].uuid == first.return_uuid != second.return_uuid
+    assert read_return(second.path).revision == 2
+
+
+def test_failed_export_leaves_no_file_and_no_record(month, tmp_path, monkeypatch):
+    import reports.returns as returns
+
+    before = table_snapshot()
+
+    def refuse(src, dst):
+        raise PermissionError(13, "the file is open in another program", str(dst))
+
+    monkeypatch.setattr(returns.os, "replace", refuse)
+    out = tmp_path / "out"
+    with pytest.raises(PermissionError):
+        export_return(unit_code=TOWN, period=P, out_dir=out, now=NOW)
+    assert list(out.iterdir()) == []  # neither the final name nor a partial file
+    assert table_snapshot() == before
+
+
+def test_edits_after_export_are_detected(exported):
+    wb = openpyxl.load_workbook(exported.path)
+    ws, lt = wb["表2"], _layout("events")
+    ws.cell(lt.first_data_row + 1, lt.column("visitors").index + 1).value = 1300
+    wb.save(exported.path)
+    back = read_return(exported.path)
+    assert back.edited_after_export and back.stated_hash == exported.content_hash != back.computed_hash
+    assert back.data["events"][0]["visitors"] == 1300
+
+
+def test_cli_export_prints_the_path(month, tmp_path, capsys):
+    out = tmp_path / "returns"
+    assert main(["--db", str(month), "export", "--period", P, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert printed == str(out / "两新月报_371002001_环翠楼街道_2025-10_r1.xlsx")
+    assert read_return(printed).unit_code == TOWN
+
+
+def test_cli_export_refuses_unknown_unit_and_bad_period(month, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--db", str(month), "export", "--period", "2025-13", "--out", str(out)]) == 1
+    assert "expected a month" in capsys.readouterr().err
+    assert main(["--db", str(month), "export", "--period", P, "--out", str(out), "--unit-code", "nope"]) == 1
+    assert "'nope' does not exist" in capsys.readouterr().err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_dates_in_the_frame_follow_the_period(exported):
+    first, last = period_bounds(P)
+    ws = openpyxl.load_workbook(exported.path)["表2"]
+    dates = [ws.cell(r, 1).value.date() for r in range(_layout("events").first_data_row + 1,
+                                                         _layout("events").first_data_row + 4)]
+    assert all(first <= d <= last for d in dates)
