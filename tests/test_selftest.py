@@ -201,3 +201,16 @@ def test_parser_options():
     assert args.json and args.steps == ["qt"]
     with pytest.raises(SystemExit):
         parser.parse_args(["selftest", "--step", "nonsense"])
+
+
+def test_district_copy_comparison_allows_blank_as_zero_only_where_the_form_says():
+    town = {"figures": [{"row_key": "nev_stock", "current": None, "base_2023": None, "explanation": None}],
+            "events": [{"row_key": "a", "name": "甲"}, {"row_key": "b", "name": "乙"}]}
+    same = {"figures": [{"row_key": "nev_stock", "current": "0", "base_2023": None, "explanation": None}],
+            "events": [{"row_key": "x", "name": "乙"}, {"row_key": "y", "name": "甲"}]}
+    assert selftest.compare_months(town, same) == []
+    changed = {"figures": [{"row_key": "nev_stock", "current": "0", "base_2023": "0", "explanation": None}],
+               "events": [{"row_key": "x", "name": "乙"}]}
+    assert selftest.compare_months(town, changed) == [
+        "events: 2 rows in the town, 1 in the district",
+        "figures row nev_stock base_2023: town None, district '0'"]
