@@ -64,10 +64,10 @@ class _Context:
 def read_return(path: str | Path) -> ReturnFile:
     """Read a return or filled template into a ReturnFile, or raise ReturnReadError listing every problem."""
     ctx = _Context(Path(path))
+    if not ctx.path.is_file():
+        raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")])
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(ctx.path))
-    except FileNotFoundError:
-        raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")]) from None
     except Exception as exc:  # calamine raises its own types for zip, XML and password trouble
         raise ReturnReadError([CellProblem(str(ctx.path), "", "", f"not a readable .xlsx workbook ({exc})")]) from None
     with workbook:
