@@ -92,3 +92,18 @@ def test_workflow_builds_tests_installs_and_uploads_on_windows():
     assert "the uninstaller removed the user's data" in flow
     assert re.search(r"uses: actions/upload-artifact@v\d+\n\s+with:\n\s+name: LiangXin-Setup\n"
                      r"\s+path: dist/LiangXin-Setup-\*\.exe", flow)
+
+
+def test_data_files_are_found_through_resource_path():
+    # A frozen bundle has no source tree around it: code that opens a bundled file asks models.resources.
+    offenders = []
+    for package in ("desktop", "models", "forms", "reports"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if path == ROOT / "models" / "resources.py":
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("#", 1)[0]
+                if ("__file__" in code and "PySide6.__file__" not in code) or re.search(
+                        r"""Path\(\s*["'](resources|forms)\b""", code):
+                    offenders.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
+    assert offenders == [], "use models.resources.resource_path():\n" + "\n".join(offenders)
