@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from forms.coerce import normalise_text
@@ -151,6 +152,21 @@ def fit_widths(widths: list[float], max_total: float = MAX_TABLE_WIDTH) -> list[
         return list(widths)
     factor = max_total / total
     return [max(MIN_COLUMN_WIDTH, round(w * factor, 1)) for w in widths]
+
+
+def with_unit_column(form: Form, *, key: str = "unit_name", label: str = "填报单位", width: float = 14,
+                     total_keys: Iterable[str] | None = None) -> Form:
+    """Return a copy of a form with a leading column naming the unit, for a district summary.
+
+    One row per township (or per township and task) plus a 合计 row: total_keys are the value columns summed
+    (default: the form's own totals, else every numeric input). Pass the copy in a SheetSpec; rows carry the
+    unit's name under `key`.
+    """
+    keys = set(total_keys) if total_keys is not None else (
+        {f.key for f in form.fields if f.total} or {f.key for f in form.input_fields if f.numeric})
+    unit_field = Field(key=key, label=label, type="text", source="row", width=width)
+    fields = tuple(f.model_copy(update={"total": f.key in keys}) if f.numeric else f for f in form.fields)
+    return form.model_copy(update={"fields": (unit_field, *fields), "totals": bool(keys)})
 
 
 def header_groups(layout: SheetLayout) -> list[tuple[str | None, int, int]]:
