@@ -414,8 +414,8 @@ def step_window(ctx: Context) -> str:
     from PySide6.QtGui import QColor
 
     _open(ctx.town_db)
-    window = call_with(factory, {"db": str(ctx.town_db), "database": str(ctx.town_db),
-                                 "target": str(ctx.town_db), "parent": None})
+    window = call_with(factory, {"db": str(ctx.town_db), "database": str(ctx.town_db), "target": str(ctx.town_db),
+                                 "period": PERIOD, "user": USER, "parent": None})
     try:
         window.resize(1280, 800)
         window.show()
