@@ -40,6 +40,7 @@ class Limits:
     max_columns: int = 16_384
     max_sheet_cells: int = 1_000_000  # rows × columns a sheet's cells span (a reader allocates them all)
     max_tag_bytes: int = 64 * 1024  # one XML tag (element name with its attributes)
+    max_unaddressed: int = 100_000  # rows and cells without an address (r="…"), followed one by one
 
 
 LIMITS = Limits()
@@ -58,9 +59,21 @@ _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
-_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.\-]*:)?(sheetData|row|c)(?=[\s/>])([^>]*?)(/?)>")
-_ATTR_R = re.compile(rb"""\br\s*=\s*["']([^"']*)["']""")
-_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,10})$")
+_PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
+_TAG = re.compile(rb"<(/?)" + _PREFIX + rb"(sheetData|row|c)(?=[\s/>])([^>]*?)(/?)>")
+_ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
+_ROW_TAG = re.compile(rb"<" + _PREFIX + rb"row[\s/>]")
+_CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
+# Addresses as every spreadsheet program writes them; anything else takes the exact path, which refuses it.
+_ROW_REF = re.compile(rb"<" + _PREFIX + rb"""row\s(?:[^>]*?\s)?r\s*=\s*["'](\d{1,7})["']""")
+_CELL_REF_TAG = re.compile(rb"<" + _PREFIX + rb"""c\s(?:[^>]*?\s)?r\s*=\s*["']([A-Z]{1,3})(\d{1,7})["']""")
+# The form every spreadsheet program writes (r first), matched fastest.
+_ROW_REF_FIRST = re.compile(rb'<row r="(\d{1,7})"')
+_CELL_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_PREFIXED_TAG = re.compile(rb":(?:row|c)[\s/>]")
+_CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,10})$")
+_DIMENSION = re.compile(rb"<" + _PREFIX + rb"""dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
+_RANGE = re.compile(rb"^\$?[A-Za-z]{1,3}\$?\d{1,7}(?::\$?[A-Za-z]{1,3}\$?\d{1,7})?$")
 _ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
 
 
@@ -355,7 +368,7 @@ def _inflate(f, part: Part, limits: Limits):
             else:
                 try:
                     # max_length bounds memory: a part that inflates past its declared size stops here.
-                    out = inflater.decompress(pending, part.size - produced + 1)
+                    out = inflater.decompress(pending, min(_CHUNK, part.size - produced + 1))
                 except zlib.error:
                     raise _Reject(f"文件已损坏（{part.name} 无法解压）；请对方重新发送") from None
                 pending = inflater.unconsumed_tail
@@ -365,7 +378,7 @@ def _inflate(f, part: Part, limits: Limits):
             if out:
                 crc = zlib.crc32(out, crc)
                 yield out
-            elif pending and inflater is not None and inflater.eof:
+            elif inflater is not None and inflater.eof:
                 break
     if inflater is not None and not inflater.eof:
         raise _Reject(f"文件已损坏（{part.name} 的压缩数据不完整）；请对方重新发送")
@@ -425,25 +438,83 @@ def _check_encoding(name: str, head: bytes) -> bool:
 
 
 class _SheetState:
-    """Follow <sheetData>, <row> and <c> tags as a reader would, to know the cells' furthest reach."""
+    """Follow <sheetData>, <row> and <c> tags as a reader would, to know how far the cells reach.
+
+    Excel, WPS, LibreOffice and the program write an address on every row and cell, so the usual
+    path collects them with a few C-speed regex scans per chunk. Rows or cells without an address
+    (allowed by the format) take the exact, slower path, for a bounded number of tags.
+    """
 
     def __init__(self):
-        self.inside = False
         self.seen_sheet_data = False
         self.row = 0
         self.column = 0
+        self.unaddressed = 0
         self.extent = SheetExtent()
 
     def feed(self, data: bytes, name: str, limits: Limits) -> None:
+        if not self.seen_sheet_data:
+            for match in _DIMENSION.finditer(data):  # calamine parses it and fails on garbage
+                if not _RANGE.match(match.group(1)):
+                    raise _Reject(f"{name} 的 <dimension> 写着无效的范围 "
+                                  f"\"{match.group(1)[:20].decode('ascii', 'replace')}\"，文件已损坏或被篡改")
+            at = data.find(b"<sheetData")
+            if at < 0:
+                return
+            self.seen_sheet_data = True
+            data = data[at:]
+        prefixed = _PREFIXED_TAG.search(data) is not None
+        rows = (len(_ROW_TAG.findall(data)) if prefixed else
+                data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>"))
+        cells = (len(_CELL_TAG.findall(data)) if prefixed else
+                 data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"))
+        for row_pattern, cell_pattern in ((_ROW_REF_FIRST, _CELL_REF_FIRST), (_ROW_REF, _CELL_REF_TAG)):
+            row_refs = row_pattern.findall(data)
+            cell_refs = cell_pattern.findall(data) if len(row_refs) == rows else ()
+            if len(row_refs) == rows and len(cell_refs) == cells:
+                self._addressed(data, row_refs, cell_refs, name, limits)
+                break
+        else:
+            self.unaddressed += rows + cells
+            if self.unaddressed > limits.max_unaddressed:
+                raise _Reject(f"{name} 有大量没有地址的单元格（超过 {limits.max_unaddressed:,} 个），不是正常的月报")
+            self._exact(data, name, limits)
+        self.extent.cells += cells
+        self._check_area(name, limits)
+
+    def _addressed(self, data: bytes, row_refs: list[bytes], cell_refs: list[tuple[bytes, bytes]], name: str,
+                   limits: Limits) -> None:
+        if row_refs:
+            top = max(map(int, set(row_refs)))
+            if not 1 <= top <= limits.max_rows or min(map(int, set(row_refs))) < 1:
+                raise _Reject(f"{name} 的行号 {top} 超出 Excel 的上限 {limits.max_rows}，文件已损坏或被篡改")
+            self.extent.rows = max(self.extent.rows, top)
+        if cell_refs:
+            letters = {c for c, _ in cell_refs}
+            widest = max(_column_number(c.decode("ascii")) for c in letters)
+            deepest = max(map(int, {r for _, r in cell_refs}))
+            if not 1 <= widest <= limits.max_columns:
+                raise _Reject(f"{name} 的列号 {widest} 超出 Excel 的上限 {limits.max_columns}，文件已损坏或被篡改")
+            if not 1 <= deepest <= limits.max_rows:
+                raise _Reject(f"{name} 的单元格行号 {deepest} 超出 Excel 的行数上限 {limits.max_rows}，文件已损坏或被篡改")
+            self.extent.rows = max(self.extent.rows, deepest)
+            self.extent.columns = max(self.extent.columns, widest)
+        # Where the last tag left off, in case the next chunk has tags without addresses.
+        last_row = data.rfind(b"<row")
+        last_cell = max(data.rfind(b"<c "), data.rfind(b"<c>"), data.rfind(b"<c/"))
+        if last_row >= 0:
+            ref = _ATTR_R.search(data, last_row, data.find(b">", last_row) + 1)
+            self.row, self.column = (int(ref.group(1)) if ref and ref.group(1).isdigit() else self.row), 0
+        if last_cell > last_row:
+            ref = _ATTR_R.search(data, last_cell, data.find(b">", last_cell) + 1)
+            m = _CELL_ADDRESS.match(ref.group(1).decode("ascii", "replace")) if ref else None
+            if m:
+                self.column, self.row = _column_number(m.group(1)), int(m.group(2))
+
+    def _exact(self, data: bytes, name: str, limits: Limits) -> None:
         for match in _TAG.finditer(data):
-            closing, tag, attrs, empty = match.groups()
-            if tag == b"sheetData":
-                if closing:
-                    self.inside = False
-                elif not empty:
-                    self.inside, self.seen_sheet_data = True, True
-                continue
-            if not self.inside or closing:
+            closing, tag, attrs, _ = match.groups()
+            if closing or tag == b"sheetData":
                 continue
             ref = _ATTR_R.search(attrs)
             if tag == b"row":
@@ -452,12 +523,14 @@ class _SheetState:
                 self.extent.rows = max(self.extent.rows, self.row)
             else:
                 self.column = self._cell_column(ref, name, limits)
-                self.extent.cells += 1
                 self.extent.columns = max(self.extent.columns, self.column)
                 self.extent.rows = max(self.extent.rows, self.row)
-            if self.extent.rows * self.extent.columns > limits.max_sheet_cells:
-                raise _Reject(f"{name} 的单元格范围过大（{self.extent.rows} 行 × {self.extent.columns} 列），"
-                              "不是正常的月报；请删除多余的行列后再发送")
+            self._check_area(name, limits)
+
+    def _check_area(self, name: str, limits: Limits) -> None:
+        if self.extent.rows * self.extent.columns > limits.max_sheet_cells:
+            raise _Reject(f"{name} 的单元格范围过大（{self.extent.rows} 行 × {self.extent.columns} 列），"
+                          "不是正常的月报；请删除多余的行列后再发送")
 
     def _row_number(self, ref, name: str, limits: Limits) -> int:
         if ref is None:
@@ -465,7 +538,7 @@ class _SheetState:
         else:
             text = ref.group(1).strip()
             if not text.isdigit() or len(text) > 10:
-                raise _Reject(f"{name} 中有无效的行号 r=\"{text[:20]}\"，文件已损坏")
+                raise _Reject(f"{name} 中有无效的行号 r=\"{text[:20].decode('ascii', 'replace')}\"，文件已损坏")
             number = int(text)
         if not 1 <= number <= limits.max_rows:
             raise _Reject(f"{name} 的行号 {number} 超出 Excel 的上限 {limits.max_rows}，文件已损坏或被篡改")
@@ -476,7 +549,7 @@ class _SheetState:
             column = self.column + 1
         else:
             text = ref.group(1).decode("ascii", "replace").strip()
-            m = _CELL_REF.match(text)
+            m = _CELL_ADDRESS.match(text)
             if not m:
                 raise _Reject(f"{name} 中有无效的单元格地址 \"{text[:20]}\"，文件已损坏")
             column = _column_number(m.group(1))

@@ -297,7 +297,7 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, 
     had_entries = m.Entry.select().where(m.Entry.unit == code, m.Entry.period == period).exists()
     verdict, why = _verdict(rf, records, held, had_entries)
     if verdict != "duplicate":
-        data = {form_id: [dict(r) for r in rf.data.get(form_id, [])] for form_id in FORM_IDS}
+        data = {form_id: _reported_rows(form_id, rf.data.get(form_id, [])) for form_id in FORM_IDS}
         with m.database.atomic() as savepoint:
             # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back.
             findings, event_rows = _apply(result, rf, data, actor)
@@ -352,6 +352,17 @@ def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: s
     result.unit_name = unit.name
     if rf.parent_code and rf.parent_code != own.code:
         result.reasons.append(f"注意：文件中记载的上级单位是 {rf.parent_code}，本库中是 {own.code}")
+
+
+def _reported_rows(form_id: str, rows: list[dict]) -> list[dict]:
+    """Copy a form's rows, leaving out fixed rows with nothing filled in.
+
+    An empty row of 表3 would otherwise be stored as 0 (its blanks count as 0), so the district's copy
+    would no longer be what the township reported — and no longer hash the same.
+    """
+    if get_form(form_id).rows == "events":
+        return [dict(r) for r in rows]
+    return [dict(r) for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
 
 
 def _apply(result: MergeResult, rf: ReturnFile, data: dict, actor: str) -> tuple[list[Finding], dict[str, int]]:

@@ -81,11 +81,11 @@ def export_months(folder: Path, months: list[tuple[str, str, dict]], *, db_path:
 
     district = current_db_path()
     source = db_path or folder / "townships.sqlite3"
+    assert source != district, "the townships' database must not be the district's"
+    folder.mkdir(parents=True, exist_ok=True)
+    close_database()
     if not source.exists():
-        close_database()
         shutil.copy(district, source)
-    else:
-        close_database()
     open_database(source)
     paths = []
     try:
