@@ -235,6 +235,8 @@ def display_width(text: str) -> int:
 def text_lines(text: str, width: float) -> int:
     """Estimate the printed lines of a wrapped text in a column of this width."""
     usable = max(width - 0.5, 2)
+    if len(text) * 2 <= usable and "\n" not in text:
+        return 1  # short enough even if every character were CJK
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 

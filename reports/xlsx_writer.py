@@ -187,12 +187,14 @@ def write_form_sheet(workbook, styles: Styles, spec: SheetSpec, header: ReturnHe
     _write_frame(ws, styles, layout, header, widths)
     _write_headers(ws, styles, layout)
     first = layout.first_data_row
+    rows = _RowWriter(ws, layout, styles, template=template, sheet=name)
     row = first
     for sheet_row in spec.rows:
-        _write_row(ws, styles, layout, row, sheet_row, template=template, sheet=name)
+        rows.write(row, sheet_row)
         row += 1
+    blank = SheetRow({})
     for _ in range(spec.blank_rows):
-        _write_row(ws, styles, layout, row, SheetRow({}), template=template, sheet=name)
+        rows.write(row, blank)
         row += 1
     last = row - 1
     totals = None
@@ -258,19 +260,18 @@ def _write_headers(ws, styles: Styles, layout: lay.SheetLayout) -> None:
         ws.write_string(layout.code_row, col.index, col.code, code_fmt)
 
 
-def _number(value) -> float | int | None:
-    if value is None or value == "":
-        return None
+def _number(value) -> float | int:
+    kind = type(value)
+    if kind is int or kind is float:
+        return value
+    if kind is Decimal:
+        return float(value)  # correctly rounded: reads back as the same decimal (up to 15 digits)
     if isinstance(value, bool):
         raise TypeError("a boolean is not a figure")
-    if isinstance(value, int):
-        return value
     return float(Decimal(str(value)))
 
 
-def _date(value) -> dt.datetime | None:
-    if value is None or value == "":
-        return None
+def _date(value) -> dt.datetime:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     if isinstance(value, dt.datetime):
@@ -278,32 +279,62 @@ def _date(value) -> dt.datetime | None:
     return dt.datetime.combine(value, dt.time())
 
 
-def _write_row(ws, styles: Styles, layout: lay.SheetLayout, r: int, sheet_row: SheetRow, *, template: bool,
-               sheet: str) -> None:
-    lines = 1
-    for col in layout.columns:
+class _ColumnPlan:
+    """How one column's cells are written, decided once per sheet rather than once per cell."""
+
+    __slots__ = ("index", "key", "field", "kind", "wraps", "width")
+
+    def __init__(self, col: lay.Column):
         fld = col.field
-        fmt = styles.cell(fld, num_format=lay.number_format(fld, sheet_row.decimals), template=template)
-        value = sheet_row.values.get(fld.key)
-        if fld.numeric:
-            number = _number(value)
-            rc = ws.write_blank(r, col.index, None, fmt) if number is None else ws.write_number(r, col.index, number, fmt)
-        elif fld.type == "date":
-            when = _date(value)
-            rc = ws.write_blank(r, col.index, None, fmt) if when is None else ws.write_datetime(r, col.index, when, fmt)
-        else:
-            text = "" if value is None else str(value)
-            rc = ws.write_string(r, col.index, text, fmt) if text else ws.write_blank(r, col.index, None, fmt)
-            if text and fmt_wraps(fld):
-                lines = max(lines, lay.text_lines(text, col.width))
-        if rc not in (0, -1):  # -1 is only a blank written without format; everything else loses data
-            raise DataError(f"{sheet}!{xl_rowcol_to_cell(r, col.index)}: {fld.label} cannot be written to Excel "
-                            f"(too long or not a valid value)")
-    if not template:
-        ws.set_row(r, lay.row_height(lines))
-    elif sheet_row.values:  # a template's fixed row: its texts, plus room to write a line or two
-        ws.set_row(r, lay.row_height(max(lines, TEMPLATE_MIN_LINES)))
-    # a template's blank rows keep Excel's own height, which grows as people type
+        self.index, self.key, self.field, self.width = col.index, fld.key, fld, col.width
+        self.kind = "number" if fld.numeric else ("date" if fld.type == "date" else "text")
+        self.wraps = fmt_wraps(fld)
+
+
+class _RowWriter:
+    """Writes a sheet's table rows: the column plans and their formats, made once per sheet."""
+
+    def __init__(self, ws, layout: lay.SheetLayout, styles: Styles, *, template: bool, sheet: str):
+        self.ws, self.styles, self.template, self.sheet = ws, styles, template, sheet
+        self.plans = [_ColumnPlan(col) for col in layout.columns]
+        self._formats: dict[int | None, list] = {}
+
+    def formats(self, decimals: int | None) -> list:
+        """Return the cell formats of a row, by column (only per-row-unit columns depend on decimals)."""
+        found = self._formats.get(decimals)
+        if found is None:
+            found = self._formats[decimals] = [
+                self.styles.cell(p.field, num_format=lay.number_format(p.field, decimals if p.field.unit_from_row
+                                                                         else None), template=self.template)
+                for p in self.plans]
+        return found
+
+    def write(self, r: int, sheet_row: SheetRow) -> None:
+        """Write one row; text as text, numbers as numbers, dates as dates, blanks with their borders."""
+        ws, lines, values = self.ws, 1, sheet_row.values
+        write_blank, write_number, write_string = ws.write_blank, ws.write_number, ws.write_string
+        for plan, fmt in zip(self.plans, self.formats(sheet_row.decimals), strict=True):
+            value = values.get(plan.key)
+            c = plan.index
+            if value is None or value == "":
+                rc = write_blank(r, c, None, fmt)
+            elif plan.kind == "number":
+                rc = write_number(r, c, _number(value), fmt)
+            elif plan.kind == "date":
+                rc = ws.write_datetime(r, c, _date(value), fmt)
+            else:
+                text = value if type(value) is str else str(value)
+                rc = write_string(r, c, text, fmt)
+                if plan.wraps:
+                    lines = max(lines, lay.text_lines(text, plan.width))
+            if rc:  # xlsxwriter returns an error code instead of raising; any error would lose data
+                raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {plan.field.label} cannot be written to "
+                                f"Excel (too long or not a valid value)")
+        if not self.template:
+            ws.set_row(r, lay.row_height(lines))
+        elif values:  # a template's fixed row: its texts, plus room to write a line or two
+            ws.set_row(r, lay.row_height(max(lines, TEMPLATE_MIN_LINES)))
+        # a template's blank rows keep Excel's own height, which grows as people type
 
 
 def fmt_wraps(fld: Field) -> bool:
