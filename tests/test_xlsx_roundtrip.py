@@ -265,3 +265,13 @@ def test_dates_in_the_frame_follow_the_period(exported):
     dates = [ws.cell(r, 1).value.date() for r in range(_layout("events").first_data_row + 1,
                                                          _layout("events").first_data_row + 4)]
     assert all(first <= d <= last for d in dates)
+
+
+def test_event_dated_outside_the_period_reads_back_with_a_warning(month, tmp_path):
+    save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+         values={"date": "2025-09-30", "type": "其他", "name": "九月底的活动"})
+    back = read_return(export_return(unit_code=TOWN, period=P, out_dir=tmp_path / "out", now=NOW).path)
+    assert back.data == canonical_data(unit_code=TOWN, period=P)  # read as it is: the merge's checks decide
+    lt = _layout("events")
+    assert [(w.sheet, w.cell, w.message) for w in back.warnings] == [
+        ("表2", f"A{lt.first_data_row + 1}", "举办日期 2025-09-30 is outside the period 2025-10")]

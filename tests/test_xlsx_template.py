@@ -125,6 +125,7 @@ def _fill_tolerantly(path):
     _cell(tasks, "tasks", "narrative", 0).value = "\u3000已摸排企业12家  "
     _cell(tasks, "tasks", "achieved", 1).value = "1,234.5"
     _cell(tasks, "tasks", "status", 1).value = "已完成"
+    tasks.insert_rows(_layout("tasks").first_data_row + 4, 2)  # two empty rows pushed in after task 3
     events = wb["表2"]
     _cell(events, "events", "date", 0).value = "2025年10月8日"
     _cell(events, "events", "type", 0).value = "汽车下乡展销"
