@@ -1,0 +1,162 @@
+"""What the dashboard and the summaries show, computed from the core's rows (no Qt, no SQL here)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from forms import all_forms, get_form
+from models.entries import form_rows, is_locked
+from models.periods import months_to_date
+from models.plan_schema import Plan, Target
+from models.units import subordinate_units
+
+# The form's event types (表2 活动类型) and the plan's names for them (event_targets.event_types).
+EVENT_TYPES = {"汽车促销": "auto_promotion", "汽车下乡展销": "auto_countryside", "家电以旧换新": "appliance_trade_in",
+               "家装换新": "home_decor", "其他": "other"}
+NO_STATUS = "未填"
+
+
+@dataclass(frozen=True)
+class EventGoal:
+    """A yearly minimum of events and how many were held so far this year."""
+
+    wording: str
+    min_count: int
+    held: int
+    labels: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        """True when the minimum is reached."""
+        return self.held >= self.min_count
+
+
+def events_by_type(unit_code: str, period: str, *, year_to_date: bool = True) -> Counter:
+    """Count events by type (the form's labels), this month or January to this month."""
+    counts: Counter = Counter()
+    for p in months_to_date(period) if year_to_date else [period]:
+        for row in form_rows(unit_code=unit_code, period=p, form_id="events"):
+            counts[row.values.get("type") or "其他"] += 1
+    return counts
+
+
+def event_goals(plan: Plan | None, counts: Counter) -> list[EventGoal]:
+    """Compare events held this year with the plan's yearly minimums."""
+    if plan is None:
+        return []
+    by_plan_type: Counter = Counter()
+    for label, n in counts.items():
+        by_plan_type[EVENT_TYPES.get(label, "other")] += n
+    labels = {v: k for k, v in EVENT_TYPES.items()}
+    return [EventGoal(t.wording, t.min_count, sum(by_plan_type[k] for k in t.event_types),
+                      tuple(labels[k] for k in t.event_types)) for t in plan.event_targets]
+
+
+@dataclass(frozen=True)
+class FigureLine:
+    """One indicator of 表3 with its year-to-date, comparisons and the plan's targets."""
+
+    key: str
+    label: str
+    unit: str
+    current: Decimal | None
+    ytd: Decimal | None
+    last_year: Decimal | None
+    yoy: Decimal | None
+    base: Decimal | None
+    vs_base: Decimal | None
+    progress: Decimal | None
+    targets: dict[int, Target] = field(default_factory=dict)  # by year (2025, 2027)
+
+    def target_growth(self, year: int) -> Decimal | None:
+        """The growth over the 2023 base a target asks for (0.15 for 增长15%), if it is one."""
+        t = self.targets.get(year)
+        if t and t.value is not None and t.unit == "%" and t.baseline_year:
+            return Decimal(str(t.value)) / 100
+        return None
+
+
+def _indicator_targets(plan: Plan | None) -> dict[str, dict[int, Target]]:
+    out: dict[str, dict[int, Target]] = {}
+    if plan is None:
+        return out
+    for t in (*plan.overall_targets, *(t for task in plan.tasks for t in task.targets)):
+        if t.indicator_key and t.value is not None and t.year:
+            out.setdefault(t.indicator_key, {}).setdefault(t.year, t)
+    return out
+
+
+def figure_lines(unit_code: str, period: str, plan: Plan | None) -> list[FigureLine]:
+    """Return 表3's indicators for a unit and month, with the plan's 2025 and 2027 targets."""
+    targets = _indicator_targets(plan)
+    out = []
+    for row in form_rows(unit_code=unit_code, period=period, form_id="figures"):
+        v = row.values
+        out.append(FigureLine(row.row_key, v["indicator"], v["unit"], v.get("current"), v.get("ytd"),
+                              v.get("last_year"), v.get("yoy"), v.get("base_2023"), v.get("vs_base"),
+                              v.get("progress"), targets.get(row.row_key, {})))
+    return out
+
+
+def task_status_by_section(unit_code: str, period: str) -> dict[str, Counter]:
+    """Count the plan's tasks by status within each section, in plan order."""
+    out: dict[str, Counter] = {}
+    for row in form_rows(unit_code=unit_code, period=period, form_id="tasks"):
+        out.setdefault(row.values["section"], Counter())[row.values.get("status") or NO_STATUS] += 1
+    return out
+
+
+def short_section(section: str) -> str:
+    """Drop a section's numbering for a chart axis: 二、实施高水平工业技改 → 实施高水平工业技改."""
+    for sep in ("、", "）", ")"):
+        if sep in section[:6]:
+            return section.split(sep, 1)[1]
+    return section
+
+
+@dataclass(frozen=True)
+class UnitOverview:
+    """One subordinate unit's month at a glance."""
+
+    code: str
+    name: str
+    reported: dict[str, bool]  # form id -> anything entered or merged
+    submitted: bool
+    events: int
+    sales: Decimal
+    hard: int
+
+    @property
+    def complete(self) -> bool:
+        """True when every form has data."""
+        return all(self.reported.values())
+
+
+def unit_overview(code: str, name: str, period: str) -> UnitOverview:
+    """Summarise one unit's month from its rows."""
+    reported, events, sales, hard = {}, 0, Decimal(0), 0
+    for form in all_forms():
+        rows = form_rows(unit_code=code, period=period, form_id=form.id)
+        reported[form.id] = any(r.version for r in rows)
+        hard += sum(1 for r in rows for f in r.findings if f.level == "hard" and r.version)
+        if form.id == "events":
+            events = len(rows)
+            sales = sum((r.values.get("sales") or Decimal(0) for r in rows), Decimal(0))
+    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard)
+
+
+def township_overview(parent_code: str, period: str) -> list[UnitOverview]:
+    """Summarise the month of every unit directly below a district or city."""
+    return [unit_overview(u.code, u.name, period) for u in subordinate_units(parent_code)]
+
+
+def form_short_names() -> dict[str, str]:
+    """Return each form's sheet name and title for column headings: 表1 重点任务推进情况."""
+    return {f.id: f"{f.sheet_name}" for f in all_forms()}
+
+
+def status_choices() -> tuple[str, ...]:
+    """The task statuses in the form's order, then 未填."""
+    return (*get_form("tasks").field("status").choices, NO_STATUS)

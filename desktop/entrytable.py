@@ -1,0 +1,342 @@
+"""The entry grid: a QTableView that behaves like a spreadsheet (Enter down, Tab right, typing replaces, paste)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QPolygonF
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCompleter,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+)
+
+from desktop.formmodel import FIELD_ROLE, MARKERS, PLACEHOLDER_ROLE, STATE_ROLE, EditOutcome, FormTableModel
+from desktop.i18n import tr
+
+
+def source_model(model) -> FormTableModel:
+    """Return the FormTableModel under any proxies."""
+    while isinstance(model, QAbstractProxyModel):
+        model = model.sourceModel()
+    return model
+
+
+def to_source(index: QModelIndex) -> QModelIndex:
+    """Map an index through every proxy to the FormTableModel."""
+    model = index.model()
+    while isinstance(model, QAbstractProxyModel):
+        index = model.mapToSource(index)
+        model = model.sourceModel()
+    return index
+
+
+def parse_clipboard(text: str) -> list[list[str]]:
+    """Split text copied from Excel or WPS (tab-separated, quoted cells may hold line breaks) into rows."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text:
+        return []
+    if '"' not in text:
+        return [line.split("\t") for line in text.split("\n")]
+    return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')] or [[""]]
+
+
+class FormDelegate(QStyledItemDelegate):
+    """Line editors (with completion for choices), hints in empty cells and Excel-like corner marks."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        model = source_model(index.model())
+        field = model.form.field(index.data(FIELD_ROLE))
+        if field.type == "choice":
+            completer = QCompleter(list(field.choices), editor)
+            completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            editor.setCompleter(completer)
+            editor.setPlaceholderText("/".join(field.choices))
+        elif field.type == "date":
+            editor.setPlaceholderText(tr("如 5、10-5 或 2025-10-05"))
+        if field.numeric:
+            editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        return editor
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        super().paint(painter, option, index)
+        hint = index.data(PLACEHOLDER_ROLE)
+        if hint and not index.data(Qt.ItemDataRole.DisplayRole):
+            painter.save()
+            painter.setPen(QColor("#9aa3ae"))
+            font = painter.font()
+            font.setItalic(True)
+            painter.setFont(font)
+            painter.drawText(option.rect.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, hint)
+            painter.restore()
+        marker = MARKERS.get(index.data(STATE_ROLE))
+        if marker is not None:
+            r = option.rect
+            size = 7.0
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(marker)
+            painter.drawPolygon(QPolygonF([QPointF(r.right() - size, r.top()), QPointF(r.right() + 1, r.top()),
+                                           QPointF(r.right() + 1, r.top() + size)]))
+            painter.restore()
+
+
+class EntryTable(QTableView):
+    """Keyboard-first grid over a FormTableModel (directly or through a filter proxy)."""
+
+    outcome = Signal(object)  # EditOutcome of a paste or clear, for the page's message bar
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        triggers = QAbstractItemView.EditTrigger
+        self.setEditTriggers(triggers.AnyKeyPressed | triggers.DoubleClicked | triggers.EditKeyPressed)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setItemDelegate(FormDelegate(self))
+        self.setTabKeyNavigation(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vh = self.verticalHeader()
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vh.setDefaultSectionSize(max(26, self.fontMetrics().height() + 10))
+        vh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        hh = self.horizontalHeader()
+        hh.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        hh.setMinimumHeight(self.fontMetrics().height() * 2 + 14)
+        hh.setHighlightSections(True)
+        self.frozen_count = 0
+        self.frozen: QTableView | None = None
+
+    # ---- frozen columns (Qt's "frozen column" pattern: a second view over the left columns) ------------
+
+    def freeze_columns(self, count: int) -> None:
+        """Keep the first columns (task number and title, indicator) in view while scrolling right."""
+        self.frozen_count = count
+        if count <= 0:
+            return
+        frozen = QTableView(self)
+        self.frozen = frozen
+        frozen.setObjectName("FrozenColumns")
+        frozen.setModel(self.model())
+        frozen.setSelectionModel(self.selectionModel())
+        frozen.setItemDelegate(FormDelegate(frozen))  # its own: a shared delegate would close our editors twice
+        frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        frozen.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        frozen.setSelectionMode(self.selectionMode())
+        frozen.verticalHeader().hide()
+        frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frozen.setVerticalScrollMode(self.verticalScrollMode())
+        frozen.setWordWrap(False)
+        frozen.setTextElideMode(Qt.TextElideMode.ElideRight)
+        frozen.verticalHeader().setDefaultSectionSize(self.verticalHeader().defaultSectionSize())
+        frozen.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
+        frozen.horizontalHeader().setMinimumHeight(self.horizontalHeader().minimumHeight())
+        frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        frozen.setStyleSheet("QTableView#FrozenColumns { border: none; border-right: 2px solid #b9c4d0; }")
+        self.viewport().stackUnder(frozen)
+        self._sync_frozen_columns()
+        self.horizontalHeader().sectionResized.connect(self._frozen_section_resized)
+        frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        self.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
+        self.model().modelReset.connect(self._sync_frozen_columns)
+        frozen.show()
+        self._place_frozen()
+
+    def _sync_frozen_columns(self) -> None:
+        frozen = getattr(self, "frozen", None)
+        if frozen is None:
+            return
+        for col in range(self.model().columnCount()):
+            hidden = col >= self.frozen_count or self.isColumnHidden(col)
+            frozen.setColumnHidden(col, hidden)
+            if not hidden:
+                frozen.setColumnWidth(col, self.columnWidth(col))
+        self._place_frozen()
+
+    def _frozen_section_resized(self, column: int, _old: int, new: int) -> None:
+        if column < self.frozen_count:
+            self.frozen.setColumnWidth(column, new)
+            self._place_frozen()
+
+    def _place_frozen(self) -> None:
+        frozen = getattr(self, "frozen", None)
+        if frozen is None:
+            return
+        width = sum(self.columnWidth(c) for c in range(self.frozen_count) if not self.isColumnHidden(c))
+        frame = self.frameWidth()
+        frozen.setGeometry(self.verticalHeader().width() + frame, frame, width,
+                           self.viewport().height() + self.horizontalHeader().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_frozen()
+
+    def updateGeometries(self) -> None:  # noqa: N802
+        super().updateGeometries()
+        self._place_frozen()
+
+    def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        """Scroll a cell into view beside the frozen columns, not under them."""
+        if index.column() >= getattr(self, "frozen_count", 0) or not getattr(self, "frozen", None):
+            super().scrollTo(index, hint)
+            frozen_width = self.frozen.width() if getattr(self, "frozen", None) else 0
+            x = self.columnViewportPosition(index.column())
+            if frozen_width and index.column() >= self.frozen_count and x < frozen_width:
+                bar = self.horizontalScrollBar()
+                bar.setValue(max(bar.value() - (frozen_width - x), 0))
+        else:
+            super().scrollTo(self.model().index(index.row(), self.frozen_count) if index.row() >= 0 else index, hint)
+
+    @property
+    def form_model(self) -> FormTableModel:
+        """The FormTableModel under the view's proxies."""
+        return source_model(self.model())
+
+    def fit_columns(self) -> None:
+        """Give each column the width its declaration asks for (Excel character units)."""
+        unit = self.fontMetrics().horizontalAdvance("0")
+        for col, field in enumerate(self.form_model.fields):
+            self.setColumnWidth(col, int(field.width * unit * 1.1) + 12)
+
+    # ---- keys ------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        editing = self.state() == QAbstractItemView.State.EditingState
+        if not editing:
+            if event.matches(QKeySequence.StandardKey.Copy):
+                self.copy_selection()
+                return
+            if event.matches(QKeySequence.StandardKey.Paste):
+                self.paste_text(QGuiApplication.clipboard().text())
+                return
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.move_by(-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1, 0)
+                return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
+                self.clear_selection()
+                return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint) -> None:  # noqa: N802
+        """Enter commits and moves down, Tab commits and moves right, without opening the next editor."""
+        hints = QAbstractItemDelegate.EndEditHint
+        step = {hints.SubmitModelCache: (1, 0), hints.EditNextItem: (0, 1), hints.EditPreviousItem: (0, -1)}.get(hint)
+        super().closeEditor(editor, hints.NoHint if step else hint)
+        if step:
+            self.move_by(*step)
+
+    def move_by(self, rows: int, cols: int) -> None:
+        """Move the current cell, staying inside the table."""
+        current = self.currentIndex()
+        model = self.model()
+        if not current.isValid():
+            current = model.index(0, 0)
+        row = min(max(current.row() + rows, 0), model.rowCount() - 1)
+        col = min(max(current.column() + cols, 0), model.columnCount() - 1)
+        target = model.index(row, col)
+        if target.isValid():
+            self.setCurrentIndex(target)
+            self.scrollTo(target)
+
+    def edit_current(self) -> None:
+        """Open the editor on the current cell (F2 does the same)."""
+        if self.currentIndex().isValid():
+            self.edit(self.currentIndex())
+
+    # ---- clipboard -------------------------------------------------------------------------------
+
+    def copy_selection(self) -> str:
+        """Copy the selected block as tab-separated text (numbers without separators)."""
+        indexes = sorted(self.selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return ""
+        rows = sorted({i.row() for i in indexes})
+        cols = sorted({i.column() for i in indexes})
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for r in rows:
+            cells = []
+            for c in cols:
+                text = str(self.model().index(r, c).data(Qt.ItemDataRole.EditRole) or "") if (r, c) in chosen else ""
+                cells.append(f'"{text.replace(chr(34), chr(34) * 2)}"' if any(ch in text for ch in '\t\n"') else text)
+            lines.append("\t".join(cells))
+        text = "\n".join(lines)
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def paste_text(self, text: str) -> EditOutcome:
+        """Paste a block at the current cell; one value pasted over a selection fills it, like Excel."""
+        block = parse_clipboard(text)
+        if not block:
+            return EditOutcome(True)
+        view_model = self.model()
+        selected = self.selectedIndexes()
+        if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
+            return self._apply([(*self._source_cell(i), block[0][0]) for i in selected], tr("粘贴"))
+        start = min(selected, key=lambda i: (i.row(), i.column())) if selected else self.currentIndex()
+        if not start.isValid():
+            start = view_model.index(0, 0)
+        columns = self.visible_columns_from(start.column())
+        cells = []
+        for dr, values in enumerate(block):
+            r = start.row() + dr
+            for c, value in zip(columns, values, strict=False):  # extra pasted columns fall off the right edge
+                if r < view_model.rowCount():
+                    cells.append((*self._source_cell(view_model.index(r, c)), value))
+                else:  # below the last line: new events (the model ignores it for tasks and indicators)
+                    cells.append((r, c, value))
+        return self._apply(cells, tr("粘贴"))
+
+    def visible_columns_from(self, column: int) -> list[int]:
+        """The columns shown from a column rightwards, in screen order (a pasted block skips hidden ones)."""
+        header = self.horizontalHeader()
+        first = header.visualIndex(column)
+        logical = [header.logicalIndex(v) for v in range(first, header.count())]
+        return [c for c in logical if not header.isSectionHidden(c)]
+
+    def clear_selection(self) -> EditOutcome:
+        """Clear the selected cells that can be typed into."""
+        return self._apply([(*self._source_cell(i), None) for i in self.selectedIndexes()], tr("清除"))
+
+    @staticmethod
+    def _source_cell(index: QModelIndex) -> tuple[int, int]:
+        src = to_source(index)
+        return src.row(), src.column()
+
+    def _apply(self, cells: list[tuple[int, int, object]], text: str) -> EditOutcome:
+        model = self.form_model
+        edits, skipped = [], 0
+        for row, col, value in cells:
+            field = model.fields[col]
+            if field.editable:
+                edits.append((row, field.key, value))
+            elif value not in (None, ""):
+                skipped += 1
+        outcome = model.edit_cells(edits, text=text) if edits else EditOutcome(True)
+        if outcome.ok and skipped:
+            outcome.message = tr("{n} 个只读单元格未改动（序号、名称、计算栏）").format(n=skipped)
+        self.outcome.emit(outcome)
+        return outcome
+
+    def event(self, event) -> bool:
+        # Copy and paste belong to the grid even when a window action is bound to the same keys.
+        if event.type() == QEvent.Type.ShortcutOverride and (event.matches(QKeySequence.StandardKey.Paste)
+                                                             or event.matches(QKeySequence.StandardKey.Copy)):
+            event.accept()
+            return True
+        return super().event(event)
