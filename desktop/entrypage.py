@@ -1,0 +1,516 @@
+"""The three entry pages (任务进展, 促消费活动, 回收与以旧换新): one page class over the generic form model."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.dashboard_data import NO_STATUS, event_goals, events_by_type
+from desktop.entrytable import EntryTable, to_source
+from desktop.formmodel import FormTableModel
+from desktop.i18n import QT_TRANSLATE_NOOP, tr
+from desktop.icons import icon
+from desktop.style import repolish
+from desktop.widgets import Banner, Page, page_header
+from forms import get_form
+from forms.schema import Field
+
+
+class TaskFilter(QSortFilterProxyModel):
+    """Shows the tasks of a section, a lead unit and a status, or matching a search text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.section = self.lead = self.status = self.text = ""
+
+    def set_filter(self, *, section: str = "", lead: str = "", status: str = "", text: str = "") -> None:
+        """Change the filters ('' shows all)."""
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9+
+            self.beginFilterChange()
+            self.section, self.lead, self.status, self.text = section, lead, status, text.strip()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.section, self.lead, self.status, self.text = section, lead, status, text.strip()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
+        row = self.sourceModel().row_at(source_row)
+        if row is None:
+            return True
+        v = row.values
+        if self.section and v.get("section") != self.section:
+            return False
+        if self.lead and self.lead not in (v.get("lead_units") or "").split("、"):
+            return False
+        if self.status and (v.get("status") or NO_STATUS) != self.status:
+            return False
+        if self.text:
+            haystack = " ".join(str(v.get(k) or "") for k in ("no", "title", "target", "narrative", "lead_units"))
+            return self.text.lower() in haystack.lower()
+        return True
+
+
+class TextBox(QPlainTextEdit):
+    """A multi-line field of the detail panel; saves when it loses focus or on Ctrl+Enter."""
+
+    committed = Signal(str, str)  # field key, text
+
+    def __init__(self, key: str, parent=None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.setTabChangesFocus(True)
+        self._loaded = ""
+
+    def load(self, text: str) -> None:
+        """Show a stored text without treating it as an edit."""
+        self._loaded = text
+        self.setPlainText(text)
+
+    def commit(self) -> None:
+        """Hand the text over if it changed."""
+        if self.toPlainText() != self._loaded and not self.isReadOnly():
+            self._loaded = self.toPlainText()
+            self.committed.emit(self.key, self._loaded)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        self.commit()
+        super().focusOutEvent(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.commit()
+            return
+        super().keyPressEvent(event)
+
+
+class EntryPage(Page):
+    """A form's rows for the reporting month: grid, lock banner, refusals, findings, undo."""
+
+    form_id = ""
+    detail_keys: tuple[str, ...] = ()  # long texts edited in the side panel
+    hidden_keys: tuple[str, ...] = ()  # columns shown elsewhere on the page (a filter, the side panel)
+    frozen_keys: tuple[str, ...] = ()  # leading columns that stay in view when scrolling right
+    reopen_requested = Signal()
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.form = get_form(self.form_id)
+        self.model = FormTableModel(self.form, self)
+        self.proxy = self.make_proxy()
+        self.table = EntryTable()
+        self.table.setModel(self.proxy or self.model)
+        self.table.fit_columns()
+        for key in self.hidden_keys:
+            self.table.setColumnHidden(self.model.column_of(key), True)
+        if self.frozen_keys:
+            self.table.freeze_columns(max(self.model.column_of(k) for k in self.frozen_keys) + 1)
+        self.model.saved.connect(self._on_saved)
+        self.model.refused.connect(self._on_refused)
+        self.model.findings_changed.connect(self._update_findings)
+        self.table.outcome.connect(self._on_outcome)
+        self.table.selectionModel().currentChanged.connect(self._on_current)
+        self.model.modelReset.connect(lambda: self._on_current(self.table.currentIndex(), QModelIndex()))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.setSpacing(8)
+        header, self.saved_label = page_header(tr(self.title), f"{self.form.form_code} · {self.form.title}")
+        self.saved_label.setObjectName("SavedState")
+        layout.addLayout(header)
+        self.lock_banner = Banner()
+        self.lock_banner.clicked.connect(self.reopen_requested)
+        self.message = Banner()
+        layout.addWidget(self.lock_banner)
+        layout.addWidget(self.message)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.build_toolbar(bar)
+        bar.addStretch(1)
+        self.undo_button = self._tool("undo", tr("撤销 (Ctrl+Z)"), self.model.undo_stack.undo)
+        self.redo_button = self._tool("redo", tr("重做 (Ctrl+Y)"), self.model.undo_stack.redo)
+        self.model.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.model.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+        bar.addWidget(self.undo_button)
+        bar.addWidget(self.redo_button)
+        layout.addLayout(bar)
+
+        self.findings = QListWidget(objectName="Findings")
+        self.findings.itemActivated.connect(self._jump_to_finding)
+        self.findings.itemClicked.connect(self._jump_to_finding)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        if self.detail_keys:
+            horizontal = QSplitter(Qt.Orientation.Horizontal)
+            horizontal.addWidget(self.table)
+            horizontal.addWidget(self._build_detail())
+            horizontal.setStretchFactor(0, 3)
+            horizontal.setStretchFactor(1, 1)
+            horizontal.setSizes([900, 320])
+            vertical.addWidget(horizontal)
+        else:
+            vertical.addWidget(self.table)
+        vertical.addWidget(self.findings)
+        vertical.setStretchFactor(0, 5)
+        vertical.setStretchFactor(1, 1)
+        vertical.setSizes([640, 72])
+        layout.addWidget(vertical, 1)
+
+        foot = QHBoxLayout()
+        self.hint = QLabel(objectName="Hint")
+        self.counts = QLabel(objectName="Hint")
+        foot.addWidget(self.hint, 1)
+        foot.addWidget(self.counts)
+        layout.addLayout(foot)
+
+    # ---- building --------------------------------------------------------------------------------
+
+    def make_proxy(self) -> QSortFilterProxyModel | None:
+        """Return a filter over the model, or None."""
+        return None
+
+    def build_toolbar(self, bar: QHBoxLayout) -> None:
+        """Add the page's own controls to the bar above the grid."""
+
+    def _tool(self, name: str, tip: str, slot) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icon(name))
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_detail(self) -> QWidget:
+        panel = QFrame(objectName="Card")
+        outer = QVBoxLayout(panel)
+        outer.setContentsMargins(12, 10, 12, 10)
+        self.detail_title = QLabel(objectName="SectionTitle")
+        self.detail_title.setWordWrap(True)
+        self.detail_info = QLabel(objectName="Hint")
+        self.detail_info.setWordWrap(True)
+        self.detail_info.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(self.detail_title)
+        outer.addWidget(self.detail_info)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.detail_boxes: dict[str, TextBox] = {}
+        for key in self.detail_keys:
+            box = TextBox(key)
+            box.setMinimumHeight(58)
+            box.committed.connect(self._detail_committed)
+            self.detail_boxes[key] = box
+            form.addRow(self.form.field(key).label, box)
+        outer.addLayout(form)
+        outer.addWidget(QLabel(tr("离开输入框或按 Ctrl+Enter 即保存"), objectName="Hint"))
+        outer.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(panel)
+        scroll.setMinimumWidth(260)
+        return scroll
+
+    # ---- loading ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Load the reporting month; a locked month is read-only and says why."""
+        reason = self.session.lock_reason()
+        current = self.table.currentIndex()
+        self.model.load(unit_code=self.session.unit_code, period=self.session.period, user=self.session.user,
+                        read_only_reason=reason)
+        if reason:
+            self.lock_banner.show_message("locked", reason, tr("退回修改…"))
+        else:
+            self.lock_banner.hide()
+        self.message.hide()
+        self.saved_label.setText("")
+        view_model = self.table.model()
+        if view_model.rowCount():
+            row = min(max(current.row(), 0), view_model.rowCount() - 1)
+            col = current.column() if current.isValid() else self.model.column_of(self.model.first_input_key)
+            self.table.setCurrentIndex(view_model.index(row, col))
+        self.after_refresh()
+
+    def after_refresh(self) -> None:
+        """Update the page's own summaries after a load or a save."""
+
+    # ---- reacting --------------------------------------------------------------------------------
+
+    def _on_saved(self, text: str) -> None:
+        self.saved_label.setText("✓ " + text)
+        self.saved_label.setProperty("error", False)
+        repolish(self.saved_label)
+        self.message.hide()
+        self.status_message.emit(text)
+        self.session.data_changed.emit(self)
+        self.after_refresh()
+        self._load_detail()
+
+    def _on_refused(self, text: str) -> None:
+        self.saved_label.setText(tr("未保存"))
+        self.saved_label.setProperty("error", True)
+        repolish(self.saved_label)
+        self.message.show_message("error", text)
+        self.status_message.emit(text)
+
+    def _on_outcome(self, outcome) -> None:
+        if outcome.ok and outcome.message:
+            self.message.show_message("info", outcome.message)
+
+    def _update_findings(self) -> None:
+        hard, soft = self.model.finding_counts()
+        parts = []
+        if hard:
+            parts.append(tr("{n} 处错误").format(n=hard))
+        if soft:
+            parts.append(tr("{n} 处待说明").format(n=soft))
+        self.counts.setText(" · ".join(parts) if parts else tr("本表没有发现问题"))
+        self.counts.setStyleSheet("color: #c62828;" if hard else ("color: #8a5a00;" if soft else "color: #276738;"))
+        self.findings.clear()
+        for r, f in self.model.findings():
+            label = self.form.field(f.field).label if f.field else ""
+            level = tr("错误") if f.level == "hard" else (tr("已说明") if f.explained else tr("请核实"))
+            item = QListWidgetItem(icon("warning", "#c62828" if f.level == "hard" else "#e8a000", 16),
+                                   tr("第{n}行").format(n=r + 1) + f" · {label} · {level}：{f.message}")
+            item.setData(Qt.ItemDataRole.UserRole, (r, f.field or self.model.first_input_key))
+            self.findings.addItem(item)
+        self.findings.setVisible(self.findings.count() > 0)
+
+    def _jump_to_finding(self, item: QListWidgetItem) -> None:
+        r, key = item.data(Qt.ItemDataRole.UserRole)
+        self.select_cell(r, key)
+
+    def select_cell(self, source_row: int, key: str) -> None:
+        """Make a cell of the model current (through the filter) and give the grid the focus."""
+        index = self.model.index(source_row, self.model.column_of(key))
+        if self.proxy is not None:
+            index = self.proxy.mapFromSource(index)
+            if not index.isValid():
+                self.clear_filters()
+                index = self.proxy.mapFromSource(self.model.index(source_row, self.model.column_of(key)))
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(index)
+        self.table.setFocus()
+
+    def clear_filters(self) -> None:
+        """Show every row again."""
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.hint.setText(self.field_hint(self.model.fields[to_source(current).column()]))
+        self._load_detail()
+
+    def field_hint(self, field: Field) -> str:
+        """Say what goes into a column: unit, required, choices, and that computed columns are the program's."""
+        if field.source == "computed":
+            return tr("{label}：由程序计算，不能填写").format(label=field.label)
+        if field.source == "row":
+            return tr("{label}：来自工作方案，不能修改").format(label=field.label)
+        parts = [field.label + (f"（{field.unit}）" if field.unit else "")]
+        if field.required:
+            parts.append(tr("必填"))
+        if field.choices:
+            parts.append(tr("可选：") + " / ".join(field.choices) + tr("（输入首字即可）"))
+        if field.type == "date":
+            parts.append(tr("输入 5 即本月5日，10-5 即10月5日"))
+        if field.min is not None:
+            parts.append(tr("不小于 {n:g}").format(n=field.min))
+        parts.append(tr("Enter 下移 · Tab 右移 · 可从 Excel 粘贴"))
+        return " · ".join(parts)
+
+    # ---- detail panel ----------------------------------------------------------------------------
+
+    def current_source_row(self) -> int:
+        """The model row of the current cell (-1 when none)."""
+        index = self.table.currentIndex()
+        return to_source(index).row() if index.isValid() else -1
+
+    def _load_detail(self) -> None:
+        if not self.detail_keys:
+            return
+        row = self.model.row_at(self.current_source_row())
+        for key, box in self.detail_boxes.items():
+            box.load(str(row.values.get(key) or "") if row else "")
+            box.setReadOnly(row is None or not self.model.editable)
+        self.describe_row(row)
+
+    def describe_row(self, row) -> None:
+        """Fill the detail panel's heading for a row."""
+
+    def _detail_committed(self, key: str, text: str) -> None:
+        r = self.current_source_row()
+        if self.model.row_at(r) is not None:
+            self.model.edit_cells([(r, key, text)], text=tr("编辑 {label}").format(label=self.form.field(key).label))
+
+
+class TasksPage(EntryPage):
+    """任务进展: the plan's numbered tasks, filterable, with status, achieved value and narrative."""
+
+    title = QT_TRANSLATE_NOOP("", "任务进展")
+    icon_name = "tasks"
+    form_id = "tasks"
+    detail_keys = ("narrative", "problems", "next_steps", "explanation")
+    hidden_keys = ("section",)  # the 部分 filter and the side panel show it
+    frozen_keys = ("no", "title")
+
+    def make_proxy(self) -> QSortFilterProxyModel:
+        proxy = TaskFilter(self)
+        proxy.setSourceModel(self.model)
+        return proxy
+
+    def build_toolbar(self, bar: QHBoxLayout) -> None:
+        self.section_box = QComboBox()
+        self.lead_box = QComboBox()
+        self.status_box = QComboBox()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("搜索序号、任务、进展…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
+        for label, w in ((tr("部分"), self.section_box), (tr("牵头单位"), self.lead_box), (tr("状态"), self.status_box)):
+            bar.addWidget(QLabel(label))
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            w.setMaximumWidth(280)
+            w.currentIndexChanged.connect(self._apply_filter)
+            bar.addWidget(w)
+        self.search.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.search)
+        self.shown = QLabel(objectName="Hint")
+        bar.addWidget(self.shown)
+
+    def _fill_filters(self) -> None:
+        rows = self.model.rows
+        sections = list(dict.fromkeys(r.values["section"] for r in rows))
+        leads = sorted({u for r in rows for u in (r.values.get("lead_units") or "").split("、") if u})
+        statuses = [*self.form.field("status").choices, NO_STATUS]
+        for box, everything, items in ((self.section_box, tr("全部"), sections), (self.lead_box, tr("全部"), leads),
+                                       (self.status_box, tr("全部"), statuses)):
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(everything, "")
+            for item in items:
+                box.addItem(item, item)
+            box.setCurrentIndex(max(box.findData(chosen), 0) if chosen else 0)
+            box.blockSignals(False)
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter(section=self.section_box.currentData() or "", lead=self.lead_box.currentData() or "",
+                              status=self.status_box.currentData() or "", text=self.search.text())
+        self.shown.setText(tr("显示 {shown}/{total} 项").format(shown=self.proxy.rowCount(), total=len(self.model.rows)))
+
+    def set_filters(self, *, section: str = "", lead: str = "", status: str = "", text: str = "") -> None:
+        """Choose filters as a user would in the boxes above the grid."""
+        for box, value in ((self.section_box, section), (self.lead_box, lead), (self.status_box, status)):
+            box.setCurrentIndex(max(box.findData(value), 0))
+        self.search.setText(text)
+
+    def clear_filters(self) -> None:
+        self.set_filters()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._fill_filters()
+        self._apply_filter()
+
+    def after_refresh(self) -> None:
+        if hasattr(self, "shown"):
+            self._apply_filter() if self.proxy.rowCount() != len(self.model.rows) or self.shown.text() else None
+
+    def describe_row(self, row) -> None:
+        if row is None:
+            self.detail_title.setText(tr("选择一项任务"))
+            self.detail_info.setText("")
+            return
+        v = row.values
+        self.detail_title.setText(f"{v['no']}  {v['title']}")
+        plan = self.session.plan
+        task = plan.tasks[int(row.row_key) - 1] if plan and row.row_key.isdigit() else None
+        lines = [f"<b>{tr('所属部分')}</b>：{v['section']}",
+                 f"<b>{tr('牵头单位')}</b>：{v.get('lead_units') or '—'}"]
+        if task and task.responsible_units:
+            lines.append(f"<b>{tr('责任单位')}</b>：{'、'.join(task.responsible_units)}")
+        if task and task.targets:
+            lines.append(f"<b>{tr('目标')}</b>：<br>" + "<br>".join("· " + t.wording for t in task.targets))
+        self.detail_info.setText("<br>".join(lines))
+
+
+class EventsPage(EntryPage):
+    """促消费活动: one line per event; a blank last line takes the next one."""
+
+    title = QT_TRANSLATE_NOOP("", "促消费活动")
+    icon_name = "events"
+    form_id = "events"
+
+    def build_toolbar(self, bar: QHBoxLayout) -> None:
+        self.add_button = QPushButton(icon("add"), tr("新增活动"))
+        self.add_button.setToolTip(tr("在末行输入新的活动 (Ctrl+N)"))
+        self.add_button.clicked.connect(self.start_new_event)
+        self.delete_button = QPushButton(icon("delete"), tr("删除所选活动"))
+        self.delete_button.setToolTip(tr("删除选中的整行，可撤销 (Ctrl+Delete)"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.delete_button)
+        self.goals = QLabel(objectName="Hint")
+        self.goals.setTextFormat(Qt.TextFormat.RichText)
+        bar.addSpacing(12)
+        bar.addWidget(self.goals)
+        QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_event)
+        QShortcut(QKeySequence("Ctrl+Delete"), self, self.delete_selected)
+
+    def start_new_event(self) -> None:
+        """Go to the blank last line and start typing the date."""
+        if not self.model.has_blank_row:
+            return
+        index = self.model.index(self.model.rowCount() - 1, self.model.column_of(self.model.first_input_key))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.table.setFocus()
+        self.table.edit(index)
+
+    def delete_selected(self) -> None:
+        """Delete the events whose cells are selected (one undo step)."""
+        rows = sorted({to_source(i).row() for i in self.table.selectedIndexes()} or {self.current_source_row()})
+        rows = [r for r in rows if self.model.row_at(r) is not None]
+        if rows and self.model.delete_rows(rows).ok:
+            self.message.show_message("info", tr("已删除 {n} 场活动；按 Ctrl+Z 可撤销").format(n=len(rows)))
+
+    def after_refresh(self) -> None:
+        counts = events_by_type(self.session.unit_code, self.session.period)
+        month = len(self.model.rows)
+        parts = [tr("本月 {n} 场").format(n=month)]
+        for goal in event_goals(self.session.plan, counts):
+            colour = "#276738" if goal.met else "#8a5a00"
+            parts.append(f"<span style='color:{colour}'>{goal.wording}：{tr('本年已办')} {goal.held}/{goal.min_count}</span>")
+        self.goals.setText(" · ".join(parts))
+
+
+class FiguresPage(EntryPage):
+    """回收与以旧换新: the indicators of 表3; 本年累计, 同比 and progress are computed."""
+
+    title = QT_TRANSLATE_NOOP("", "回收与以旧换新")
+    icon_name = "figures"
+    form_id = "figures"
+    frozen_keys = ("indicator",)
+
+    def build_toolbar(self, bar: QHBoxLayout) -> None:
+        note = QLabel(tr("本期填当月数；2023年基数填一次即可，各月共用；灰色斜体栏由程序计算。"), objectName="Hint")
+        bar.addWidget(note)

@@ -1,0 +1,387 @@
+"""汇总合并 (district and city): drop returned files, dry run first, verdicts with reasons, conflicts,
+completeness of the townships, and the district's own return."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import dialogs
+from desktop.dashboard_data import form_short_names, township_overview
+from desktop.i18n import QT_TRANSLATE_NOOP, tr
+from desktop.icons import icon
+from desktop.ops import Op, show_error
+from desktop.options import get_option, set_option
+from desktop.style import repolish
+from desktop.widgets import Banner, Page, page_header
+from models.errors import LiangxinError
+from models.periods import period_label
+
+VERDICT_COLOURS = {"accepted": "#276738", "replaced": "#1f5fa8", "duplicate": "#6b7a8c", "conflict": "#b36b00",
+                   "rejected": "#c62828"}
+
+
+def return_files(paths: list[str | Path]) -> list[Path]:
+    """Expand dropped files and folders into the .xlsx files to merge (Office lock files ~$… skipped)."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        candidates = sorted(p.rglob("*.xlsx")) if p.is_dir() else [p]
+        out += [c for c in candidates if c.suffix.lower() == ".xlsx" and not c.name.startswith("~$")]
+    return list(dict.fromkeys(out))
+
+
+def _merge_module():
+    """The core's merge (reports/merge.py), imported when first used."""
+    from reports import merge
+
+    return merge
+
+
+class DropZone(QFrame):
+    """Accepts returned workbooks or folders dropped from Explorer or an e-mail client."""
+
+    dropped = Signal(list)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DropZone")
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+        label = QLabel(tr("把镇街报来的 Excel 报表（或整个文件夹）拖到这里"))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("font-size: 12pt; color: #4a5868;")
+        layout.addWidget(label)
+        self.setMinimumHeight(84)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            self.setProperty("active", True)
+            repolish(self)
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        self.setProperty("active", False)
+        repolish(self)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        self.setProperty("active", False)
+        repolish(self)
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.dropped.emit(paths)
+
+
+class MergePage(Page):
+    """Merging the returns of the units below this one."""
+
+    title = QT_TRANSLATE_NOOP("", "汇总合并")
+    icon_name = "merge"
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.files: list[Path] = []
+        self.results: list = []
+        self.op: Op | None = None
+        self.last_was_dry_run = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 18, 10)
+        header, self.summary = page_header(tr(self.title))
+        self.summary.setObjectName("Hint")
+        outer.addLayout(header)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+
+        self.drop = DropZone()
+        self.drop.dropped.connect(self.add_files)
+        layout.addWidget(self.drop)
+        row = QHBoxLayout()
+        choose_files = QPushButton(icon("returns"), tr("选择文件…"))
+        choose_files.clicked.connect(self._choose_files)
+        choose_folder = QPushButton(icon("folder"), tr("选择文件夹…"))
+        choose_folder.clicked.connect(self._choose_folder)
+        clear = QPushButton(tr("清空列表"))
+        clear.clicked.connect(self.clear_files)
+        self.file_count = QLabel(objectName="Hint")
+        for w in (choose_files, choose_folder, clear):
+            row.addWidget(w)
+        row.addWidget(self.file_count, 1)
+        self.dry_button = QPushButton(icon("check"), tr("预检（不保存）"))
+        self.dry_button.clicked.connect(lambda: self.run_merge(dry_run=True))
+        self.merge_button = QPushButton(icon("merge", "#ffffff"), tr("汇总入库"))
+        self.merge_button.setProperty("primary", True)
+        self.merge_button.clicked.connect(lambda: self.run_merge(dry_run=False))
+        row.addWidget(self.dry_button)
+        row.addWidget(self.merge_button)
+        layout.addLayout(row)
+        self.file_list = QListWidget()
+        self.file_list.setMaximumHeight(90)
+        self.file_list.hide()
+        layout.addWidget(self.file_list)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+
+        layout.addWidget(QLabel(tr("检查结果"), objectName="SectionTitle"))
+        self.verdicts = QTableWidget(0, 6)
+        self.verdicts.setObjectName("Verdicts")
+        self.verdicts.setHorizontalHeaderLabels([tr("文件"), tr("填报单位"), tr("报告期"), tr("版本"), tr("结论"), tr("原因")])
+        self.verdicts.verticalHeader().hide()
+        self.verdicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.verdicts.setWordWrap(False)
+        self.verdicts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.verdicts.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.verdicts.setMinimumHeight(150)
+        self.verdicts.currentCellChanged.connect(lambda row, *_: self._show_reasons(row))
+        layout.addWidget(self.verdicts)
+        self.reasons = QLabel(objectName="Hint")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.reasons)
+
+        self.conflict_title = QLabel(tr("待决冲突"), objectName="SectionTitle")
+        layout.addWidget(self.conflict_title)
+        self.conflicts = QTableWidget(0, 4)
+        self.conflicts.setObjectName("Conflicts")
+        self.conflicts.setHorizontalHeaderLabels([tr("填报单位"), tr("报告期"), tr("收到的文件"), tr("处理")])
+        self.conflicts.verticalHeader().hide()
+        self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.conflicts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.conflicts)
+
+        complete_row = QHBoxLayout()
+        complete_row.addWidget(QLabel(tr("报送情况"), objectName="SectionTitle"))
+        complete_row.addStretch(1)
+        self.export_button = QPushButton(icon("export"), tr("导出本级汇总报表"))
+        self.export_button.clicked.connect(self.export_own_return)
+        complete_row.addWidget(self.export_button)
+        layout.addLayout(complete_row)
+        self.completeness = QTableWidget(0, 0)
+        self.completeness.setObjectName("Completeness")
+        self.completeness.verticalHeader().hide()
+        self.completeness.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.completeness)
+        layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self._update_buttons()
+
+    # ---- files -----------------------------------------------------------------------------------
+
+    def add_files(self, paths: list) -> None:
+        """Add dropped or chosen files and folders to the list to merge."""
+        found = return_files(paths)
+        if not found:
+            self.banner.show_message("error", tr("没有找到 .xlsx 报表文件"))
+            return
+        self.files = list(dict.fromkeys([*self.files, *found]))
+        self.file_list.clear()
+        self.file_list.addItems([str(f) for f in self.files])
+        self.file_list.show()
+        self.banner.show_message("info", tr("已加入 {n} 个文件。先“预检”看结论，确认无误再“汇总入库”。").format(n=len(found)))
+        self._update_buttons()
+
+    def clear_files(self) -> None:
+        """Empty the list of files."""
+        self.files = []
+        self.file_list.clear()
+        self.file_list.hide()
+        self.verdicts.setRowCount(0)
+        self.banner.hide()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.file_count.setText(tr("{n} 个文件待处理").format(n=len(self.files)) if self.files else tr("尚未选择文件"))
+        busy = self.op is not None and not self.op.done
+        self.dry_button.setEnabled(bool(self.files) and not busy)
+        self.merge_button.setEnabled(bool(self.files) and not busy)
+
+    def _choose_files(self) -> None:
+        files = dialogs.choose_files(self, tr("选择报表文件"), str(get_option("merge_dir") or ""))
+        if files:
+            set_option("merge_dir", str(Path(files[0]).parent))
+            self.add_files(files)
+
+    def _choose_folder(self) -> None:
+        folder = dialogs.choose_folder(self, tr("选择报表所在文件夹"), str(get_option("merge_dir") or ""))
+        if folder:
+            set_option("merge_dir", folder)
+            self.add_files([folder])
+
+    # ---- merging ---------------------------------------------------------------------------------
+
+    def run_merge(self, *, dry_run: bool) -> Op | None:
+        """Check (dry run) or merge the files off the GUI thread, with a cancellable progress dialog."""
+        if not self.files:
+            return None
+        merge = _merge_module()
+        files, user = list(self.files), self.session.user
+
+        def work(progress):
+            return merge.merge(files, dry_run=dry_run, user=user,
+                               progress=lambda done, total, name: progress.update(done, total, name))
+
+        def done(results) -> None:
+            self.results = results
+            self.last_was_dry_run = dry_run
+            self._show_results(results, dry_run)
+            self._update_buttons()
+            if not dry_run:
+                self.session.data_changed.emit(self)
+                self.refresh()
+
+        def failed(exc) -> None:
+            self._update_buttons()
+            cancelled = isinstance(exc, getattr(merge, "MergeCancelled", ()))
+            self.banner.show_message("info" if cancelled else "error", str(exc))
+
+        self.op = Op(self, work, title=tr("预检报表") if dry_run else tr("汇总入库"), success=done, failure=failed)
+        self.op.finished.connect(self._update_buttons)
+        self.op.run_in_background()
+        self._update_buttons()
+        return self.op
+
+    def _show_results(self, results: list, dry_run: bool) -> None:
+        labels = getattr(_merge_module(), "VERDICT_LABELS", {})
+        self.verdicts.setRowCount(len(results))
+        counts: dict[str, int] = {}
+        for r, res in enumerate(results):
+            counts[res.verdict] = counts.get(res.verdict, 0) + 1
+            cells = [Path(res.file).name, f"{res.unit_name}（{res.unit_code}）" if res.unit_code else "—",
+                     period_label(res.period) if res.period else "—", f"r{res.revision}" if res.revision else "—",
+                     labels.get(res.verdict, res.verdict), "；".join(res.reasons) or "—"]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip("\n".join(res.reasons) if c == 5 else (res.file if c == 0 else ""))
+                if c == 4:
+                    item.setForeground(QColor(VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.verdicts.setItem(r, c, item)
+        self.verdicts.resizeColumnsToContents()
+        self.verdicts.setColumnWidth(0, min(self.verdicts.columnWidth(0), 360))
+        self.verdicts.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.verdicts.setMinimumHeight(min(360, 40 + 30 * len(results)))
+        first_bad = next((i for i, res in enumerate(results) if res.verdict in ("rejected", "conflict")), 0)
+        self.verdicts.setCurrentCell(first_bad, 0) if results else None
+        self._show_reasons(first_bad)
+        summary = "，".join(f"{labels.get(k, k)} {n}" for k, n in counts.items())
+        if dry_run:
+            self.banner.show_message("info", tr("预检完成（未保存）：{summary}。确认无误后点“汇总入库”。").format(summary=summary))
+        else:
+            self.banner.show_message("ok", tr("汇总完成：{summary}。").format(summary=summary))
+
+    def _show_reasons(self, row: int) -> None:
+        """Show every reason of the selected file under the table (file, sheet and cell)."""
+        if not 0 <= row < len(self.results):
+            self.reasons.setText("")
+            return
+        res = self.results[row]
+        self.reasons.setText(f"{Path(res.file).name}：" + ("\n".join(f"· {r}" for r in res.reasons) or "—"))
+
+    # ---- conflicts -------------------------------------------------------------------------------
+
+    def _fill_conflicts(self) -> None:
+        try:
+            pending = _merge_module().pending_conflicts(period=self.session.period)
+        except (ImportError, AttributeError):
+            pending = []
+        self.conflicts.setRowCount(len(pending))
+        for r, rec in enumerate(pending):
+            for c, text in enumerate([str(rec.unit_id), period_label(rec.period), rec.file_name or rec.uuid]):
+                self.conflicts.setItem(r, c, QTableWidgetItem(text))
+            buttons = QWidget()
+            row = QHBoxLayout(buttons)
+            row.setContentsMargins(2, 0, 2, 0)
+            take = QPushButton(tr("采用新的"))
+            keep = QPushButton(tr("保留原有"))
+            take.clicked.connect(lambda _=False, u=rec.uuid: self.resolve(u, take_new=True))
+            keep.clicked.connect(lambda _=False, u=rec.uuid: self.resolve(u, take_new=False))
+            row.addWidget(take)
+            row.addWidget(keep)
+            self.conflicts.setCellWidget(r, 3, buttons)
+        self.conflicts.resizeColumnsToContents()
+        self.conflicts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.conflicts.setVisible(bool(pending))
+        self.conflict_title.setText(tr("待决冲突（{n}）").format(n=len(pending)) if pending else tr("待决冲突：无"))
+
+    def resolve(self, return_uuid: str, *, take_new: bool) -> bool:
+        """Decide a conflict with a reason (audited)."""
+        reason = dialogs.ask_reason(self, tr("处理冲突"), tr("请说明理由（记入操作日志）："))
+        if not reason:
+            return False
+        try:
+            _merge_module().resolve_conflict(return_uuid=return_uuid, take_new=take_new, user=self.session.user,
+                                             reason=reason)
+        except LiangxinError as exc:
+            show_error(self, tr("处理冲突"), exc)
+            return False
+        self.session.data_changed.emit(self)
+        self.refresh()
+        return True
+
+    # ---- completeness and the own return ------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self._fill_conflicts()
+        overview = township_overview(self.session.unit_code, self.session.period)
+        forms = form_short_names()
+        headers = [tr("单位"), tr("代码"), *forms.values(), tr("报送状态")]
+        self.completeness.setColumnCount(len(headers))
+        self.completeness.setHorizontalHeaderLabels(headers)
+        self.completeness.setRowCount(len(overview))
+        reported = 0
+        for r, u in enumerate(overview):
+            reported += u.complete
+            cells = [u.name, u.code, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms],
+                     tr("完整") if u.complete else (tr("部分") if any(u.reported.values()) else tr("未报"))]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    colour = "#276738" if text in (tr("已报"), tr("完整")) else "#c62828"
+                    item.setForeground(QColor(colour))
+                    item.setBackground(QColor("#eef7e9" if colour == "#276738" else "#fdecea"))
+                self.completeness.setItem(r, c, item)
+        self.completeness.resizeColumnsToContents()
+        self.completeness.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.completeness.setMinimumHeight(min(420, self.completeness.verticalHeader().length()
+                                               + self.completeness.horizontalHeader().height() + 6))
+        self.summary.setText(tr("{period}：{done}/{total} 个单位已报齐").format(
+            period=period_label(self.session.period), done=reported, total=len(overview)))
+
+    def export_own_return(self) -> Op | None:
+        """Export this unit's own return for the month (the district's return for the city)."""
+        from desktop.returnspage import default_export_dir
+        from reports.returns import export_return
+
+        out_dir = Path(get_option("export_dir") or default_export_dir())
+        unit, period, user = self.session.unit_code, self.session.period, self.session.user
+
+        def done(result) -> None:
+            self.banner.show_message("ok", tr("已导出第 {rev} 版：{path}").format(rev=result.revision, path=result.path))
+
+        self.op = Op(self, lambda progress: export_return(unit_code=unit, period=period, out_dir=out_dir, user=user),
+                     title=tr("导出本级汇总报表"), success=done, cancellable=False)
+        return self.op.run_in_background()

@@ -1,0 +1,319 @@
+"""报表导出: check the month, export the return (open it or its folder), submit and reopen, past returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import dialogs
+from desktop.i18n import QT_TRANSLATE_NOOP, tr
+from desktop.icons import icon
+from desktop.ops import Op, show_error
+from desktop.options import get_option, set_option
+from desktop.widgets import Banner, Page, page_header
+from forms import get_form
+from models.entries import reopen_period, submit_period, validate_period
+from models.errors import LiangxinError
+from models.periods import period_label
+
+
+def default_export_dir() -> Path:
+    """Where returns go unless the user chose a folder: 两新报表 in Documents, else the data folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if docs:
+        return Path(docs) / "两新报表"
+    from models.database import data_dir
+
+    return data_dir() / "exports"
+
+
+def return_history(unit_code: str, period: str) -> list | None:
+    """Past returns of a unit's month from the core, or None while the core offers no listing."""
+    try:
+        from reports.returns import return_history as core_history
+    except ImportError:
+        return None
+    return core_history(unit_code=unit_code, period=period)
+
+
+def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame(objectName="Card")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(16, 12, 16, 14)
+    layout.setSpacing(8)
+    layout.addWidget(QLabel(title, objectName="SectionTitle"))
+    return frame, layout
+
+
+class ReturnsPage(Page):
+    """The month's return: check, export, submit; a locked month can be reopened with a reason."""
+
+    title = QT_TRANSLATE_NOOP("", "报表导出")
+    icon_name = "returns"
+    goto_finding = Signal(str, str, str)  # form id, row key, field key
+    reopen_requested = Signal()
+
+    def __init__(self, session, parent=None) -> None:
+        super().__init__(session, parent)
+        self.last_export: Path | None = None
+        self.export_op: Op | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 18, 10)
+        header, self.state_label = page_header(tr(self.title))
+        outer.addLayout(header)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+
+        check, check_layout = _card(tr("1. 检查本月数据"))
+        row = QHBoxLayout()
+        self.check_button = QPushButton(icon("check"), tr("检查本月数据"))
+        self.check_button.clicked.connect(self.check_month)
+        self.check_result = QLabel(objectName="Hint")
+        row.addWidget(self.check_button)
+        row.addWidget(self.check_result, 1)
+        check_layout.addLayout(row)
+        self.findings = QListWidget(objectName="Findings")
+        self.findings.setMaximumHeight(170)
+        self.findings.itemActivated.connect(self._goto)
+        self.findings.itemDoubleClicked.connect(self._goto)
+        check_layout.addWidget(self.findings)
+        layout.addWidget(check)
+
+        export, export_layout = _card(tr("2. 导出 Excel 报表"))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("保存到")))
+        self.folder = QLineEdit()
+        self.folder.setText(str(get_option("export_dir") or default_export_dir()))
+        self.folder.editingFinished.connect(lambda: set_option("export_dir", self.folder.text().strip()))
+        browse = QPushButton(icon("folder"), tr("选择…"))
+        browse.clicked.connect(self._choose_folder)
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        export_layout.addLayout(row)
+        row = QHBoxLayout()
+        self.export_button = QPushButton(icon("export", "#ffffff"), tr("导出报表 (Ctrl+E)"))
+        self.export_button.setProperty("primary", True)
+        self.export_button.clicked.connect(self.export)
+        row.addWidget(self.export_button)
+        row.addWidget(QLabel(tr("每次导出为新的版本（r1、r2…），文件中带有校验码，上级汇总时可识别修改。"), objectName="Hint"), 1)
+        export_layout.addLayout(row)
+        self.export_banner = Banner()
+        self.open_file_button = QPushButton(icon("open"), tr("打开文件"))
+        self.open_folder_button = QPushButton(icon("folder"), tr("打开所在文件夹"))
+        self.open_file_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export))
+        self.open_folder_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export.parent))
+        self.export_banner.button.hide()
+        self.export_banner.layout().addWidget(self.open_file_button)
+        self.export_banner.layout().addWidget(self.open_folder_button)
+        export_layout.addWidget(self.export_banner)
+        layout.addWidget(export)
+
+        submit, submit_layout = _card(tr("3. 报送"))
+        self.submit_state = QLabel()
+        self.submit_state.setWordWrap(True)
+        submit_layout.addWidget(self.submit_state)
+        row = QHBoxLayout()
+        self.submit_button = QPushButton(icon("submit", "#ffffff"), tr("报送并锁定本月"))
+        self.submit_button.setProperty("primary", True)
+        self.submit_button.clicked.connect(self.submit)
+        self.reopen_button = QPushButton(icon("unlock"), tr("退回修改…"))
+        self.reopen_button.clicked.connect(self.reopen_requested)
+        row.addWidget(self.submit_button)
+        row.addWidget(self.reopen_button)
+        row.addStretch(1)
+        submit_layout.addLayout(row)
+        self.submit_banner = Banner()
+        submit_layout.addWidget(self.submit_banner)
+        layout.addWidget(submit)
+
+        history, history_layout = _card(tr("4. 已导出的报表"))
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels([tr("版本"), tr("时间"), tr("文件"), tr("校验码"), tr("状态")])
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.history.setMinimumHeight(120)
+        self.history_note = QLabel(objectName="Hint")
+        history_layout.addWidget(self.history)
+        history_layout.addWidget(self.history_note)
+        layout.addWidget(history)
+        layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    # ---- refresh ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        reason = self.session.lock_reason()
+        label = period_label(self.session.period)
+        if reason:
+            self.submit_state.setText(tr("🔒 {reason}").format(reason=reason))
+        else:
+            self.submit_state.setText(tr("{period}尚未报送。报送后本月锁定，不能再修改；如需修改须退回并说明理由（记入操作日志）。")
+                                      .format(period=label))
+        self.submit_button.setEnabled(not reason)
+        self.reopen_button.setVisible(bool(reason))
+        self.submit_banner.hide()
+        self.check_month()
+        self._fill_history()
+
+    def check_month(self) -> None:
+        """List every finding of the month; double-click one to go to its cell."""
+        try:
+            findings = validate_period(unit_code=self.session.unit_code, period=self.session.period)
+        except LiangxinError as exc:
+            show_error(self, tr("检查"), exc)
+            return
+        self.findings.clear()
+        hard = [f for f in findings if f.level == "hard"]
+        soft = [f for f in findings if f.level == "soft" and not f.explained]
+        for f in sorted(findings, key=lambda f: (f.form_id, f.level != "hard")):
+            form = get_form(f.form_id)
+            label = form.field(f.field).label if f.field else ""
+            level = tr("错误") if f.level == "hard" else (tr("已说明") if f.explained else tr("待说明"))
+            colour = "#c62828" if f.level == "hard" else ("#6aa84f" if f.explained else "#e8a000")
+            item = QListWidgetItem(icon("warning", colour, 16),
+                                   f"{form.sheet_name} {self._row_name(f)} · {label} · {level}：{f.message}")
+            item.setData(Qt.ItemDataRole.UserRole, (f.form_id, f.row_key, f.field))
+            self.findings.addItem(item)
+        self.findings.setVisible(bool(findings))
+        if hard or soft:
+            text = tr("{hard} 处错误须改正，{soft} 处须填写说明，改好后才能报送。双击一条可跳到对应单元格。").format(
+                hard=len(hard), soft=len(soft))
+            self.check_result.setStyleSheet("color: #c62828;")
+        else:
+            text = tr("检查通过，可以导出和报送。")
+            self.check_result.setStyleSheet("color: #276738;")
+        self.check_result.setText(text)
+        self.state_label.setText(text.split("，")[0].split("。")[0])
+
+    def _row_name(self, f) -> str:
+        form = get_form(f.form_id)
+        if form.rows == "plan_tasks":
+            plan = self.session.plan
+            no = plan.tasks[int(f.row_key) - 1].no if plan and f.row_key.isdigit() else f.row_key
+            return tr("任务 {no}").format(no=no)
+        if form.rows == "indicators":
+            return form.indicator(f.row_key).label
+        return tr("活动")
+
+    def _goto(self, item: QListWidgetItem) -> None:
+        self.goto_finding.emit(*item.data(Qt.ItemDataRole.UserRole))
+
+    def _fill_history(self) -> None:
+        records = return_history(self.session.unit_code, self.session.period)
+        self.history.setRowCount(0)
+        if records is None:
+            self.history_note.setText(tr("（历史列表需要核心提供 return_history）"))
+            return
+        self.history_note.setText("" if records else tr("本月还没有导出过报表。"))
+        for rec in records:
+            r = self.history.rowCount()
+            self.history.insertRow(r)
+            cells = [f"r{rec.revision}", f"{rec.created_at:%Y-%m-%d %H:%M}", rec.file_name, rec.content_hash[:12],
+                     {"current": tr("当前"), "superseded": tr("已被新版本取代")}.get(rec.status, rec.status)]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setToolTip(rec.content_hash)
+                self.history.setItem(r, c, item)
+        self.history.resizeColumnsToContents()
+        self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+    # ---- actions ---------------------------------------------------------------------------------
+
+    def _choose_folder(self) -> None:
+        folder = dialogs.choose_folder(self, tr("报表保存到"), self.folder.text())
+        if folder:
+            self.folder.setText(folder)
+            set_option("export_dir", folder)
+
+    def export(self) -> Op:
+        """Export the month's return off the GUI thread; the result offers to open the file or its folder."""
+        from reports.returns import export_return
+
+        out_dir = Path(self.folder.text().strip() or default_export_dir())
+        unit, period, user = self.session.unit_code, self.session.period, self.session.user
+        self.export_button.setEnabled(False)
+
+        def work(progress):
+            progress.report(0, 1, tr("正在导出 {period} 报表…").format(period=period_label(period)))
+            return export_return(unit_code=unit, period=period, out_dir=out_dir, user=user)
+
+        def done(result) -> None:
+            self.export_button.setEnabled(True)
+            self.last_export = Path(result.path)
+            note = ""
+            if result.hard_findings or result.soft_findings:
+                note = tr("（注意：仍有 {hard} 处错误、{soft} 处待说明）").format(hard=result.hard_findings,
+                                                                        soft=result.soft_findings)
+            self.export_banner.show_message("ok", tr("已导出第 {rev} 版：{path}").format(
+                rev=result.revision, path=result.path) + note)
+            self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
+            self._fill_history()
+
+        def failed(exc) -> None:
+            self.export_button.setEnabled(True)
+            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+            self.open_file_button.hide()
+            self.open_folder_button.hide()
+
+        self.open_file_button.show()
+        self.open_folder_button.show()
+        self.export_op = Op(self, work, title=tr("导出报表"), success=done, failure=failed, cancellable=False)
+        return self.export_op.run_in_background()
+
+    def submit(self) -> bool:
+        """Submit and lock the month; refused while errors or unexplained warnings remain."""
+        label = period_label(self.session.period)
+        if not dialogs.confirm(self, tr("报送"), tr("报送后{period}的数据将锁定，不能再修改。确定报送吗？").format(period=label)):
+            return False
+        try:
+            submit_period(unit_code=self.session.unit_code, period=self.session.period, user=self.session.user)
+        except LiangxinError as exc:
+            self.submit_banner.show_message("error", tr("未能报送：{error}").format(error=exc))
+            return False
+        self.session.lock_changed.emit()
+        self.submit_banner.show_message("ok", tr("{period}已报送并锁定。").format(period=label))
+        self.status_message.emit(tr("{period}已报送").format(period=label))
+        return True
+
+
+def reopen_month(parent, session) -> bool:
+    """Ask for a reason and reopen the locked month; the reason goes to the audit log."""
+    label = period_label(session.period)
+    reason = dialogs.ask_reason(parent, tr("退回修改"),
+                                tr("退回{period}的报表以便修改。请填写理由（将记入操作日志）：").format(period=label))
+    if not reason:
+        return False
+    try:
+        reopen_period(unit_code=session.unit_code, period=session.period, reason=reason, user=session.user)
+    except LiangxinError as exc:
+        show_error(parent, tr("退回修改"), exc)
+        return False
+    session.lock_changed.emit()
+    return True

@@ -1,0 +1,325 @@
+"""First start: choose the plan, the own unit and (for a district) its townships; shows where the data lives."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop import dialogs
+from desktop.i18n import tr
+from desktop.icons import app_icon, icon
+from models.errors import LiangxinError
+from models.plan_schema import Plan
+from models.plans import builtin_plans, load_plan_file
+from models.units import LEVEL_LABELS, add_unit, initialise
+
+_CODE = re.compile(r"^\S{1,32}$")
+PAGE_INTRO, PAGE_PLAN, PAGE_UNIT, PAGE_CHILDREN, PAGE_DONE = range(5)
+
+
+def parse_units(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read 'code name' lines (tab, space or comma between; two columns pasted from Excel); return units and errors."""
+    units, errors, seen = [], [], set()
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        parts = re.split(r"[\t,，]+|\s+", line, maxsplit=1)
+        if len(parts) != 2 or not parts[1].strip():
+            errors.append(tr("第{n}行：应为“代码 名称”，如 371002001 环翠楼街道").format(n=n))
+            continue
+        code, name = parts[0].strip(), parts[1].strip()
+        if not _CODE.match(code):
+            errors.append(tr("第{n}行：代码“{code}”不能含空格，最多32个字符").format(n=n, code=code))
+        elif code in seen:
+            errors.append(tr("第{n}行：代码 {code} 重复").format(n=n, code=code))
+        else:
+            seen.add(code)
+            units.append((code, name))
+    return units, errors
+
+
+class IntroPage(QWizardPage):
+    """Welcome, and where the data lives."""
+
+    def __init__(self, database_label: str) -> None:
+        super().__init__()
+        self.setTitle(tr("欢迎使用两新填报"))
+        self.setSubTitle(tr("推动大规模设备更新和消费品以旧换新工作 · 月度填报与汇总"))
+        layout = QVBoxLayout(self)
+        text = QLabel(tr("第一次使用需要设置三件事：\n\n"
+                         "1. 本地执行的工作方案（内置五个方案，也可导入）；\n"
+                         "2. 本单位的名称和代码，以及上级单位；\n"
+                         "3. 如果本单位是区县，填写所辖镇街，以便汇总。\n\n"
+                         "以后都可以在“设置”中查看和补充。"))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addSpacing(12)
+        where = QLabel(tr("数据保存在：") + f"\n{database_label}")
+        where.setObjectName("Hint")
+        where.setWordWrap(True)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(where)
+        layout.addStretch(1)
+
+
+class PlanPage(QWizardPage):
+    """Choose one of the built-in plans, or import one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("选择工作方案"))
+        self.setSubTitle(tr("选择本地印发的实施方案；任务、牵头单位和目标将按方案列出。"))
+        self.plans: list[tuple[Plan, str | None]] = [(p, None) for p in builtin_plans()]
+        layout = QVBoxLayout(self)
+        self.list = QListWidget()
+        self.list.setAlternatingRowColors(True)
+        self.list.currentRowChanged.connect(lambda _r: self.completeChanged.emit())
+        layout.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(icon("folder"), tr("从文件导入方案…"))
+        self.import_button.clicked.connect(self.import_plan)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        row.addWidget(self.import_button)
+        row.addWidget(self.error, 1)
+        layout.addLayout(row)
+        self._fill()
+        self.list.setCurrentRow(0)
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for plan, file in self.plans:
+            source = tr("导入") if file else (plan.document_no or plan.issuing_body)
+            item = QListWidgetItem(f"{plan.jurisdiction} · {plan.title}\n    {source} · {plan.issued:%Y-%m-%d} · "
+                                   + tr("{n} 项任务").format(n=len(plan.tasks)))
+            self.list.addItem(item)
+
+    def import_plan(self, path: str | None = None) -> bool:
+        """Read a plan file; an invalid file is refused with the place of the error."""
+        path = path or dialogs.choose_open_file(self, tr("导入工作方案"), tr("方案文件 (*.json)"))
+        if not path:
+            return False
+        try:
+            plan = load_plan_file(path)
+        except LiangxinError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
+        self.plans.append((plan, path))
+        self._fill()
+        self.list.setCurrentRow(len(self.plans) - 1)
+        return True
+
+    def chosen(self) -> tuple[Plan, str | None]:
+        """The plan chosen, and its file when imported."""
+        return self.plans[max(self.list.currentRow(), 0)]
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return self.list.currentRow() >= 0
+
+
+class UnitPage(QWizardPage):
+    """The own unit: level, name, code, and its parent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("本单位"))
+        self.setSubTitle(tr("单位代码用于上下级之间识别报表，请使用统计用区划代码（如 371002001）。"))
+        layout = QVBoxLayout(self)
+        level_row = QHBoxLayout()
+        self.levels = QButtonGroup(self)
+        self.level_buttons: dict[str, QRadioButton] = {}
+        for i, (level, label) in enumerate(LEVEL_LABELS.items()):
+            button = QRadioButton({"town": tr("镇街（填报）"), "district": tr("区县（汇总镇街）"),
+                                   "city": tr("市（汇总区县）")}.get(level, label))
+            self.levels.addButton(button, i)
+            self.level_buttons[level] = button
+            level_row.addWidget(button)
+        self.level_buttons["town"].setChecked(True)
+        self.levels.idToggled.connect(lambda *_: self._level_changed())
+        level_row.addStretch(1)
+        layout.addLayout(level_row)
+        form = QFormLayout()
+        self.name, self.code = QLineEdit(), QLineEdit()
+        self.parent_name, self.parent_code = QLineEdit(), QLineEdit()
+        self.name.setPlaceholderText(tr("如 环翠楼街道"))
+        self.code.setPlaceholderText(tr("如 371002001"))
+        self.parent_name.setPlaceholderText(tr("如 环翠区"))
+        self.parent_code.setPlaceholderText(tr("如 371002"))
+        form.addRow(tr("单位名称"), self.name)
+        form.addRow(tr("单位代码"), self.code)
+        self.parent_label = QLabel(tr("上级单位（选填）"), objectName="SectionTitle")
+        form.addRow(self.parent_label)
+        form.addRow(tr("上级名称"), self.parent_name)
+        form.addRow(tr("上级代码"), self.parent_code)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        for edit in (self.name, self.code):
+            edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def level(self) -> str:
+        """The level chosen."""
+        return next(level for level, b in self.level_buttons.items() if b.isChecked())
+
+    def _level_changed(self) -> None:
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802
+        return bool(self.name.text().strip() and self.code.text().strip())
+
+    def validatePage(self) -> bool:  # noqa: N802
+        problems = []
+        if not _CODE.match(self.code.text().strip()):
+            problems.append(tr("单位代码不能含空格，最多32个字符"))
+        parent_code = self.parent_code.text().strip()
+        if parent_code and not _CODE.match(parent_code):
+            problems.append(tr("上级代码不能含空格，最多32个字符"))
+        if parent_code and parent_code == self.code.text().strip():
+            problems.append(tr("上级代码不能与本单位代码相同"))
+        if self.level() == "city" and parent_code:
+            problems.append(tr("市级单位不填上级单位"))
+        self.error.setText("\n".join(problems))
+        return not problems
+
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_CHILDREN if self.level() in ("district", "city") else PAGE_DONE
+
+
+class ChildrenPage(QWizardPage):
+    """A district's townships (a city's districts): one per line, or two columns pasted from Excel."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("所辖单位"))
+        self.setSubTitle(tr("每行一个：代码 名称。可从 Excel 复制两列直接粘贴。以后也可在“设置”中添加。"))
+        layout = QVBoxLayout(self)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("371002001\t环翠楼街道\n371002002\t鲸园街道\n371002003\t竹岛街道")
+        layout.addWidget(self.text, 1)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c62828;")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+
+    def units(self) -> list[tuple[str, str]]:
+        """The units typed."""
+        return parse_units(self.text.toPlainText())[0]
+
+    def validatePage(self) -> bool:  # noqa: N802
+        units, errors = parse_units(self.text.toPlainText())
+        unit_page = self.wizard().unit_page
+        taken = {unit_page.code.text().strip(), unit_page.parent_code.text().strip()} - {""}
+        errors += [tr("代码 {code} 已是本单位或上级单位的代码").format(code=c) for c, _ in units if c in taken]
+        self.error.setText("\n".join(errors[:8]))
+        return not errors
+
+    def nextId(self) -> int:  # noqa: N802
+        return PAGE_DONE
+
+
+class DonePage(QWizardPage):
+    """What will be stored, before it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(tr("确认"))
+        self.setSubTitle(tr("点击“完成”后保存设置并进入填报。"))
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:  # noqa: N802
+        w = self.wizard()
+        plan, _ = w.plan_page.chosen()
+        unit = w.unit_page
+        lines = [f"<b>{tr('工作方案')}</b>：{plan.title}",
+                 f"<b>{tr('本单位')}</b>：{unit.name.text().strip()}（{unit.code.text().strip()}，"
+                 f"{LEVEL_LABELS[unit.level()]}）"]
+        if unit.parent_code.text().strip():
+            lines.append(f"<b>{tr('上级单位')}</b>：{unit.parent_name.text().strip() or unit.parent_code.text().strip()}"
+                         f"（{unit.parent_code.text().strip()}）")
+        if unit.level() != "town":
+            children = w.children_page.units()
+            names = "、".join(n for _, n in children[:12]) + ("…" if len(children) > 12 else "")
+            lines.append(f"<b>{tr('所辖单位')}</b>：" + (tr("{n} 个：").format(n=len(children)) + names if children
+                                                       else tr("暂无（可稍后在“设置”中添加）")))
+        lines.append(f"<b>{tr('数据位置')}</b>：{w.database_label}")
+        self.summary.setText("<br><br>".join(lines))
+
+
+class FirstRunWizard(QWizard):
+    """The first-run wizard; accept() stores the plan, the unit and its subordinate units."""
+
+    def __init__(self, *, database_label: str, parent=None) -> None:
+        super().__init__(parent)
+        self.database_label = database_label
+        self.setWindowTitle(tr("两新填报 — 首次设置"))
+        self.setWindowIcon(app_icon())
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.NextButton, tr("下一步 >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, tr("< 上一步"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, tr("完成"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, tr("取消"))
+        self.intro_page = IntroPage(database_label)
+        self.plan_page = PlanPage()
+        self.unit_page = UnitPage()
+        self.children_page = ChildrenPage()
+        self.done_page = DonePage()
+        for page_id, page in ((PAGE_INTRO, self.intro_page), (PAGE_PLAN, self.plan_page), (PAGE_UNIT, self.unit_page),
+                              (PAGE_CHILDREN, self.children_page), (PAGE_DONE, self.done_page)):
+            self.setPage(page_id, page)
+        self.resize(760, 560)
+        self.unit_code: str | None = None
+        self.error: str = ""
+
+    def accept(self) -> None:
+        """Store everything; on a refusal say why and stay open."""
+        try:
+            self.unit_code = self.store()
+        except LiangxinError as exc:
+            self.error = str(exc)
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("未能保存"), str(exc), QMessageBox.StandardButton.Ok, self)
+            box.open()
+            return
+        super().accept()
+
+    def store(self) -> str:
+        """Initialise the database from the answers; returns the own unit's code."""
+        plan, file = self.plan_page.chosen()
+        u = self.unit_page
+        level = u.level()
+        code = u.code.text().strip()
+        initialise(plan_id=plan.id, plan_file=file, unit_code=code, unit_name=u.name.text().strip(), level=level,
+                   parent_code=u.parent_code.text().strip() or None, parent_name=u.parent_name.text().strip() or None)
+        if level != "town":
+            child_level = "town" if level == "district" else "district"
+            for child_code, name in self.children_page.units():
+                add_unit(code=child_code, name=name, level=child_level, parent_code=code)
+        return code

@@ -1,0 +1,279 @@
+"""The entry pages driven as a clerk drives them: typing, Enter and Tab, paste, undo, bad input, locks."""
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from desktop.formmodel import STATE_ROLE, CellState
+from models import db as m
+from models.entries import form_rows, save_row, submit_period
+from tests.conftest import TOWN, table_snapshot
+from tests.gui_support import P, editor_of, enter_cell, go_to, make_window, press, stored, type_text
+
+
+def events_in_db(period: str = P) -> list[dict]:
+    return [r.values for r in form_rows(unit_code=TOWN, period=period, form_id="events")]
+
+
+def test_typing_saves_each_cell_and_enter_tab_move_like_a_spreadsheet(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "status")
+    enter_cell(qtbot, page.table, "推进中", Qt.Key.Key_Tab)
+    assert stored("tasks", "2", "status") == "推进中"
+    current = page.table.currentIndex()
+    assert (current.row(), page.model.fields[current.column()].key) == (1, "target_value")  # Tab: one to the right
+    press(qtbot, page.table, Qt.Key.Key_Tab)
+    enter_cell(qtbot, page.table, "3")
+    assert stored("tasks", "2", "achieved") == Decimal(3)
+    assert page.table.currentIndex().row() == 2  # Enter: one down
+    assert editor_of(page.table) is None
+    assert page.model.index(1, page.model.column_of("percent")).data() == "50.0%"  # computed, refreshed
+    assert "已保存" in page.saved_label.text()
+
+
+def test_typing_replaces_the_cell(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": "3"})
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "achieved")
+    enter_cell(qtbot, page.table, "5")
+    assert stored("tasks", "2", "achieved") == Decimal(5)
+
+
+def test_bad_input_is_marked_and_nothing_is_saved(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": "3"})
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    before = table_snapshot()
+    for bad, why in (("abc", "not a number"), ("-1", "不能小于0")):
+        go_to(page, "2", "achieved")
+        enter_cell(qtbot, page.table, bad)
+        assert table_snapshot() == before
+        index = page.model.index(page.model.row_of("2"), page.model.column_of("achieved"))
+        assert index.data() == bad and index.data(STATE_ROLE) == CellState.REJECTED
+        assert why in index.data(Qt.ItemDataRole.ToolTipRole)
+        assert page.message.isVisible() and "第2行 完成值" in page.message.text.text()
+    assert not page.model.undo_stack.canUndo()  # a refused edit is not an undo step
+    go_to(page, "2", "achieved")
+    enter_cell(qtbot, page.table, "4")
+    assert stored("tasks", "2", "achieved") == Decimal(4)
+    assert page.model.index(1, page.model.column_of("achieved")).data(STATE_ROLE) != CellState.REJECTED
+    assert not page.message.isVisible()
+
+
+def test_undo_and_redo_change_the_database(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    for value in ("3", "5"):
+        go_to(page, "2", "achieved")
+        enter_cell(qtbot, page.table, value)
+    assert stored("tasks", "2", "achieved") == Decimal(5)
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert stored("tasks", "2", "achieved") == Decimal(3)
+    window.undo_action.trigger()
+    assert stored("tasks", "2", "achieved") is None
+    qtbot.keyClick(page.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert stored("tasks", "2", "achieved") == Decimal(3)
+    assert page.model.index(1, page.model.column_of("achieved")).data() == "3"
+
+
+def test_delete_clears_the_selected_cells(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": "3", "status": "推进中",
+                                                                             "narrative": "进行中"})
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "achieved")
+    press(qtbot, page.table, Qt.Key.Key_Delete)
+    assert stored("tasks", "2", "achieved") is None
+    assert stored("tasks", "2", "status") == "推进中"
+
+
+EXCEL_BLOCK = ("2025-10-05\t汽车促销\t金秋车展\t会展中心\t区商务局\t12\t1200\t85\t1234.5\t20\r\n"
+               "2025/10/12\t家电以旧换新\t家电焕新季\t华联商厦\t街道办事处\t8\t900\t60\t88\t5\r\n")
+
+
+def test_a_block_pasted_from_excel_becomes_events_and_undo_removes_them(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    page.start_new_event()
+    page.table.closePersistentEditor(page.table.currentIndex())
+    press(qtbot, page.table, Qt.Key.Key_Escape)
+    QGuiApplication.clipboard().setText(EXCEL_BLOCK)
+    qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    rows = sorted(events_in_db(), key=lambda v: v["date"])
+    assert [(str(v["date"]), v["type"], v["name"], v["visitors"], v["sales"]) for v in rows] == [
+        ("2025-10-05", "汽车促销", "金秋车展", 1200, Decimal("1234.5")),
+        ("2025-10-12", "家电以旧换新", "家电焕新季", 900, Decimal("88"))]
+    assert page.model.rowCount() == 3  # two events and the blank line
+    window.undo_action.trigger()
+    assert events_in_db() == []
+    window.redo_action.trigger()
+    assert len(events_in_db()) == 2
+
+
+def test_a_pasted_block_with_a_bad_cell_saves_nothing(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    before = table_snapshot()
+    outcome = page.table.paste_text(EXCEL_BLOCK.replace("\t900\t", "\t九百\t"))
+    assert not outcome.ok and "第2行 参与人数" not in outcome.message  # the second line is a new event
+    assert "参与人数" in outcome.message
+    assert table_snapshot() == before
+    assert page.message.isVisible()
+
+
+def test_one_value_pasted_over_a_selection_fills_it(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    page.set_filters(text="")
+    model, view = page.model, page.table
+    top = page.proxy.mapFromSource(model.index(0, model.column_of("status")))
+    bottom = page.proxy.mapFromSource(model.index(2, model.column_of("status")))
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    view.selectionModel().select(QItemSelection(top, bottom), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    view.paste_text("未启动")
+    assert [stored("tasks", k, "status") for k in ("1", "2", "3")] == ["未启动"] * 3
+    window.undo_action.trigger()
+    assert [stored("tasks", k, "status") for k in ("1", "2", "3")] == [None] * 3
+
+
+def test_copy_gives_tab_separated_text(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values={"current": "1200"})
+    window = make_window(qtbot)
+    page = window.show_page("figures")
+    go_to(page, "appliance_recycling", "indicator")
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    left = page.model.index(0, page.model.column_of("indicator"))
+    right = page.model.index(0, page.model.column_of("current"))
+    page.table.selectionModel().select(QItemSelection(left, right), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == "废旧家电回收量\t台\t1200"
+
+
+def test_a_new_event_typed_into_the_blank_line(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    qtbot.keyClick(page.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert editor_of(page.table) is not None
+    type_text(qtbot, page.table, "5")  # the 5th of the reporting month
+    press(qtbot, page.table, Qt.Key.Key_Tab)
+    enter_cell(qtbot, page.table, "汽车下乡展销", Qt.Key.Key_Tab)
+    enter_cell(qtbot, page.table, "汽车下乡惠民展", Qt.Key.Key_Tab)
+    rows = events_in_db()
+    assert len(rows) == 1
+    assert (str(rows[0]["date"]), rows[0]["type"], rows[0]["name"]) == ("2025-10-05", "汽车下乡展销", "汽车下乡惠民展")
+    assert page.table.currentIndex().row() == 0  # still on the event being typed
+    assert page.model.rowCount() == 2
+
+
+def test_an_incomplete_event_is_saved_and_marked(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    page.table.setCurrentIndex(page.model.index(0, page.model.column_of("name")))
+    enter_cell(qtbot, page.table, "夜间消费节")
+    assert [v["name"] for v in events_in_db()] == ["夜间消费节"]
+    date = page.model.index(0, page.model.column_of("date"))
+    assert date.data(STATE_ROLE) == CellState.HARD and "举办日期必须填写" in date.data(Qt.ItemDataRole.ToolTipRole)
+    assert "1 处错误" in page.counts.text() or "2 处错误" in page.counts.text()
+
+
+def test_deleting_events_is_one_undo_step(sqlite_db, qtbot):
+    for name in ("甲", "乙", "丙"):
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                 values={"date": "2025-10-03", "type": "其他", "name": name})
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    sel = QItemSelection(page.model.index(0, 2), page.model.index(1, 2))
+    page.table.selectionModel().select(sel, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert len(events_in_db()) == 1
+    window.undo_action.trigger()
+    assert sorted(v["name"] for v in events_in_db()) == ["丙", "乙", "甲"]
+
+
+def test_filters_and_edits_through_them(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    plan_rows = page.model.rows
+    section = plan_rows[10].values["section"]
+    page.set_filters(section=section)
+    shown = page.proxy.rowCount()
+    assert shown == sum(1 for r in plan_rows if r.values["section"] == section)
+    first_key = next(r.row_key for r in plan_rows if r.values["section"] == section)
+    page.table.setCurrentIndex(page.proxy.index(0, page.model.column_of("achieved")))
+    enter_cell(qtbot, page.table, "7")
+    assert stored("tasks", first_key, "achieved") == Decimal(7)
+    page.set_filters(status="未填")
+    assert page.proxy.rowCount() == len(plan_rows)
+    go_to(page, "1", "status")
+    enter_cell(qtbot, page.table, "滞后")
+    page.set_filters(status="滞后")
+    assert page.proxy.rowCount() == 1
+    lead = plan_rows[0].values["lead_units"].split("、")[0]
+    page.set_filters(lead=lead)
+    assert page.proxy.rowCount() == sum(lead in r.values["lead_units"].split("、") for r in plan_rows)
+    page.set_filters(text="智能制造")
+    assert page.proxy.rowCount() >= 1
+
+
+def test_the_side_panel_saves_long_texts(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "status")
+    assert "实施智能制造推进行动" in page.detail_title.text()
+    box = page.detail_boxes["narrative"]
+    box.setFocus()
+    box.setPlainText("已召开推进会。\n对接企业12家。")
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert stored("tasks", "2", "narrative") == "已召开推进会。\n对接企业12家。"
+
+
+def test_a_warning_asks_for_an_explanation(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "status")
+    enter_cell(qtbot, page.table, "已完成", Qt.Key.Key_Tab)
+    press(qtbot, page.table, Qt.Key.Key_Tab)
+    enter_cell(qtbot, page.table, "2", Qt.Key.Key_Tab)  # below the target of 6
+    explanation = page.model.index(1, page.model.column_of("explanation"))
+    assert explanation.data(STATE_ROLE) == CellState.SOFT
+    go_to(page, "2", "explanation")
+    enter_cell(qtbot, page.table, "其余4个平台年底前认定")
+    achieved = page.model.index(1, page.model.column_of("achieved"))
+    assert achieved.data(STATE_ROLE) == CellState.EXPLAINED
+    assert stored("tasks", "2", "explanation") == "其余4个平台年底前认定"
+
+
+def test_a_locked_month_refuses_typing_and_says_why(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "x"})
+    submit_period(unit_code=TOWN, period=P, user="clerk")
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    assert page.lock_banner.isVisible() and "已锁定" in page.lock_banner.text.text()
+    assert window.period_bar.chip.text() == "已报送 · 只读"
+    before = table_snapshot()
+    go_to(page, "2", "achieved")
+    qtbot.keyClick(page.table, "5")
+    assert editor_of(page.table) is None
+    assert page.table.paste_text("7").ok is False
+    assert table_snapshot() == before
+    assert m.AuditLog.select().where(m.AuditLog.action.startswith("refused")).count() == 0  # refused before the core
+
+
+def test_changing_the_month_reloads_the_page(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period="2025-09", form_id="tasks", row_key="2", values={"achieved": "2"})
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    assert page.model.index(1, page.model.column_of("achieved")).data() == ""
+    qtbot.keyClick(page.table, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.period == "2025-09"
+    assert page.model.index(1, page.model.column_of("achieved")).data() == "2"
+    assert "2025年9月" in window.windowTitle()
+    assert window.period_bar.box.currentData() == "2025-09"
