@@ -33,6 +33,13 @@ def type_text(qtbot, view, text: str) -> None:
     QApplication.sendEvent(target, event)
 
 
+def commit_text(widget, text: str) -> None:
+    """Deliver text to a focused line edit the way a Chinese input method commits it."""
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
 def press(qtbot, view, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     """Press a key in the open editor, else in the view."""
     qtbot.keyClick(editor_of(view) or view, key, modifier)

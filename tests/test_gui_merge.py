@@ -1,0 +1,151 @@
+"""汇总合并 and 统计图表 for a district: drop files, dry run, merge, cancel, completeness, charts."""
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QPushButton
+
+from desktop import mergepage
+from desktop.sample import DISTRICT, TOWNS, fill_unit
+from models.database import close_database, open_database
+from models.entries import form_rows
+from models.units import add_unit, initialise
+from reports.returns import export_return
+from tests.conftest import table_snapshot
+from tests.gui_support import P, make_window, wait_op
+
+
+def township_returns(folder: Path, count: int = 2) -> list[Path]:
+    """Each township enters its month in its own database and exports its return."""
+    files = []
+    for i, (code, name) in enumerate(TOWNS[:count]):
+        open_database(folder / f"{code}.sqlite3")
+        initialise(plan_id="huancui", unit_code=code, unit_name=name, level="town", parent_code=DISTRICT[0],
+                   parent_name=DISTRICT[1])
+        fill_unit(unit_code=code, period=P, seed=i, events=2 + i, flaws=False)
+        files.append(export_return(unit_code=code, period=P, out_dir=folder / "returned").path)
+        close_database()
+    return files
+
+
+def district_database(path: Path) -> None:
+    open_database(path)
+    initialise(plan_id="huancui", unit_code=DISTRICT[0], unit_name=DISTRICT[1], level="district")
+    for code, name in TOWNS[:3]:
+        add_unit(code=code, name=name, level="town", parent_code=DISTRICT[0])
+
+
+def drop(widget, paths: list[Path]) -> None:
+    """Drop files on a widget, as from Explorer."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+
+
+def entered(code: str) -> bool:
+    return any(r.version for r in form_rows(unit_code=code, period=P, form_id="events"))
+
+
+def test_dry_run_then_merge_dropped_files(tmp_path, qtbot):
+    files = township_returns(tmp_path)
+    bogus = tmp_path / "returned" / "not-a-return.xlsx"
+    bogus.write_text("hello", encoding="utf-8")
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        drop(page.drop, [tmp_path / "returned"])  # a whole folder
+        assert sorted(page.files) == sorted([*files, bogus])
+        before = table_snapshot()
+        wait_op(qtbot, page.run_merge(dry_run=True))
+        verdicts = {Path(r.file).name: r.verdict for r in page.results}
+        assert verdicts == {files[0].name: "accepted", files[1].name: "accepted", bogus.name: "rejected"}
+        after = table_snapshot()
+        assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+        assert "预检完成" in page.banner.text.text()
+        assert page.verdicts.rowCount() == 3
+        rejected_row = next(r for r in range(3) if page.verdicts.item(r, 0).text() == bogus.name)
+        assert page.verdicts.item(rejected_row, 4).text() == "拒收"
+        page.verdicts.setCurrentCell(rejected_row, 0)
+        assert bogus.name in page.reasons.text()
+
+        qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
+        wait_op(qtbot, page.op)
+        assert entered(TOWNS[0][0]) and entered(TOWNS[1][0]) and not entered(TOWNS[2][0])
+        grid = page.completeness
+        rows = {grid.item(r, 1).text(): [grid.item(r, c).text() for c in range(2, grid.columnCount())]
+                for r in range(grid.rowCount())}
+        assert rows[TOWNS[0][0]] == ["已报", "已报", "已报", "完整"]
+        assert rows[TOWNS[2][0]] == ["未报", "未报", "未报", "未报"]
+        assert "2/3" in page.summary.text()
+
+        dashboard = window.show_page("dashboard")
+        table = dashboard.findChild(type(grid), "CompletenessTable")
+        assert table.rowCount() == 3
+        chart = dashboard.charts["townships"].chart()
+        events = chart.series()[0].barSets()[0]
+        assert [events.at(i) for i in range(3)] == [2, 3, 0]
+    finally:
+        close_database()
+
+
+def test_a_cancelled_merge_stores_nothing(tmp_path, qtbot, monkeypatch):
+    files = township_returns(tmp_path, count=1)
+    district_database(tmp_path / "district.sqlite3")
+    gate = threading.Event()
+    real = mergepage._merge_module()
+
+    class Slow:
+        VERDICT_LABELS = real.VERDICT_LABELS
+        MergeCancelled = real.MergeCancelled
+
+        @staticmethod
+        def merge(*args, **kwargs):
+            gate.wait(10)  # the reviewer presses 取消 while the files are being read
+            return real.merge(*args, **kwargs)
+
+        pending_conflicts = staticmethod(real.pending_conflicts)
+
+    monkeypatch.setattr(mergepage, "_merge_module", lambda: Slow)
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        page.add_files([str(f) for f in files])
+        before = table_snapshot()
+        op = page.run_merge(dry_run=False)
+        assert not page.merge_button.isEnabled()  # one merge at a time
+        op.dialog.findChild(QPushButton).click()  # the progress dialog's 取消 button
+        gate.set()
+        wait_op(qtbot, op)
+        assert "取消" in page.banner.text.text()
+        after = table_snapshot()
+        assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+        assert not entered(TOWNS[0][0])
+        assert page.merge_button.isEnabled()
+    finally:
+        close_database()
+
+
+def test_town_dashboard_shows_the_year_against_the_plan(sqlite_db, qtbot):
+    from models.units import stored_plan
+    from tests.conftest import TOWN
+
+    fill_unit(unit_code=TOWN, period=P, events=5)
+    window = make_window(qtbot)
+    page = window.show_page("dashboard")
+    from desktop.dashboard_data import event_goals, events_by_type
+
+    goals = event_goals(stored_plan(), events_by_type(TOWN, P))
+    bars = page.charts["events"].chart().series()[0].barSets()
+    assert [bars[0].at(i) for i in range(len(goals))] == [g.held for g in goals]
+    assert [bars[1].at(i) for i in range(len(goals))] == [g.min_count for g in goals]
+    held = sum(events_by_type(TOWN, P).values())
+    assert page.cards["events"].value.text() == f"{held} 场"
+    statuses = page.charts["tasks"].chart().series()[0]
+    assert sum(s.sum() for s in statuses.barSets()) == len(stored_plan().tasks)
+    assert "townships" not in page.charts  # a township has no townships below it
+    assert window.nav.item(4).isHidden()

@@ -1,0 +1,96 @@
+"""报表导出 driven as a clerk does it: check, export (and read the file back), open it, submit, reopen."""
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from desktop import dialogs
+from models import db as m
+from models.entries import canonical_data, content_hash, is_locked, save_row
+from reports.xlsx_reader import read_return
+from tests.conftest import TOWN, table_snapshot
+from tests.gui_support import P, make_window, wait_op
+
+
+def fill_a_clean_month() -> None:
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2",
+             values={"status": "推进中", "achieved": "3", "narrative": "新增智能工厂3个"})
+    save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+             values={"date": "2025-10-05", "type": "汽车促销", "name": "金秋车展", "deals": 85, "sales": "1234.5"})
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values={"current": "1200"})
+
+
+def test_export_writes_the_return_and_offers_to_open_it(sqlite_db, qtbot, tmp_path, monkeypatch):
+    fill_a_clean_month()
+    opened = []
+    monkeypatch.setattr(dialogs, "open_path", lambda p: opened.append(Path(p)) or True)
+    window = make_window(qtbot)
+    page = window.show_page("returns")
+    assert "检查通过" in page.check_result.text()
+    page.folder.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    wait_op(qtbot, page.export_op)
+    assert page.export_op.error is None
+    path = page.last_export
+    assert path.exists() and path.parent == tmp_path / "out" and path.name.endswith("_r1.xlsx")
+    back = read_return(path)
+    assert (back.unit_code, back.period, back.revision) == (TOWN, P, 1)
+    assert back.computed_hash == content_hash(canonical_data(unit_code=TOWN, period=P))
+    assert back.stated_hash == back.computed_hash
+    assert page.export_banner.isVisible() and "第 1 版" in page.export_banner.text.text()
+    qtbot.mouseClick(page.open_file_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.open_folder_button, Qt.MouseButton.LeftButton)
+    assert opened == [path, path.parent]
+    again = window.export_return  # Ctrl+E does the same from any page
+    window.show_page("tasks")
+    again()
+    wait_op(qtbot, window.pages["returns"].export_op)
+    assert window.pages["returns"].last_export.name.endswith("_r2.xlsx")
+    assert window.current_page() is page
+
+
+def test_submit_is_refused_while_errors_remain_then_locks_the_month(sqlite_db, qtbot, monkeypatch):
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中"})  # no narrative
+    window = make_window(qtbot)
+    page = window.show_page("returns")
+    assert "1 处错误" in page.check_result.text()
+    before = table_snapshot()
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert not is_locked(TOWN, P)
+    assert "进展情况" in page.submit_banner.text.text()
+    after = table_snapshot()
+    assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items() if k != "audit_log"}
+    item = page.findings.item(0)
+    page.findings.itemDoubleClicked.emit(item)  # go to the cell
+    tasks = window.current_page()
+    assert tasks is window.pages["tasks"]
+    current = tasks.table.currentIndex()
+    assert tasks.model.fields[current.column()].key == "narrative"
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"narrative": "已开展诊断"})
+    window.show_page("returns")
+    page.check_month()
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert is_locked(TOWN, P)
+    assert window.period_bar.chip.text() == "已报送 · 只读"
+    assert not page.submit_button.isEnabled() and page.reopen_button.isVisible()
+    assert window.show_page("tasks").lock_banner.isVisible()
+
+
+def test_reopening_needs_a_reason_and_is_audited(sqlite_db, qtbot, monkeypatch):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "x"})
+    from models.entries import submit_period
+
+    submit_period(unit_code=TOWN, period=P)
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    monkeypatch.setattr(dialogs, "ask_reason", lambda *a: None)  # cancelled
+    qtbot.mouseClick(page.lock_banner.button, Qt.MouseButton.LeftButton)
+    assert is_locked(TOWN, P)
+    monkeypatch.setattr(dialogs, "ask_reason", lambda *a: "10月数据有误，需更正")
+    qtbot.mouseClick(page.lock_banner.button, Qt.MouseButton.LeftButton)
+    assert not is_locked(TOWN, P)
+    assert m.AuditLog.get(m.AuditLog.action == "reopen").reason == "10月数据有误，需更正"
+    assert not page.lock_banner.isVisible()
+    assert window.period_bar.chip.text() == "填报中"
+    assert page.model.editable

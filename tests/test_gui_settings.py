@@ -1,0 +1,188 @@
+"""设置, the declared settings and the first-run wizard, driven as a user drives them."""
+
+import json
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+
+from desktop.options import OPTIONS, SIGNATORIES, get_option, option, qsettings, set_option
+from desktop.wizard import PAGE_CHILDREN, PAGE_DONE, PAGE_PLAN, PAGE_UNIT, FirstRunWizard, parse_units
+from models import db as m
+from models.database import data_dir
+from models.plans import builtin_plan, plan_to_json
+from models.units import get_setting, own_unit, stored_plan, subordinate_units
+from tests.conftest import DISTRICT, table_snapshot
+from tests.gui_support import commit_text, make_window
+
+
+def type_into(qtbot, edit: QLineEdit, text: str) -> None:
+    """Type into a line edit and leave it, as a user does (Chinese through the input method)."""
+    edit.setFocus()
+    edit.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(edit, text)
+    else:
+        commit_text(edit, text)
+    edit.editingFinished.emit()
+
+
+def test_options_are_declared_once_with_a_default_of_their_type():
+    names = [o.name for o in OPTIONS]
+    assert len(names) == len(set(names))
+    for opt in OPTIONS:
+        assert isinstance(opt.default, opt.type), opt.name
+        assert opt.title and opt.store in ("local", "database", "state")
+    assert {option(n).store for n in SIGNATORIES} == {"database"}
+
+
+def test_local_options_round_trip_through_qsettings(sqlite_db):
+    assert get_option("language") == "zh_CN"
+    set_option("language", "en")
+    set_option("window_geometry", b"\x01\x02")
+    assert get_option("language") == "en" and get_option("window_geometry") == b"\x01\x02"
+    ini = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    assert ini.value("language") == "en"
+    assert qsettings().fileName().endswith("settings.ini")
+
+
+def test_signatories_typed_on_the_settings_page_are_stored_in_the_database(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("settings")
+    values = {"signatory_head": "王建国", "signatory_stats": "李敏", "signatory_filler": "张晓燕",
+              "signatory_phone": "0631-5201234"}
+    for name, value in values.items():
+        type_into(qtbot, page.fields[name], value)
+    assert {n: get_setting(n) for n in values} == values
+    assert m.AuditLog.select().where(m.AuditLog.action == "set", m.AuditLog.entity_key == "signatory_head").count() == 1
+    type_into(qtbot, page.fields["user_name"], "zhangxy")
+    assert get_option("user_name") == "zhangxy" and window.session.user == "zhangxy"
+    page.language.setCurrentIndex(page.language.findData("en"))
+    assert get_option("language") == "en"
+    assert "重新启动" in page.banner.text.text()
+
+
+def test_database_location_is_a_local_setting(sqlite_db, qtbot, tmp_path):
+    window = make_window(qtbot)
+    page = window.show_page("settings")
+    type_into(qtbot, page.fields["database"], str(tmp_path / "other.sqlite3"))
+    assert get_option("database") == str(tmp_path / "other.sqlite3")
+    from desktop.app import database_target, describe_target
+
+    assert database_target() == str(tmp_path / "other.sqlite3")
+    assert database_target("x.sqlite3") == "x.sqlite3"  # --db wins
+    assert describe_target("postgresql://clerk:secret@db.example/lx?schema=huancui") == \
+        "PostgreSQL clerk@db.example/lx?schema=huancui"
+
+
+def test_a_district_adds_a_township_and_a_bad_code_changes_nothing(district_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("settings")
+    assert page.children_table.rowCount() == 3
+    before = table_snapshot()
+    type_into(qtbot, page.child_code, "37100 2009")
+    type_into(qtbot, page.child_name, "温泉镇")
+    qtbot.keyClick(page.child_name, Qt.Key.Key_Return)
+    assert "未能添加" in page.banner.text.text()
+    assert table_snapshot() == before
+    type_into(qtbot, page.child_code, "371002009")
+    qtbot.keyClick(page.child_name, Qt.Key.Key_Return)
+    assert "371002009" in [u.code for u in subordinate_units(DISTRICT)]
+    assert page.children_table.rowCount() == 4
+
+
+# ---- the first-run wizard -------------------------------------------------------------------------
+
+
+def open_wizard(qtbot) -> FirstRunWizard:
+    wizard = FirstRunWizard(database_label="/tmp/x.sqlite3")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitExposed(wizard)
+    return wizard
+
+
+def test_wizard_sets_up_a_township_in_a_minute(empty_db, qtbot):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    assert wizard.currentId() == PAGE_PLAN
+    wizard.plan_page.list.setCurrentRow(1)  # 安丘市
+    wizard.next()
+    assert wizard.currentId() == PAGE_UNIT
+    assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()  # name and code first
+    type_into(qtbot, wizard.unit_page.name, "兴安街道")
+    type_into(qtbot, wizard.unit_page.code, "370784001")
+    type_into(qtbot, wizard.unit_page.parent_name, "安丘市")
+    type_into(qtbot, wizard.unit_page.parent_code, "370784")
+    wizard.next()
+    assert wizard.currentId() == PAGE_DONE  # a township has no townships page
+    assert "兴安街道" in wizard.done_page.summary.text()
+    wizard.accept()
+    assert wizard.result() == QDialog.DialogCode.Accepted
+    unit = own_unit()
+    assert (unit.code, unit.name, unit.level, unit.parent_id) == ("370784001", "兴安街道", "town", "370784")
+    assert stored_plan().id == "anqiu"
+
+
+def test_wizard_sets_up_a_district_with_townships_pasted_from_excel(empty_db, qtbot):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    wizard.next()
+    wizard.unit_page.level_buttons["district"].setChecked(True)
+    type_into(qtbot, wizard.unit_page.name, "环翠区")
+    type_into(qtbot, wizard.unit_page.code, DISTRICT)
+    wizard.next()
+    assert wizard.currentId() == PAGE_CHILDREN
+    wizard.children_page.text.setPlainText("371002001\t环翠楼街道\n371002001\t重复\nbad\n")
+    wizard.next()
+    assert wizard.currentId() == PAGE_CHILDREN  # refused: a repeated code and a line without a name
+    assert "重复" in wizard.children_page.error.text() and "第3行" in wizard.children_page.error.text()
+    assert m.OrgUnit.select().count() == 0
+    wizard.children_page.text.setPlainText("371002001\t环翠楼街道\r\n371002002\t鲸园街道\r\n371002003, 竹岛街道\n")
+    wizard.next()
+    assert wizard.currentId() == PAGE_DONE
+    wizard.accept()
+    assert own_unit().level == "district"
+    assert [(u.code, u.name) for u in subordinate_units(DISTRICT)] == [
+        ("371002001", "环翠楼街道"), ("371002002", "鲸园街道"), ("371002003", "竹岛街道")]
+    window = make_window(qtbot)
+    assert not window.nav.item(4).isHidden()  # 汇总合并 is there for a district
+
+
+def test_wizard_imports_a_plan_file_and_refuses_a_broken_one(empty_db, qtbot, tmp_path):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"id": "x"', encoding="utf-8")
+    assert not wizard.plan_page.import_plan(str(broken))
+    assert "not valid JSON" in wizard.plan_page.error.text()
+    data = plan_to_json(builtin_plan("taishan"))
+    data["id"] = "taishan-2025"
+    for task in data["tasks"]:
+        task.pop("seq")
+    good = tmp_path / "mine.json"
+    good.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert wizard.plan_page.import_plan(str(good))
+    assert wizard.plan_page.chosen()[0].id == "taishan-2025"
+    wizard.next()
+    type_into(qtbot, wizard.unit_page.name, "岱庙街道")
+    type_into(qtbot, wizard.unit_page.code, "370902001")
+    wizard.next()
+    wizard.accept()
+    assert stored_plan().id == "taishan-2025"
+
+
+@pytest.mark.parametrize("text, units, errors", [
+    ("1\t甲\n2 乙\n3,丙\n4，丁", [("1", "甲"), ("2", "乙"), ("3", "丙"), ("4", "丁")], 0),
+    ("\n\n1 甲 镇\n", [("1", "甲 镇")], 0),
+    ("1\n", [], 1),
+])
+def test_township_lines(text, units, errors):
+    got, problems = parse_units(text)
+    assert got == units and len(problems) == errors
+
+
+def test_the_wizard_shows_where_the_data_lives(qtbot):
+    wizard = open_wizard(qtbot)
+    assert "/tmp/x.sqlite3" in " ".join(w.text() for w in wizard.intro_page.findChildren(type(wizard.done_page.summary)))
+    QApplication.processEvents()
