@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineError
+
 from forms import get_form
 from forms.registry import FORM_IDS
 from forms.schema import Form
@@ -180,6 +182,9 @@ def _read(item: str | Path | ReturnFile) -> tuple[MergeResult, ReturnFile | None
             rf = _reader()(Path(item))
         except LiangxinError as exc:
             return result.reject(*_problems_of(exc, item)), None
+        except CalamineError as exc:  # the spreadsheet library found the workbook's XML broken
+            return result.reject(f"工作簿内容已损坏，无法读取（{type(exc).__name__}: {str(exc)[:200]}）；"
+                                 "请对方用 Excel 或 WPS 打开、另存后重新发送"), None
         except Exception as exc:  # a reader bug must not stop the other files; say so plainly
             return result.reject(f"无法读取该文件（程序内部错误：{type(exc).__name__}: {str(exc)[:200]}），"
                                  "请把文件交给技术人员"), None

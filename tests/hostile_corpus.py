@@ -384,7 +384,10 @@ class Mutation:
             return xlsx[:at] + self.payload + xlsx[at:]
         if self.kind == "delete":
             return xlsx[:at] + xlsx[at + max(1, len(self.payload)):]
-        return rezip(xlsx, lambda name, data: self._in_part(name, data))
+        try:
+            return rezip(xlsx, lambda name, data: self._in_part(name, data))
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, KeyError, OSError):
+            return xlsx  # an earlier mutation broke the zip: nothing left to edit inside
 
     def _in_part(self, name: str, data: bytes) -> bytes:
         if name != self.part:
