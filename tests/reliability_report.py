@@ -16,9 +16,11 @@ Produced by the tests themselves; each section is rewritten by the test named in
 """
 
 
-def machine() -> str:
-    """Describe where the figures were measured."""
-    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
+def machine(load: float | None = None) -> str:
+    """Describe where the figures were measured (the load average says how busy the machine was)."""
+    load = os.getloadavg()[0] if load is None and hasattr(os, "getloadavg") else load
+    busy = f", load average {load:.1f} at the start" if load is not None else ""
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU{busy}, Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}, {dt.datetime.now():%Y-%m-%d %H:%M}")
 
 

@@ -329,6 +329,7 @@ def test_sigkill_during_saves_loses_nothing_acknowledged(tmp_path, capsys):
     cycles = int(os.environ.get("LIANGXIN_KILL_CYCLES", "200"))
     seed = int(os.environ.get("LIANGXIN_KILL_SEED", random.randrange(1 << 30)))
     print(f"kill test: {cycles} cycles, LIANGXIN_KILL_SEED={seed}")
+    load = os.getloadavg()[0]
     rng = random.Random(seed)
     db = tmp_path / "killed.sqlite3"
     open_database(db)
@@ -392,7 +393,7 @@ def test_sigkill_during_saves_loses_nothing_acknowledged(tmp_path, capsys):
         ("run time", f"{figures.seconds:.1f} s"),
     ]
     write_section("kill-test", "Crash safety: SIGKILL during saves (tests/test_kill.py)",
-                  f"Seed {seed}; {machine()}. More cycles: `LIANGXIN_KILL_CYCLES=2000 bash dev.sh test tests/test_kill.py`."
+                  f"Seed {seed}; {machine(load)}. More cycles: `LIANGXIN_KILL_CYCLES=2000 bash dev.sh test tests/test_kill.py`."
                   f"\n\n{table(rows)}")
     with capsys.disabled():
         print("\n" + "\n".join(f"  {k}: {v}" for k, v in rows))
