@@ -444,12 +444,12 @@ class TasksPage(EntryPage):
         self.detail_title.setText(f"{v['no']}  {v['title']}")
         plan = self.session.plan
         task = plan.tasks[int(row.row_key) - 1] if plan and row.row_key.isdigit() else None
-        lines = [f"<b>{tr('所属部分')}</b>：{v['section']}",
-                 f"<b>{tr('牵头单位')}</b>：{v.get('lead_units') or '—'}"]
+        section, lead, responsible, targets = tr("所属部分"), tr("牵头单位"), tr("责任单位"), tr("目标")
+        lines = [f"<b>{section}</b>：{v['section']}", f"<b>{lead}</b>：{v.get('lead_units') or '—'}"]
         if task and task.responsible_units:
-            lines.append(f"<b>{tr('责任单位')}</b>：{'、'.join(task.responsible_units)}")
+            lines.append(f"<b>{responsible}</b>：{'、'.join(task.responsible_units)}")
         if task and task.targets:
-            lines.append(f"<b>{tr('目标')}</b>：<br>" + "<br>".join("· " + t.wording for t in task.targets))
+            lines.append(f"<b>{targets}</b>：<br>" + "<br>".join("· " + t.wording for t in task.targets))
         self.detail_info.setText("<br>".join(lines))
 
 
@@ -499,7 +499,8 @@ class EventsPage(EntryPage):
         parts = [tr("本月 {n} 场").format(n=month)]
         for goal in event_goals(self.session.plan, counts):
             colour = "#276738" if goal.met else "#8a5a00"
-            parts.append(f"<span style='color:{colour}'>{goal.wording}：{tr('本年已办')} {goal.held}/{goal.min_count}</span>")
+            held = tr("本年已办 {held}/{wanted}").format(held=goal.held, wanted=goal.min_count)
+            parts.append(f"<span style='color:{colour}'>{goal.wording}：{held}</span>")
         self.goals.setText(" · ".join(parts))
 
 

@@ -27,6 +27,15 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802  (the name 
     return text
 
 
+LEVEL_NAMES = {"town": QT_TRANSLATE_NOOP("", "镇街"), "district": QT_TRANSLATE_NOOP("", "区县"),
+               "city": QT_TRANSLATE_NOOP("", "市")}
+
+
+def level_name(level: str) -> str:
+    """A unit level (town, district, city) in the interface language."""
+    return tr(LEVEL_NAMES.get(level, level))
+
+
 def ts_file(lang: str) -> Path:
     """Return the translation source of a language."""
     return resource_path("resources", "i18n", f"liangxin_{lang}.ts")

@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.i18n import QT_TRANSLATE_NOOP, tr
+from desktop.i18n import QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import ON_DARK, app_icon, icon
 from desktop.options import get_option, set_option
 from desktop.style import repolish
 from models.periods import current_period, period_label
-from models.units import LEVEL_LABELS
 
 # key, title, icon, module, class; the order is the navigation's and Ctrl+1 … Ctrl+7's.
 PAGES = (
@@ -170,7 +169,7 @@ class MainWindow(QMainWindow):
         for n, (key, title, icon_name, *_rest) in enumerate(PAGES, start=1):
             item = QListWidgetItem(icon(icon_name, ON_DARK, 20), tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(f"{tr(title)} (Ctrl+{n})")
+            item.setToolTip(tr(title) + f" (Ctrl+{n})")
             item.setSizeHint(QSize(180, 42))  # explicit: style-sheet padding is not counted in the size hint
             self.nav.addItem(item)
             if key == "merge" and not self.session.is_aggregating:
@@ -190,8 +189,8 @@ class MainWindow(QMainWindow):
         names.setSpacing(0)
         self.unit_label = QLabel(f"{unit.name}", objectName="UnitName")
         plan = self.session.plan
-        self.plan_label = QLabel(f"{LEVEL_LABELS.get(unit.level, unit.level)} · {unit.code} · "
-                                 f"{plan.title if plan else tr('未选择工作方案')}", objectName="PlanName")
+        plan_title = plan.title if plan else tr("未选择工作方案")
+        self.plan_label = QLabel(f"{level_name(unit.level)} · {unit.code} · {plan_title}", objectName="PlanName")
         self.plan_label.setMaximumWidth(640)
         names.addWidget(self.unit_label)
         names.addWidget(self.plan_label)
@@ -304,7 +303,7 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         s = self.session
-        self.setWindowTitle(f"{tr('两新填报')} — {s.unit.name} · {period_label(s.period)}")
+        self.setWindowTitle(tr("两新填报") + f" — {s.unit.name} · {period_label(s.period)}")
         self.user_label.setText(tr("操作人：{name}").format(name=s.user) if s.user else "")
         self.db_status.setText(tr("数据：{where}").format(where=self.database_label))
 

@@ -147,6 +147,7 @@ class ReturnsPage(Page):
         layout.addWidget(submit)
 
         history, history_layout = _card(tr("4. 已导出的报表"))
+        self.history_card = history
         self.history = QTableWidget(0, 5)
         self.history.setHorizontalHeaderLabels([tr("版本"), tr("时间"), tr("文件"), tr("校验码"), tr("状态")])
         self.history.verticalHeader().hide()
@@ -227,8 +228,8 @@ class ReturnsPage(Page):
     def _fill_history(self) -> None:
         records = return_history(self.session.unit_code, self.session.period)
         self.history.setRowCount(0)
+        self.history_card.setVisible(records is not None)  # shown once the core lists past returns
         if records is None:
-            self.history_note.setText(tr("（历史列表需要核心提供 return_history）"))
             return
         self.history_note.setText("" if records else tr("本月还没有导出过报表。"))
         for rec in records:

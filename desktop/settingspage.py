@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
-from desktop.i18n import LANGUAGES, QT_TRANSLATE_NOOP, tr
+from desktop.i18n import LANGUAGES, QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import icon
 from desktop.options import SIGNATORIES, get_option, option, set_option
 from desktop.widgets import Banner, Page, page_header
 from models.database import data_dir, default_database_path
 from models.errors import LiangxinError
-from models.units import LEVEL_LABELS, LEVELS, add_unit, subordinate_units
+from models.units import LEVELS, add_unit, subordinate_units
 
 
 class SettingsPage(Page):
@@ -148,7 +148,7 @@ class SettingsPage(Page):
         u = s.unit
         self.unit_labels["name"].setText(u.name)
         self.unit_labels["code"].setText(u.code)
-        self.unit_labels["level"].setText(LEVEL_LABELS.get(u.level, u.level))
+        self.unit_labels["level"].setText(level_name(u.level))
         self.unit_labels["parent"].setText(f"{u.parent.name}（{u.parent.code}）" if u.parent else "—")
         plan = s.plan
         self.unit_labels["plan"].setText(f"{plan.title}（{plan.document_no or plan.issuing_body}）" if plan else "—")

@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
-from desktop.i18n import tr
+from desktop.i18n import level_name, tr
 from desktop.icons import app_icon, icon
 from models.errors import LiangxinError
 from models.plan_schema import Plan
 from models.plans import builtin_plans, load_plan_file
-from models.units import LEVEL_LABELS, add_unit, initialise
+from models.units import LEVELS, add_unit, initialise
 
 _CODE = re.compile(r"^\S{1,32}$")
+
 PAGE_INTRO, PAGE_PLAN, PAGE_UNIT, PAGE_CHILDREN, PAGE_DONE = range(5)
 
 
@@ -148,9 +149,9 @@ class UnitPage(QWizardPage):
         level_row = QHBoxLayout()
         self.levels = QButtonGroup(self)
         self.level_buttons: dict[str, QRadioButton] = {}
-        for i, (level, label) in enumerate(LEVEL_LABELS.items()):
+        for i, level in enumerate(LEVELS):
             button = QRadioButton({"town": tr("镇街（填报）"), "district": tr("区县（汇总镇街）"),
-                                   "city": tr("市（汇总区县）")}.get(level, label))
+                                   "city": tr("市（汇总区县）")}.get(level, level_name(level)))
             self.levels.addButton(button, i)
             self.level_buttons[level] = button
             level_row.addWidget(button)
@@ -258,18 +259,20 @@ class DonePage(QWizardPage):
         w = self.wizard()
         plan, _ = w.plan_page.chosen()
         unit = w.unit_page
-        lines = [f"<b>{tr('工作方案')}</b>：{plan.title}",
-                 f"<b>{tr('本单位')}</b>：{unit.name.text().strip()}（{unit.code.text().strip()}，"
-                 f"{LEVEL_LABELS[unit.level()]}）"]
-        if unit.parent_code.text().strip():
-            lines.append(f"<b>{tr('上级单位')}</b>：{unit.parent_name.text().strip() or unit.parent_code.text().strip()}"
-                         f"（{unit.parent_code.text().strip()}）")
+        plan_l, unit_l, parent_l, children_l, where_l = (tr("工作方案"), tr("本单位"), tr("上级单位"), tr("所辖单位"),
+                                                         tr("数据位置"))
+        code = unit.code.text().strip()
+        lines = [f"<b>{plan_l}</b>：{plan.title}",
+                 f"<b>{unit_l}</b>：{unit.name.text().strip()}（{code}，{level_name(unit.level())}）"]
+        parent_code = unit.parent_code.text().strip()
+        if parent_code:
+            lines.append(f"<b>{parent_l}</b>：{unit.parent_name.text().strip() or parent_code}（{parent_code}）")
         if unit.level() != "town":
             children = w.children_page.units()
             names = "、".join(n for _, n in children[:12]) + ("…" if len(children) > 12 else "")
-            lines.append(f"<b>{tr('所辖单位')}</b>：" + (tr("{n} 个：").format(n=len(children)) + names if children
-                                                       else tr("暂无（可稍后在“设置”中添加）")))
-        lines.append(f"<b>{tr('数据位置')}</b>：{w.database_label}")
+            listed = tr("{n} 个：").format(n=len(children)) + names if children else tr("暂无（可稍后在“设置”中添加）")
+            lines.append(f"<b>{children_l}</b>：{listed}")
+        lines.append(f"<b>{where_l}</b>：{w.database_label}")
         self.summary.setText("<br><br>".join(lines))
 
 
