@@ -1,0 +1,358 @@
+"""The district's own return (汇总表): the same forms one level up, so the city merges it like any return.
+
+``district_month`` adds up the townships whose month is in this database (merged returns, or data
+typed here for them); ``write_summary`` writes it with the Excel writer's building blocks. How each
+form goes one level up:
+
+- 表1 (tasks): one row per plan task. 完成值 is the sum of the townships' values. 推进状态 is 滞后 if
+  any township lags, 已完成 if every township that reported the task finished it, 未启动 if none has
+  started, else 推进中. 进展情况 starts with the count by status (推进中2、已完成1 …) followed by each
+  township's text; 存在问题, 下步打算 and 说明 list each township's text.
+- 表2 (events): every township's events (the district's events are its townships' events), with a
+  sheet 表2汇总 listing them under a 填报单位 column and the 合计.
+- 表3 (figures): per indicator, 本期 and 2023年基数 are the sums over the townships; 本年累计 and 上年同期
+  the sums of theirs (for a stock such as 新能源汽车保有量, the sum of the latest stocks); 同比, growth on
+  the 2023 base and target progress are computed from those sums. A sheet 表3汇总 shows 本期 with one
+  row per township and a 合计.
+
+Two more sheets follow: 审核情况 (every validation finding, the merge's flags and the district's own
+findings) and 报送情况 (completeness). The workbook carries the return's metadata (unit = the district,
+next revision, content hash), is recorded as the district's export, and is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from forms import all_forms, get_form
+from forms.schema import Field, Form
+from forms.validate import check_row
+from models import compute
+from models import db as m
+from models.entries import Row, canonical_row, content_hash, form_rows
+from models.errors import ConflictError, DataError
+from models.periods import check_period
+from models.units import own_unit, stored_plan, subordinate_units
+from reports.completeness import completeness
+from reports.returns import _write_and_record, next_revision, return_file_name, return_header, row_keys, sheet_rows
+from reports.xlsx_layout import with_unit_column
+from reports.xlsx_meta import FormRef, ReturnMeta, program_version
+from reports.xlsx_writer import SheetRow, SheetSpec
+
+TITLE_SUFFIX = "（汇总）"
+STATUS_ORDER = ("未启动", "推进中", "已完成", "滞后")
+EXCEL_CELL_LIMIT = 32_767
+CUT = "…（内容过长，已截断，详见各单位报表）"
+LEVEL_LABELS = {"hard": "强制", "soft": "核实", "flag": "标记"}
+
+
+@dataclass
+class Township:
+    """One township's month as the summary uses it."""
+
+    unit: m.OrgUnit
+    rows: dict[str, list[Row]]  # form id -> the core's rows, with computed values and findings
+    record: m.ReturnRecord | None  # the held return, when the data came from a merged file
+
+
+@dataclass
+class DistrictMonth:
+    """The district's month: its rows per form, its canonical data, and the townships behind it."""
+
+    period: str
+    unit: m.OrgUnit
+    townships: list[Township]
+    missing: list[m.OrgUnit]
+    rows: dict[str, list[Row]] = field(default_factory=dict)
+    data: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """The hash the district's return will carry."""
+        return content_hash(self.data)
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """What `liangxin summary` wrote."""
+
+    path: Path
+    revision: int
+    return_uuid: str
+    content_hash: str
+    included: list[str]
+    missing: list[str]
+
+
+def district_month(*, period: str) -> DistrictMonth:
+    """Add up the townships' month into the district's rows and canonical data."""
+    check_period(period)
+    own = own_unit()
+    if own is None:
+        raise DataError("this database has no own unit yet: run `liangxin init` first")
+    if stored_plan() is None:
+        raise DataError("no plan chosen yet: run `liangxin init` first")
+    townships, missing = [], []
+    for unit in subordinate_units(own.code):
+        if not m.Entry.select().where(m.Entry.unit == unit.code, m.Entry.period == period).exists():
+            missing.append(unit)
+            continue
+        rows = {f.id: form_rows(unit_code=unit.code, period=period, form_id=f.id) for f in all_forms()}
+        record = m.ReturnRecord.get_or_none(m.ReturnRecord.unit == unit.code, m.ReturnRecord.period == period,
+                                            m.ReturnRecord.source == "merge",
+                                            m.ReturnRecord.status.in_(("current", "reopened")))
+        townships.append(Township(unit, rows, record))
+    month = DistrictMonth(period, own, townships, missing)
+    base = {f.id: form_rows(unit_code=own.code, period=period, form_id=f.id) for f in all_forms()}
+    month.rows = {"tasks": _tasks(base["tasks"], townships), "events": _events(townships),
+                  "figures": _figures(base["figures"], townships, period)}
+    for form in all_forms():
+        rows = month.rows[form.id]
+        for row in rows:
+            typed = {f.key: row.values.get(f.key) for f in form.input_fields}
+            row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
+        month.data[form.id] = [canonical_row(form, r.row_key, r.values) for r in rows]
+    return month
+
+
+# ---- the forms one level up -------------------------------------------------------------------
+
+
+def _joined(texts: list[tuple[str, object]], head: str = "") -> str | None:
+    """Join each township's text as 单位：text lines, within what one Excel cell holds."""
+    lines = [head] if head else []
+    lines += [f"{name}：{text}" for name, text in texts if text not in (None, "")]
+    text = "\n".join(lines)
+    if not text:
+        return None
+    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT - len(CUT)] + CUT
+
+
+def district_status(statuses: list[str]) -> str | None:
+    """A task's status one level up (rules in the module docstring)."""
+    if not statuses:
+        return None
+    if "滞后" in statuses:
+        return "滞后"
+    if all(s == "已完成" for s in statuses):
+        return "已完成"
+    if all(s == "未启动" for s in statuses):
+        return "未启动"
+    return "推进中"
+
+
+def _sum(values) -> Decimal | None:
+    present = [Decimal(v) for v in values if v is not None]
+    return sum(present, Decimal(0)) if present else None
+
+
+def _tasks(base: list[Row], townships: list[Township]) -> list[Row]:
+    out = []
+    for i, row in enumerate(base):
+        theirs = [(t.unit.name, t.rows["tasks"][i].values) for t in townships]
+        statuses = [v["status"] for _, v in theirs if v.get("status")]
+        counts = Counter(statuses)
+        head = ("各单位推进状态：" + "、".join(f"{s}{counts[s]}" for s in STATUS_ORDER if counts[s])) if counts else ""
+        values = dict(row.values)
+        values.update(
+            status=district_status(statuses), achieved=_sum(v.get("achieved") for _, v in theirs),
+            narrative=_joined([(n, v.get("narrative")) for n, v in theirs], head),
+            problems=_joined([(n, v.get("problems")) for n, v in theirs]),
+            next_steps=_joined([(n, v.get("next_steps")) for n, v in theirs]),
+            explanation=_joined([(n, v.get("explanation")) for n, v in theirs]))
+        values["percent"] = compute.ratio(values["achieved"], values.get("target_value"))
+        out.append(Row(row.row_key, values))
+    return out
+
+
+def _events(townships: list[Township]) -> list[Row]:
+    out = []
+    for t in townships:
+        for r in t.rows["events"]:
+            out.append(Row(r.row_key, {**r.values, "unit_name": t.unit.name}))
+    out.sort(key=lambda r: (r.values.get("date") or dt.date.max))
+    return out
+
+
+def _targets(period: str) -> dict[str, list]:
+    plan = stored_plan()
+    found: dict[str, list] = {}
+    for t in (*plan.overall_targets, *(t for task in plan.tasks for t in task.targets)):
+        if t.indicator_key:
+            found.setdefault(t.indicator_key, []).append(t)
+    return found
+
+
+def _figures(base: list[Row], townships: list[Township], period: str) -> list[Row]:
+    form = get_form("figures")
+    targets = _targets(period)
+    out = []
+    for i, row in enumerate(base):
+        theirs = [(t.unit.name, t.rows["figures"][i].values) for t in townships]
+        ind = form.indicator(row.row_key)
+        values = dict(row.values)
+        current = _sum(v.get("current") for _, v in theirs)
+        ytd = _sum(v.get("ytd") for _, v in theirs)
+        last = _sum(v.get("last_year") for _, v in theirs)
+        base_value = _sum(v.get("base_2023") for _, v in theirs)
+        target = compute.pick_target(targets.get(ind.key, []), period)
+        values.update(current=current, base_2023=base_value, ytd=ytd, last_year=last, yoy=compute.growth(ytd, last),
+                      vs_base=compute.growth(ytd, base_value),
+                      progress=compute.target_progress(target, ytd, base_value, ind.unit),
+                      explanation=_joined([(n, v.get("explanation")) for n, v in theirs]))
+        out.append(Row(row.row_key, values))
+    return out
+
+
+# ---- the extra sheets -------------------------------------------------------------------------
+
+
+def _text_field(key: str, label: str, width: float, *, multiline: bool = False) -> Field:
+    return Field(key=key, label=label, type="text", source="row", width=width, multiline=multiline)
+
+
+FINDINGS_FORM = Form(
+    id="findings", version=1, form_code="两新汇总附表1", sheet_name="审核情况", title="报表审核情况", rows="events",
+    measure_unit="—", totals=False,
+    fields=(_text_field("unit_name", "填报单位", 16), _text_field("form", "报表", 12), _text_field("row", "行", 20),
+            _text_field("field", "栏目", 16), _text_field("level", "类别", 12),
+            _text_field("message", "问题", 34, multiline=True), _text_field("explanation", "说明", 30, multiline=True)),
+    notes=("1. 类别：强制（须更正）、核实（已附或须附说明）、标记（文件导出后被修改、手工填写的模板、已退回等）。",))
+
+COMPLETENESS_FORM = Form(
+    id="completeness", version=1, form_code="两新汇总附表2", sheet_name="报送情况", title="下级单位报送情况",
+    rows="events", measure_unit="—", totals=False,
+    fields=(_text_field("unit_code", "单位代码", 14), _text_field("unit_name", "填报单位", 16),
+            _text_field("state", "报送状态", 14), _text_field("received", "报送时间", 18), _text_field("revision", "版本", 14),
+            _text_field("forms", "报表", 18), _text_field("note", "备注", 40, multiline=True)),
+    notes=("1. 报送时间为文件并入本库的时间；截止时间为次月5日（可在设置中修改）。",))
+
+
+def _figures_by_unit_form() -> Form:
+    """表3 with one row per township and one column per indicator's 本期, summed in 合计."""
+    figures = get_form("figures")
+    fields = [_text_field("unit_name", "填报单位", 14)]
+    fields += [Field(key=ind.key, label=ind.label, type="decimal", unit=ind.unit, total=True, width=10)
+               for ind in figures.indicators]
+    return Form(id="figures_by_unit", version=1, form_code=figures.form_code + "附表", sheet_name="表3汇总",
+                title=figures.title + "（本期，分单位）", rows="events", measure_unit="见各栏", totals=True,
+                fields=tuple(fields))
+
+
+def _finding_rows(month: DistrictMonth) -> list[SheetRow]:
+    out = []
+
+    def add(unit: str, form: Form | None, row: str, field_label: str, level: str, message: str, said: str = ""):
+        out.append(SheetRow({"unit_name": unit, "form": form.sheet_name if form else "", "row": row,
+                             "field": field_label, "level": LEVEL_LABELS[level], "message": message,
+                             "explanation": said}))
+
+    def findings(unit: str, rows_by_form: dict[str, list[Row]]):
+        for form in all_forms():
+            for i, row in enumerate(rows_by_form[form.id]):
+                for f in row.findings:
+                    label = form.field(f.field).label if f.field else ""
+                    add(unit, form, _row_label(form, row, i), label, f.level, f.message,
+                        row.values.get("explanation") or "" if f.level == "soft" else "")
+
+    for t in month.townships:
+        findings(t.unit.name, t.rows)
+        if t.record is not None:
+            for flag in json.loads(t.record.flags or "[]"):
+                if flag in ("edited_after_export", "template", "unexplained"):
+                    add(t.unit.name, None, "", "", "flag", _FLAG_TEXT[flag])
+            if t.record.status == "reopened":
+                add(t.unit.name, None, "", "", "flag", "报表已退回，等待更正后的文件；汇总暂用退回前的数据")
+        else:
+            add(t.unit.name, None, "", "", "flag", "数据在本库中录入，不是由报表文件并入")
+    findings(month.unit.name + "（汇总）", month.rows)
+    return out
+
+
+_FLAG_TEXT = {"edited_after_export": "文件在导出后被修改过（内容与校验值不符），已接收，请核实",
+              "template": "由手工填写的空白模板并入", "unexplained": "有核实性问题未填写说明"}
+
+
+def _row_label(form: Form, row: Row, index: int) -> str:
+    if form.rows == "plan_tasks":
+        return f"任务 {row.values.get('no', row.row_key)}"
+    if form.rows == "indicators":
+        return str(row.values.get("indicator") or row.row_key)
+    return f"第 {index + 1} 项 {row.values.get('name') or ''}".strip()
+
+
+def _completeness_rows(period: str) -> list[SheetRow]:
+    report = completeness(period=period)
+    out = []
+    for u in report.units:
+        notes = []
+        if u.late:
+            notes.append("逾期报送")
+        if u.overdue:
+            notes.append("已逾期")
+        if u.conflicts:
+            notes.append(f"有 {u.conflicts} 份冲突副本待定")
+        if u.reopen_reason:
+            notes.append(f"退回理由：{u.reopen_reason}")
+        if u.state == "rejected" and u.rejections:
+            notes.append("拒收：" + "；".join(u.rejections[-1].reasons[:2]))
+        out.append(SheetRow({"unit_code": u.unit_code, "unit_name": u.unit_name, "state": u.label,
+                             "received": f"{u.received_at:%Y-%m-%d %H:%M}" if u.received_at else "",
+                             "revision": str(u.revision) if u.revision is not None else "",
+                             "forms": "、".join(get_form(f).sheet_name for f in u.forms),
+                             "note": "；".join(notes)[:EXCEL_CELL_LIMIT]}))
+    return out
+
+
+def summary_sheets(month: DistrictMonth) -> list[SheetSpec]:
+    """Return every sheet of the district return: the three forms, then the per-township and check sheets."""
+    specs = [SheetSpec(form, sheet_rows(form, month.rows[form.id])) for form in all_forms()]
+    events = with_unit_column(get_form("events"))
+    specs.append(SheetSpec(events, [SheetRow(r.values) for r in month.rows["events"]], sheet_name="表2汇总"))
+    by_unit = _figures_by_unit_form()
+    figure_rows = []
+    for t in month.townships:
+        values = {"unit_name": t.unit.name}
+        values.update({r.row_key: r.values.get("current") for r in t.rows["figures"]})
+        figure_rows.append(SheetRow(values))
+    specs.append(SheetSpec(by_unit, figure_rows))
+    specs.append(SheetSpec(FINDINGS_FORM, _finding_rows(month)))
+    specs.append(SheetSpec(COMPLETENESS_FORM, _completeness_rows(month.period)))
+    return specs
+
+
+def write_summary(*, period: str, out_dir: str | Path, user: str = "", now: dt.datetime | None = None,
+                  return_uuid: str | None = None) -> SummaryResult:
+    """Write the district's return for a month into out_dir, record it as the district's next revision."""
+    month = district_month(period=period)
+    own = month.unit
+    now = (now or m.now()).replace(microsecond=0)
+    specs = summary_sheets(month)
+    header = return_header(own, period, report_date=now.date(), created=now, title_suffix=TITLE_SUFFIX)
+    forms = all_forms()
+    digest = month.content_hash
+    flags = ["summary"] + (["incomplete"] if month.missing else [])
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(3):  # another summary of the same month may take the revision meanwhile
+        revision = next_revision(own.code, period)
+        ident = return_uuid or str(uuid.uuid4())
+        meta = ReturnMeta(kind="return", unit_code=own.code, unit_name=own.name, parent_code=own.parent_id,
+                          period=period, revision=revision, return_uuid=ident, program_version=program_version(),
+                          content_hash=digest, created_at=now.isoformat(),
+                          forms=[FormRef(f.id, f.version, f.sheet_name) for f in forms],
+                          rows={f.id: row_keys(f, month.rows[f.id]) for f in forms if f.rows != "events"})
+        final = out / return_file_name(own.code, own.name, period, revision)
+        try:
+            _write_and_record(final, specs, header, meta, month.data, flags, user)
+        except ConflictError:
+            continue
+        return SummaryResult(final, revision, ident, digest, [t.unit.code for t in month.townships],
+                             [u.code for u in month.missing])
+    raise ConflictError(f"{own.code} {period}: other summaries kept taking the next revision; try again")
