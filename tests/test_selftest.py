@@ -22,14 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PROVIDED_BY = {"export": "reports.returns", "read": "reports.xlsx_reader", "merge": "reports.merge"}
 CORE_STEPS = ("database", "plan", "entry", "export", "read", "merge")
 
-# Runs the selftest command the way the launcher will, without depending on the launcher's wiring.
+# `liangxin selftest ARGS`, through the program's own entry point.
 RUN_CLI = """
-import argparse, sys
-from desktop.selftest import add_selftest_parser, selftest_handler
-parser = argparse.ArgumentParser(prog="liangxin")
-sub = parser.add_subparsers(dest="command")
-add_selftest_parser(sub)
-sys.exit(selftest_handler(parser.parse_args(["selftest", *sys.argv[1:]])))
+import sys
+from desktop.launcher import main
+sys.exit(main(["selftest", *sys.argv[1:]]))
 """
 
 
@@ -98,7 +95,7 @@ def test_a_missing_plan_file_fails_the_step_and_blocks_the_ones_after(tmp_path):
     for p in (ROOT / "resources" / "plans").glob("*.json"):
         if p.stem != "wuhai":
             (plans / p.name).write_bytes(p.read_bytes())
-    script = RUN_CLI.replace("import argparse, sys", "import argparse, sys\nimport models.plans as mp\n"
+    script = RUN_CLI.replace("import sys", "import sys\nimport models.plans as mp\n"
                              f"mp.plans_dir = lambda: __import__('pathlib').Path({str(plans)!r})")
     out = subprocess.run([sys.executable, "-c", script, "--step", "database", "--step", "plan", "--step", "entry",
                           "--json"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300)
