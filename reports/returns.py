@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlsxwriter.exceptions import FileCreateError
+
 from forms import all_forms
 from forms.schema import Form
 from models import db as m
@@ -26,7 +28,7 @@ from models.periods import check_period
 from models.units import get_setting, get_unit, stored_plan
 from reports.xlsx_layout import row_identity
 from reports.xlsx_meta import FormRef, ReturnMeta, program_version
-from reports.xlsx_writer import ReturnHeader, SheetRow, SheetSpec, partial_path, write_workbook
+from reports.xlsx_writer import ReturnHeader, SheetRow, SheetSpec, cannot_write, partial_path, write_workbook
 
 RETURN_PREFIX = "两新月报"
 # settings key -> footer item; the signatories printed under every table
@@ -133,7 +135,10 @@ def export_return(*, unit_code: str, period: str, out_dir: str | Path, user: str
     soft = sum(1 for f in findings if f.level == "soft" and not f.explained)
     flags = (["hard_errors"] if hard else []) + (["soft_failures"] if soft else [])
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(cannot_write(out_dir, exc)) from exc
     for _attempt in range(3):  # another export of the same month may take the revision meanwhile
         revision = next_revision(unit_code, period)
         ident = return_uuid or str(uuid.uuid4())
@@ -173,9 +178,11 @@ def _write_and_record(final: Path, specs: list[SheetSpec], header: ReturnHeader,
                   user=user)
             os.replace(tmp, final)  # a failed rename rolls the record back
             renamed = True
-    except BaseException:
+    except BaseException as exc:
         if renamed:  # the commit failed after the rename: no record, so no file either
             final.unlink(missing_ok=True)
+        if isinstance(exc, (OSError, FileCreateError)):
+            raise DataError(cannot_write(final, exc)) from exc
         raise
     finally:
         tmp.unlink(missing_ok=True)

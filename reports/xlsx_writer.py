@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from forms.schema import Field, Form
@@ -128,6 +129,12 @@ class Styles:
         return self.get(**props)
 
 
+def cannot_write(path: Path, exc: Exception) -> str:
+    """Say, in the user's words, why a file could not be written."""
+    why = getattr(exc, "strerror", None) or str(exc)
+    return f"{path}: 无法写入（{why}）；请确认文件夹可写、同名文件没有在 Excel/WPS 中打开"
+
+
 def partial_path(path: Path) -> Path:
     """Return a hidden temporary name beside path (created by the writer, so it gets normal permissions)."""
     return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.partial")
@@ -150,8 +157,11 @@ def write_workbook(path: str | Path, *, sheets: list[SheetSpec], header: ReturnH
                    meta: ReturnMeta | None = None, template: bool = False, atomic: bool = True) -> list[WrittenSheet]:
     """Write a workbook with one sheet per spec (plus the hidden metadata); atomic unless told otherwise."""
     if atomic:
-        with atomic_output(path) as tmp:
-            return write_workbook(tmp, sheets=sheets, header=header, meta=meta, template=template, atomic=False)
+        try:
+            with atomic_output(path) as tmp:
+                return write_workbook(tmp, sheets=sheets, header=header, meta=meta, template=template, atomic=False)
+        except (OSError, FileCreateError) as exc:
+            raise DataError(cannot_write(Path(path), exc)) from exc
     workbook = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
     try:
         styles = Styles(workbook)

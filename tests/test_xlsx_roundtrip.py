@@ -12,6 +12,7 @@ import pytest
 from forms import all_forms, get_form
 from models import db as m
 from models.entries import canonical_data, content_hash, save_row
+from models.errors import DataError
 from models.periods import period_bounds
 from reports import xlsx_layout as lay
 from reports.cli import main
@@ -226,7 +227,7 @@ def test_failed_export_leaves_no_file_and_no_record(month, tmp_path, monkeypatch
 
     monkeypatch.setattr(returns.os, "replace", refuse)
     out = tmp_path / "out"
-    with pytest.raises(PermissionError):
+    with pytest.raises(DataError, match="无法写入（the file is open in another program）"):
         export_return(unit_code=TOWN, period=P, out_dir=out, now=NOW)
     assert list(out.iterdir()) == []  # neither the final name nor a partial file
     assert table_snapshot() == before
@@ -240,6 +241,14 @@ def test_edits_after_export_are_detected(exported):
     back = read_return(exported.path)
     assert back.edited_after_export and back.stated_hash == exported.content_hash != back.computed_hash
     assert back.data["events"][0]["visitors"] == 1300
+
+
+def test_unwritable_folder_is_reported_in_the_users_words(month, tmp_path, capsys):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    assert main(["--db", str(month), "export", "--period", P, "--out", str(blocked / "sub")]) == 1
+    assert "无法写入" in capsys.readouterr().err
+    assert m.ReturnRecord.select().count() == 0
 
 
 def test_cli_export_prints_the_path(month, tmp_path, capsys):
