@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from desktop.formmodel import FIELD_ROLE, MARKERS, PLACEHOLDER_ROLE, STATE_ROLE, EditOutcome, FormTableModel
+from desktop.formmodel import FIELD_ROLE, PAINT_ROLE, EditOutcome, FormTableModel
 from desktop.i18n import tr
 
 
@@ -71,7 +71,7 @@ class FormDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option, index) -> None:
         super().paint(painter, option, index)
-        hint = index.data(PLACEHOLDER_ROLE)
+        hint, marker = index.data(PAINT_ROLE) or (None, None)
         if hint and not index.data(Qt.ItemDataRole.DisplayRole):
             painter.save()
             painter.setPen(QColor("#9aa3ae"))
@@ -80,8 +80,7 @@ class FormDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.drawText(option.rect.adjusted(6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter, hint)
             painter.restore()
-        marker = MARKERS.get(index.data(STATE_ROLE))
-        if marker is not None:
+        if marker is not None:  # a small triangle in the top-right corner, like Excel's comment mark
             r = option.rect
             size = 7.0
             painter.save()

@@ -30,6 +30,9 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 3  # the typed value (Decimal, date, str
 FINDINGS_ROLE = Qt.ItemDataRole.UserRole + 4  # list[Finding] on this cell
 STATE_ROLE = Qt.ItemDataRole.UserRole + 5  # see CellState
 PLACEHOLDER_ROLE = Qt.ItemDataRole.UserRole + 6  # grey hint painted in an empty cell
+PAINT_ROLE = Qt.ItemDataRole.UserRole + 7  # (hint, corner colour) for the delegate, in one call
+ROW_KEY_ROLE, FIELD_ROLE, VALUE_ROLE, FINDINGS_ROLE, STATE_ROLE, PLACEHOLDER_ROLE, PAINT_ROLE = (
+    int(r) for r in (ROW_KEY_ROLE, FIELD_ROLE, VALUE_ROLE, FINDINGS_ROLE, STATE_ROLE, PLACEHOLDER_ROLE, PAINT_ROLE))
 
 
 _ROOT = QModelIndex()  # the invalid parent of every row of a flat table
@@ -55,6 +58,10 @@ COLOURS = {
     CellState.COMPUTED: QColor("#eef1f5"),
     CellState.FIXED: QColor("#f7f8fa"),
 }
+BRUSHES = {state: QBrush(colour) for state, colour in COLOURS.items()}
+INK_REJECTED, INK_COMPUTED = QBrush(QColor("#8b1a1a")), QBrush(QColor("#3c4a5c"))
+ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 MARKERS = {CellState.REJECTED: QColor("#c62828"), CellState.HARD: QColor("#d93025"),
            CellState.SOFT: QColor("#e8a000"), CellState.EXPLAINED: QColor("#6aa84f")}
 
@@ -154,6 +161,17 @@ class FormTableModel(QAbstractTableModel):
         self.undo_stack = QUndoStack(self)
         self._indicator_decimals = {i.key: i.decimals for i in form.indicators}
         self._last_ok, self._last_error = False, ""
+        self._display_cache: dict[int, dict[int, str]] = {}  # row -> column -> text shown
+        self._italic: QFont | None = None
+        roles = Qt.ItemDataRole
+        self._handlers = {
+            int(roles.DisplayRole): self._display_role, int(roles.EditRole): self._edit_role,
+            int(roles.BackgroundRole): self._background_role, int(roles.ForegroundRole): self._foreground_role,
+            int(roles.FontRole): self._font_role, int(roles.TextAlignmentRole): self._alignment_role,
+            int(roles.ToolTipRole): self._tooltip_role, VALUE_ROLE: self._value_role, ROW_KEY_ROLE: self._row_key_role,
+            FIELD_ROLE: self._field_role, FINDINGS_ROLE: self._findings_role, STATE_ROLE: self._state_role,
+            PLACEHOLDER_ROLE: self._placeholder_role, PAINT_ROLE: self._decoration_role,
+        }
 
     # ---- loading -------------------------------------------------------------------------------
 
@@ -176,6 +194,7 @@ class FormTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._index = {r.row_key: i for i, r in enumerate(self._rows)}
         self._cell_findings = [self._by_field(r) for r in self._rows]
+        self._display_cache.clear()
 
     def _by_field(self, row: Row) -> dict[str, list[Finding]]:
         out: dict[str, list[Finding]] = {}
@@ -255,51 +274,85 @@ class FormTableModel(QAbstractTableModel):
     # ---- cells ---------------------------------------------------------------------------------
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Called for every role of every visible cell on each paint: dispatch on the role first, cache the rest.
+        handler = self._handlers.get(int(role))
+        if handler is None or not index.isValid():
             return None
-        r, field = index.row(), self.fields[index.column()]
-        row = self.row_at(r)
-        key = row.row_key if row else ""
-        rejected = self._rejected.get((key, field.key))
-        value = row.values.get(field.key) if row else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return rejected[0] if rejected else self.display(field, value, row)
-        if role == Qt.ItemDataRole.EditRole:
-            return rejected[0] if rejected else self.edit_text(field, value)
-        if role == VALUE_ROLE:
-            return value
-        if role == ROW_KEY_ROLE:
-            return key
-        if role == FIELD_ROLE:
-            return field.key
-        if role == FINDINGS_ROLE:
-            return self._cell_findings[r].get(field.key, []) if row else []
-        if role == STATE_ROLE:
-            return self._state(r, field, rejected)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            colour = COLOURS.get(self._state(r, field, rejected))
-            return QBrush(colour) if colour else None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if rejected:
-                return QBrush(QColor("#8b1a1a"))
-            if field.source == "computed":
-                return QBrush(QColor("#3c4a5c"))
+        return handler(index.row(), index.column())
+
+    def _cell(self, r: int, c: int) -> tuple[Row | None, Field, tuple[str, str] | None]:
+        row = self._rows[r] if r < len(self._rows) else None
+        field = self.fields[c]
+        rejected = self._rejected.get((row.row_key if row else "", field.key)) if self._rejected else None
+        return row, field, rejected
+
+    def _display_role(self, r: int, c: int) -> str:
+        cache = self._display_cache.setdefault(r, {})
+        text = cache.get(c)
+        if text is None:
+            row, field, rejected = self._cell(r, c)
+            text = rejected[0] if rejected else self.display(field, row.values.get(field.key) if row else None, row)
+            cache[c] = text
+        return text
+
+    def _rows_changed(self, first: int, last: int) -> None:
+        """Forget the cached texts of some rows and tell the views to repaint them."""
+        for r in range(first, last + 1):
+            self._display_cache.pop(r, None)
+        self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.fields) - 1))
+
+    def _edit_role(self, r: int, c: int) -> str:
+        row, field, rejected = self._cell(r, c)
+        return rejected[0] if rejected else self.edit_text(field, row.values.get(field.key) if row else None)
+
+    def _value_role(self, r: int, c: int):
+        row, field, _ = self._cell(r, c)
+        return row.values.get(field.key) if row else None
+
+    def _findings_role(self, r: int, c: int) -> list[Finding]:
+        return self._cell_findings[r].get(self.fields[c].key, []) if r < len(self._rows) else []
+
+    def _state_role(self, r: int, c: int) -> str:
+        _, field, rejected = self._cell(r, c)
+        return self._state(r, field, rejected)
+
+    def _background_role(self, r: int, c: int) -> QBrush | None:
+        return BRUSHES.get(self._state_role(r, c))
+
+    def _foreground_role(self, r: int, c: int) -> QBrush | None:
+        _, field, rejected = self._cell(r, c)
+        if rejected:
+            return INK_REJECTED
+        return INK_COMPUTED if field.source == "computed" else None
+
+    def _font_role(self, r: int, c: int) -> QFont | None:
+        if self.fields[c].source != "computed":
             return None
-        if role == Qt.ItemDataRole.FontRole:
-            if field.source == "computed":
-                font = QFont()
-                font.setItalic(True)
-                return font
-            return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if field.numeric:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(r, field, row, rejected)
-        if role == PLACEHOLDER_ROLE:
-            return self._placeholder(r, field, row)
-        return None
+        if self._italic is None:
+            self._italic = QFont()
+            self._italic.setItalic(True)
+        return self._italic
+
+    def _alignment_role(self, r: int, c: int) -> int:
+        return ALIGN_NUMBER if self.fields[c].numeric else ALIGN_TEXT
+
+    def _tooltip_role(self, r: int, c: int) -> str | None:
+        row, field, rejected = self._cell(r, c)
+        return self._tooltip(r, field, row, rejected)
+
+    def _placeholder_role(self, r: int, c: int) -> str | None:
+        row, field, _ = self._cell(r, c)
+        return self._placeholder(r, field, row)
+
+    def _decoration_role(self, r: int, c: int) -> tuple[str | None, QColor | None]:
+        """What the delegate paints over the cell: a grey hint and a corner mark."""
+        return self._placeholder_role(r, c), MARKERS.get(self._state_role(r, c))
+
+    def _row_key_role(self, r: int, c: int) -> str:
+        return self._rows[r].row_key if r < len(self._rows) else ""
+
+    def _field_role(self, r: int, c: int) -> str:
+        return self.fields[c].key
 
     def _state(self, r: int, field: Field, rejected) -> str:
         if rejected:
@@ -423,8 +476,8 @@ class FormTableModel(QAbstractTableModel):
             for r, key, value in bad_cells:
                 row = self.row_at(r)
                 self._rejected[(row.row_key if row else "", key)] = (str(value or ""), problems[0])
-                idx = self.index(r, self._col[key])
-                self.dataChanged.emit(idx, idx)
+                if r < self.rowCount():
+                    self._rows_changed(r, r)
             more = tr("（另有 {n} 处）").format(n=len(problems) - 1) if len(problems) > 1 else ""
             return self._refuse(tr("未保存：") + problems[0] + more, [(r, k) for r, k, _ in bad_cells])
         if not edits:
@@ -470,9 +523,8 @@ class FormTableModel(QAbstractTableModel):
     def _clear_rejected(self, cells) -> None:
         for r, key, _ in cells:
             row = self.row_at(r)
-            if self._rejected.pop((row.row_key if row else "", key), None) is not None:
-                idx = self.index(r, self._col[key])
-                self.dataChanged.emit(idx, idx)
+            if self._rejected.pop((row.row_key if row else "", key), None) is not None and r < self.rowCount():
+                self._rows_changed(r, r)
 
     def _refuse(self, message: str, cells: list) -> EditOutcome:
         self.refused.emit(message)
@@ -504,7 +556,7 @@ class FormTableModel(QAbstractTableModel):
             r = self._index[row.row_key]
             self._rows[r] = row
             self._cell_findings[r] = self._by_field(row)
-            self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.fields) - 1))
+            self._rows_changed(r, r)
         elif self.has_blank_row:
             # The blank line becomes the new event and a new blank line appears below it, so that the
             # cursor stays on the event being typed (Tab goes on along the same event).
@@ -514,7 +566,7 @@ class FormTableModel(QAbstractTableModel):
             self._index[row.row_key] = r
             self._cell_findings.append(self._by_field(row))
             self.endInsertRows()
-            self.dataChanged.emit(self.index(r, 0), self.index(r, len(self.fields) - 1))
+            self._rows_changed(r, r + 1)
             self.headerDataChanged.emit(Qt.Orientation.Vertical, r, r + 1)
         else:
             r = len(self._rows)
@@ -523,6 +575,7 @@ class FormTableModel(QAbstractTableModel):
             self._index[row.row_key] = r
             self._cell_findings.append(self._by_field(row))
             self.endInsertRows()
+            self._rows_changed(r, r)
         return row.row_key
 
     def _delete(self, key: str) -> None:
