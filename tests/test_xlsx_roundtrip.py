@@ -284,3 +284,16 @@ def test_event_dated_outside_the_period_reads_back_with_a_warning(month, tmp_pat
     lt = _layout("events")
     assert [(w.sheet, w.cell, w.message) for w in back.warnings] == [
         ("表2", f"A{lt.first_data_row + 1}", "举办日期 2025-09-30 is outside the period 2025-10")]
+
+
+def test_top_right_lines_come_from_settings_and_shift_nothing_for_the_reader(month, tmp_path):
+    from models.units import set_setting
+
+    set_setting("report_approval_no", "威统字〔2025〕12号")
+    set_setting("report_valid_until", "2026年12月")
+    result = export_return(unit_code=TOWN, period=P, out_dir=tmp_path / "out", now=NOW)
+    ws = openpyxl.load_workbook(result.path)["表1"]
+    lines = [next(c.value for c in ws[r] if c.value) for r in range(1, 5)]
+    assert lines == ["表\u3000\u3000号：两新1表", "制定机关：两新工作专班", "批准文号：威统字〔2025〕12号", "有效期至：2026年12月"]
+    assert ws.cell(5, 1).value.startswith("威海市环翠区")  # the title moved down two rows
+    assert read_return(result.path).data == canonical_data(unit_code=TOWN, period=P)
