@@ -13,7 +13,12 @@ APT_PACKAGES="python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfo
 
 install_system_packages() {
   command -v apt-get >/dev/null || return 0
-  local missing=""
+  local missing="" pyver
+  # PyInstaller (tests/test_build.py) needs Python's shared library, a separate package on Debian.
+  pyver=$("${PYTHON:-python3}" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
+  if [ -n "$pyver" ] && [ "$("${PYTHON:-python3}" -c 'import sys; print(sys.prefix)')" = /usr ]; then
+    APT_PACKAGES="$APT_PACKAGES libpython$pyver"
+  fi
   for p in $APT_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   [ -z "$missing" ] && return 0
   local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
