@@ -32,7 +32,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "merge": (frozenset({"reviewer", "admin"}), "汇总下级报表"),
     "accept": (frozenset({"reviewer", "admin"}), "接收报表"),
     "settings": (frozenset({"admin"}), "修改设置"),
-    "units": (frozenset({"admin"}), "管理填报单位"),
+    "units": (frozenset({"reviewer", "admin"}), "管理填报单位"),  # a district reviewer adds its townships
     "users": (frozenset({"admin"}), "管理用户"),
     "restore": (frozenset({"admin"}), "恢复备份"),
     "backup": (frozenset(ROLES), "备份"),

@@ -145,6 +145,8 @@ def test_reviewer_reopens_with_reason_and_merges(accounts):
                         data={"figures": [{"row_key": "appliance_recycling", "current": "12"}]})
     rows = {r.row_key: r for r in form_rows(unit_code=OTHER, period=P, form_id="figures")}
     assert rows["appliance_recycling"].values["current"] == Decimal(12)
+    add_unit(code="371002009", name="新街道", level="town", parent_code=DISTRICT)  # a reviewer adds townships
+    assert m.AuditLog.get(m.AuditLog.action == "add", m.AuditLog.entity_key == "371002009").user == "rev"
     with pytest.raises(PermissionDenied, match="审核员 rev 无权管理用户"):
         auth.add_user(name="x", password=PASSWORD, role="admin")
 
