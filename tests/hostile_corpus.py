@@ -259,8 +259,14 @@ def corpus(base: bytes, *, big: bool = True) -> list[Case]:
     ]
     if big:
         cases.append(Case("sheet-past-1048576-rows", _rows_past_limit(base), "reject", "sheet1.xml", big=True))
-        cases.append(Case("rows-without-addresses", _append_row(base, b"<row/>" * 1_048_600), "reject", "sheet1.xml",
-                          big=True))
+        rnd = random.Random(3)
+        cases.append(Case("rows-without-addresses", _append_row(base, b"".join(
+            b'<row ht="%d.%d"/>' % (rnd.randint(10, 99), rnd.randint(0, 9)) for _ in range(1_048_600))), "reject",
+            "范围过大", big=True))
+        cases.append(Case("empty-rows-past-1048576", sub_part(base, "xl/worksheets/sheet2.xml", rb"<sheetData>.*</sheetData>",
+                                                             b"<sheetData>" + b"".join(b'<row r="%d"/>' % i for i in range(
+                                                                 1, 1_048_578)) + b"</sheetData>"),
+                          "reject", "超出 Excel 的上限", big=True))
         cases.append(Case("million-cells", _append_row(base, b"".join(
             b'<row r="%d">' % r + b"".join(b'<c r="%s%d"/>' % (c, r) for c in (b"A", b"B", b"C", b"D")) + b"</row>"
             for r in range(100, 300_000))), "reject", "范围过大", big=True))
