@@ -35,6 +35,7 @@ from desktop.dashboard_data import (
     events_by_type,
     figure_lines,
     form_short_names,
+    month_rows,
     short_section,
     status_choices,
     task_status_by_section,
@@ -42,7 +43,6 @@ from desktop.dashboard_data import (
 )
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.widgets import Card, Page, page_header
-from models.entries import validate_period
 from models.periods import period_label
 
 STATUS_COLOURS = {"已完成": "#2e7d32", "推进中": "#1f5fa8", "未启动": "#9aa3ae", "滞后": "#c62828", NO_STATUS: "#d9dee5"}
@@ -135,11 +135,14 @@ class DashboardPage(Page):
         for extra in self.findChildren(QTableWidget):
             self.grid.removeWidget(extra)
             extra.deleteLater()
-        counts = events_by_type(s.unit_code, s.period)
+        aggregate = s.is_aggregating  # a district's figures are its townships' sums
+        rows = month_rows(s.unit_code, s.period, aggregate=aggregate)
+        counts = events_by_type(s.unit_code, s.period, aggregate=aggregate)
         goals = event_goals(s.plan, counts)
-        statuses = task_status_by_section(s.unit_code, s.period)
-        lines = figure_lines(s.unit_code, s.period, s.plan)
-        self._fill_cards(counts, goals, statuses, lines)
+        statuses = task_status_by_section(rows["tasks"])
+        lines = figure_lines(rows["figures"], s.plan)
+        findings = [f for form_list in rows.values() for r in form_list for f in r.findings]
+        self._fill_cards(counts, goals, statuses, lines, findings)
         self._add(self._events_chart(counts, goals), 1, 0)
         self._add(self._status_chart(statuses), 1, 1)
         self._add(self._figures_chart(lines), 2, 0, 1, 2, height=460)
@@ -157,7 +160,7 @@ class DashboardPage(Page):
 
     # ---- cards -----------------------------------------------------------------------------------
 
-    def _fill_cards(self, counts, goals, statuses, lines) -> None:
+    def _fill_cards(self, counts, goals, statuses, lines, findings) -> None:
         held = sum(counts.values())
         unmet = [g for g in goals if not g.met]
         self.cards["events"].set(tr("{n} 场").format(n=held),
@@ -174,7 +177,6 @@ class DashboardPage(Page):
         up = sum(1 for ln in with_base if ln.vs_base > 0)
         self.cards["figures"].set(tr("{up}/{n} 项增长").format(up=up, n=len(with_base)),
                                   tr("本年累计较2023年基数增长的指标"))
-        findings = validate_period(unit_code=self.session.unit_code, period=self.session.period)
         hard = sum(1 for f in findings if f.level == "hard")
         soft = sum(1 for f in findings if f.level == "soft" and not f.explained)
         self.cards["checks"].set(tr("可以报送") if not hard and not soft else tr("{n} 处问题").format(n=hard + soft),

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from forms import all_forms, get_form
-from models.entries import form_rows, is_locked
+from forms.validate import Finding
+from models.entries import Row, form_rows, is_locked, validate_period
 from models.periods import months_to_date
 from models.plan_schema import Plan, Target
 from models.units import subordinate_units
@@ -33,11 +34,34 @@ class EventGoal:
         return self.held >= self.min_count
 
 
-def events_by_type(unit_code: str, period: str, *, year_to_date: bool = True) -> Counter:
+def month_rows(unit_code: str, period: str, *, aggregate: bool = False) -> dict[str, list[Row]]:
+    """Every form's rows for a month: the unit's own, or (aggregate) the sums of the units below it."""
+    if aggregate:
+        from reports.summary import district_month
+
+        return district_month(period=period).rows
+    return {f.id: form_rows(unit_code=unit_code, period=period, form_id=f.id) for f in all_forms()}
+
+
+def form_month(unit_code: str, period: str, form_id: str, *, aggregate: bool = False) -> list[Row]:
+    """One form's rows for a month, as month_rows."""
+    if aggregate:
+        return month_rows(unit_code, period, aggregate=True)[form_id]
+    return form_rows(unit_code=unit_code, period=period, form_id=form_id)
+
+
+def month_findings(unit_code: str, period: str, *, aggregate: bool = False) -> list[Finding]:
+    """Every finding of a month (of the sums, for a district)."""
+    if not aggregate:
+        return validate_period(unit_code=unit_code, period=period)
+    return [f for rows in month_rows(unit_code, period, aggregate=True).values() for r in rows for f in r.findings]
+
+
+def events_by_type(unit_code: str, period: str, *, year_to_date: bool = True, aggregate: bool = False) -> Counter:
     """Count events by type (the form's labels), this month or January to this month."""
     counts: Counter = Counter()
     for p in months_to_date(period) if year_to_date else [period]:
-        for row in form_rows(unit_code=unit_code, period=p, form_id="events"):
+        for row in form_month(unit_code, p, "events", aggregate=aggregate):
             counts[row.values.get("type") or "其他"] += 1
     return counts
 
@@ -88,11 +112,11 @@ def _indicator_targets(plan: Plan | None) -> dict[str, dict[int, Target]]:
     return out
 
 
-def figure_lines(unit_code: str, period: str, plan: Plan | None) -> list[FigureLine]:
-    """Return 表3's indicators for a unit and month, with the plan's 2025 and 2027 targets."""
+def figure_lines(rows: list[Row], plan: Plan | None) -> list[FigureLine]:
+    """Return 表3's indicators (a month's figures rows) with the plan's 2025 and 2027 targets."""
     targets = _indicator_targets(plan)
     out = []
-    for row in form_rows(unit_code=unit_code, period=period, form_id="figures"):
+    for row in rows:
         v = row.values
         out.append(FigureLine(row.row_key, v["indicator"], v["unit"], v.get("current"), v.get("ytd"),
                               v.get("last_year"), v.get("yoy"), v.get("base_2023"), v.get("vs_base"),
@@ -100,10 +124,10 @@ def figure_lines(unit_code: str, period: str, plan: Plan | None) -> list[FigureL
     return out
 
 
-def task_status_by_section(unit_code: str, period: str) -> dict[str, Counter]:
-    """Count the plan's tasks by status within each section, in plan order."""
+def task_status_by_section(rows: list[Row]) -> dict[str, Counter]:
+    """Count the plan's tasks (a month's task rows) by status within each section, in plan order."""
     out: dict[str, Counter] = {}
-    for row in form_rows(unit_code=unit_code, period=period, form_id="tasks"):
+    for row in rows:
         out.setdefault(row.values["section"], Counter())[row.values.get("status") or NO_STATUS] += 1
     return out
 

@@ -232,14 +232,23 @@ class EntryPage(Page):
 
     def refresh(self) -> None:
         """Load the reporting month; a locked month is read-only and says why."""
-        reason = self.session.lock_reason()
+        s = self.session
         current = self.table.currentIndex()
-        self.model.load(unit_code=self.session.unit_code, period=self.session.period, user=self.session.user,
-                        read_only_reason=reason)
-        if reason:
-            self.lock_banner.show_message("locked", reason, tr("退回修改…"))
+        if s.is_aggregating:
+            # A district's (city's) forms are the sums of the units below it (reports.summary): shown, not typed.
+            from reports.summary import district_month
+
+            period, form_id = s.period, self.form_id
+            self.model.load(unit_code=s.unit_code, period=period, user=s.user,
+                            fetch=lambda: district_month(period=period).rows[form_id])
+            self.lock_banner.show_message("info", tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。"))
         else:
-            self.lock_banner.hide()
+            reason = s.lock_reason()
+            self.model.load(unit_code=s.unit_code, period=s.period, user=s.user, read_only_reason=reason)
+            if reason:
+                self.lock_banner.show_message("locked", reason, tr("退回修改…"))
+            else:
+                self.lock_banner.hide()
         self.message.hide()
         self.saved_label.setText("")
         view_model = self.table.model()
@@ -476,6 +485,11 @@ class EventsPage(EntryPage):
         QShortcut(QKeySequence("Ctrl+N"), self, self.start_new_event)
         QShortcut(QKeySequence("Ctrl+Delete"), self, self.delete_selected)
 
+    def refresh(self) -> None:
+        super().refresh()
+        self.add_button.setEnabled(self.model.editable)
+        self.delete_button.setEnabled(self.model.editable)
+
     def start_new_event(self) -> None:
         """Go to the blank last line and start typing the date."""
         if not self.model.has_blank_row:
@@ -494,7 +508,7 @@ class EventsPage(EntryPage):
             self.message.show_message("info", tr("已删除 {n} 场活动；按 Ctrl+Z 可撤销").format(n=len(rows)))
 
     def after_refresh(self) -> None:
-        counts = events_by_type(self.session.unit_code, self.session.period)
+        counts = events_by_type(self.session.unit_code, self.session.period, aggregate=self.session.is_aggregating)
         month = len(self.model.rows)
         parts = [tr("本月 {n} 场").format(n=month)]
         for goal in event_goals(self.session.plan, counts):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
@@ -161,6 +162,7 @@ class FormTableModel(QAbstractTableModel):
         self.undo_stack = QUndoStack(self)
         self._indicator_decimals = {i.key: i.decimals for i in form.indicators}
         self._last_ok, self._last_error = False, ""
+        self._fetch: Callable[[], list[Row]] | None = None
         self._display_cache: dict[int, dict[int, str]] = {}  # row -> column -> text shown
         self._italic: QFont | None = None
         roles = Qt.ItemDataRole
@@ -175,17 +177,26 @@ class FormTableModel(QAbstractTableModel):
 
     # ---- loading -------------------------------------------------------------------------------
 
-    def load(self, *, unit_code: str, period: str, user: str = "", read_only_reason: str = "") -> None:
-        """Show a unit's month; a read-only reason (a locked month) makes every cell read-only."""
+    def load(self, *, unit_code: str, period: str, user: str = "", read_only_reason: str = "",
+             fetch: Callable[[], list[Row]] | None = None) -> None:
+        """Show a unit's month; a read-only reason (a locked month) makes every cell read-only.
+
+        fetch replaces the core's form_rows, for rows computed elsewhere (a district's sums), always read-only.
+        """
         self.unit_code, self.period, self.user, self.read_only_reason = unit_code, period, user, read_only_reason
+        self._fetch = fetch
         self.reload()
         self.undo_stack.clear()
 
     def reload(self) -> None:
         """Read the rows again from the database (after a period change, a conflict or a refused undo)."""
         self.beginResetModel()
-        self._rows = form_rows(unit_code=self.unit_code, period=self.period, form_id=self.form.id) \
-            if self.unit_code else []
+        if self._fetch is not None:
+            self._rows = self._fetch()
+        elif self.unit_code:
+            self._rows = form_rows(unit_code=self.unit_code, period=self.period, form_id=self.form.id)
+        else:
+            self._rows = []
         self._reindex()
         self._rejected.clear()
         self.endResetModel()
@@ -206,8 +217,8 @@ class FormTableModel(QAbstractTableModel):
 
     @property
     def editable(self) -> bool:
-        """True unless the month is locked."""
-        return not self.read_only_reason and bool(self.unit_code)
+        """True unless the month is locked (or the rows are not this unit's own)."""
+        return not self.read_only_reason and bool(self.unit_code) and self._fetch is None
 
     @property
     def has_blank_row(self) -> bool:

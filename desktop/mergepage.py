@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
-from desktop.dashboard_data import form_short_names, township_overview
+from desktop.dashboard_data import form_short_names
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.ops import Op, show_error
@@ -97,6 +97,8 @@ class MergePage(Page):
         super().__init__(session, parent)
         self.files: list[Path] = []
         self.results: list = []
+        self.lines: list = []  # the completeness report's lines, one per unit below
+        self.last_export: Path | None = None
         self.op: Op | None = None
         self.last_was_dry_run = False
         outer = QVBoxLayout(self)
@@ -168,14 +170,21 @@ class MergePage(Page):
         complete_row = QHBoxLayout()
         complete_row.addWidget(QLabel(tr("报送情况"), objectName="SectionTitle"))
         complete_row.addStretch(1)
+        self.reopen_button = QPushButton(icon("unlock"), tr("退回所选单位…"))
+        self.reopen_button.setToolTip(tr("把已接收的报表退回该单位修改，其下一份报表将替换它"))
+        self.reopen_button.clicked.connect(self.reopen_selected)
         self.export_button = QPushButton(icon("export"), tr("导出本级汇总报表"))
         self.export_button.clicked.connect(self.export_own_return)
+        complete_row.addWidget(self.reopen_button)
         complete_row.addWidget(self.export_button)
         layout.addLayout(complete_row)
         self.completeness = QTableWidget(0, 0)
         self.completeness.setObjectName("Completeness")
         self.completeness.verticalHeader().hide()
         self.completeness.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.completeness.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.completeness.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.completeness.currentCellChanged.connect(lambda *_: self._update_reopen())
         layout.addWidget(self.completeness)
         layout.addStretch(1)
 
@@ -344,44 +353,80 @@ class MergePage(Page):
     # ---- completeness and the own return ------------------------------------------------------------
 
     def refresh(self) -> None:
+        from reports.completeness import STATE_LABELS, completeness, summary_line
+
         self._fill_conflicts()
-        overview = township_overview(self.session.unit_code, self.session.period)
+        report = completeness(period=self.session.period)
+        self.lines = report.units
         forms = form_short_names()
-        headers = [tr("单位"), tr("代码"), *forms.values(), tr("报送状态")]
-        self.completeness.setColumnCount(len(headers))
-        self.completeness.setHorizontalHeaderLabels(headers)
-        self.completeness.setRowCount(len(overview))
-        reported = 0
-        for r, u in enumerate(overview):
-            reported += u.complete
-            cells = [u.name, u.code, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms],
-                     tr("完整") if u.complete else (tr("部分") if any(u.reported.values()) else tr("未报"))]
+        headers = [tr("单位"), tr("代码"), *forms.values(), tr("报送情况"), tr("收到时间"), tr("版本"), tr("备注")]
+        grid = self.completeness
+        grid.setColumnCount(len(headers))
+        grid.setHorizontalHeaderLabels(headers)
+        grid.setRowCount(len(report.units))
+        for r, u in enumerate(report.units):
+            if u.state == "reopened":
+                per_form = [tr("退回")] * len(forms)
+            else:
+                per_form = [tr("已报") if f in u.forms else tr("未报") for f in forms]
+            notes = [tr("逾期") if u.overdue else "", tr("迟报") if u.late else "", u.reopen_reason,
+                     tr("{n} 个冲突").format(n=u.conflicts) if u.conflicts else "",
+                     tr("被拒收 {n} 次").format(n=len(u.rejections)) if u.rejections else ""]
+            cells = [u.unit_name, u.unit_code, *per_form, STATE_LABELS.get(u.state, u.state),
+                     f"{u.received_at:%m-%d %H:%M}" if u.received_at else "—", f"r{u.revision}" if u.revision else "—",
+                     "；".join(n for n in notes if n)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if c >= 2:
+                if 2 <= c < 2 + len(forms) + 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    colour = "#276738" if text in (tr("已报"), tr("完整")) else "#c62828"
+                    good = text in (tr("已报"), STATE_LABELS["returned"])
+                    warn = text in (tr("退回"), STATE_LABELS["reopened"], STATE_LABELS["conflict"])
+                    colour = "#276738" if good else ("#8a5a00" if warn else "#c62828")
                     item.setForeground(QColor(colour))
-                    item.setBackground(QColor("#eef7e9" if colour == "#276738" else "#fdecea"))
-                self.completeness.setItem(r, c, item)
-        self.completeness.resizeColumnsToContents()
-        self.completeness.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.completeness.setMinimumHeight(min(420, self.completeness.verticalHeader().length()
-                                               + self.completeness.horizontalHeader().height() + 6))
-        self.summary.setText(tr("{period}：{done}/{total} 个单位已报齐").format(
-            period=period_label(self.session.period), done=reported, total=len(overview)))
+                    item.setBackground(QColor("#eef7e9" if good else ("#fff3c9" if warn else "#fdecea")))
+                grid.setItem(r, c, item)
+        grid.resizeColumnsToContents()
+        grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        grid.setMinimumHeight(min(420, grid.verticalHeader().length() + grid.horizontalHeader().height() + 6))
+        self.summary.setText(summary_line(report))
+        self._update_reopen()
 
-    def export_own_return(self) -> Op | None:
-        """Export this unit's own return for the month (the district's return for the city)."""
-        from desktop.returnspage import default_export_dir
-        from reports.returns import export_return
+    def _update_reopen(self) -> None:
+        row = self.completeness.currentRow()
+        self.reopen_button.setEnabled(0 <= row < len(self.lines) and self.lines[row].state == "returned")
+
+    def export_own_return(self) -> Op:
+        """Export this unit's return for the month: the sums of the units below it (reports.summary)."""
+        from desktop.returnspage import default_export_dir, describe_export, export_return_op
 
         out_dir = Path(get_option("export_dir") or default_export_dir())
-        unit, period, user = self.session.unit_code, self.session.period, self.session.user
 
         def done(result) -> None:
-            self.banner.show_message("ok", tr("已导出第 {rev} 版：{path}").format(rev=result.revision, path=result.path))
+            self.last_export = Path(result.path)
+            self.banner.show_message("ok", describe_export(result))
 
-        self.op = Op(self, lambda progress: export_return(unit_code=unit, period=period, out_dir=out_dir, user=user),
-                     title=tr("导出本级汇总报表"), success=done, cancellable=False)
-        return self.op.run_in_background()
+        def failed(exc) -> None:
+            self.banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+
+        self.op = export_return_op(self, self.session, out_dir, done, failed)
+        return self.op
+
+    def reopen_selected(self) -> bool:
+        """Send the selected unit's accepted return back (退回), with a reason; its next file replaces it."""
+        row = self.completeness.currentRow()
+        if row < 0 or row >= len(self.lines):
+            return False
+        line = self.lines[row]
+        reason = dialogs.ask_reason(self, tr("退回报表"), tr("退回 {name} {period} 的报表，请说明理由（记入操作日志）：").format(
+            name=line.unit_name, period=period_label(self.session.period)))
+        if not reason:
+            return False
+        try:
+            _merge_module().reopen_return(unit_code=line.unit_code, period=self.session.period, reason=reason,
+                                          user=self.session.user)
+        except LiangxinError as exc:
+            self.banner.show_message("error", str(exc))
+            return False
+        self.banner.show_message("ok", tr("已退回 {name}，等待其重新报送。").format(name=line.unit_name))
+        self.refresh()
+        return True

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
+from desktop.dashboard_data import month_findings
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.widgets import Banner, Page, page_header
 from forms import get_form
-from models.entries import reopen_period, submit_period, validate_period
+from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
 from models.periods import period_label
 
@@ -185,7 +186,7 @@ class ReturnsPage(Page):
     def check_month(self) -> None:
         """List every finding of the month; double-click one to go to its cell."""
         try:
-            findings = validate_period(unit_code=self.session.unit_code, period=self.session.period)
+            findings = month_findings(self.session.unit_code, self.session.period, aggregate=self.session.is_aggregating)
         except LiangxinError as exc:
             show_error(self, tr("检查"), exc)
             return
@@ -254,39 +255,26 @@ class ReturnsPage(Page):
             set_option("export_dir", folder)
 
     def export(self) -> Op:
-        """Export the month's return off the GUI thread; the result offers to open the file or its folder."""
-        from reports.returns import export_return
-
+        """Export the month's return off the GUI thread (a district's: the sums of its townships)."""
         out_dir = Path(self.folder.text().strip() or default_export_dir())
-        unit, period, user = self.session.unit_code, self.session.period, self.session.user
         self.export_button.setEnabled(False)
-
-        def work(progress):
-            progress.report(0, 1, tr("正在导出 {period} 报表…").format(period=period_label(period)))
-            return export_return(unit_code=unit, period=period, out_dir=out_dir, user=user)
-
-        def done(result) -> None:
-            self.export_button.setEnabled(True)
-            self.last_export = Path(result.path)
-            note = ""
-            if result.hard_findings or result.soft_findings:
-                note = tr("（注意：仍有 {hard} 处错误、{soft} 处待说明）").format(hard=result.hard_findings,
-                                                                        soft=result.soft_findings)
-            self.export_banner.show_message("ok", tr("已导出第 {rev} 版：{path}").format(
-                rev=result.revision, path=result.path) + note)
-            self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
-            self._fill_history()
-
-        def failed(exc) -> None:
-            self.export_button.setEnabled(True)
-            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
-            self.open_file_button.hide()
-            self.open_folder_button.hide()
-
         self.open_file_button.show()
         self.open_folder_button.show()
-        self.export_op = Op(self, work, title=tr("导出报表"), success=done, failure=failed, cancellable=False)
-        return self.export_op.run_in_background()
+        self.export_op = export_return_op(self, self.session, out_dir, self._exported, self._export_failed)
+        return self.export_op
+
+    def _exported(self, result) -> None:
+        self.export_button.setEnabled(True)
+        self.last_export = Path(result.path)
+        self.export_banner.show_message("ok", describe_export(result))
+        self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
+        self._fill_history()
+
+    def _export_failed(self, exc) -> None:
+        self.export_button.setEnabled(True)
+        self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+        self.open_file_button.hide()
+        self.open_folder_button.hide()
 
     def submit(self) -> bool:
         """Submit and lock the month; refused while errors or unexplained warnings remain."""
@@ -302,6 +290,36 @@ class ReturnsPage(Page):
         self.submit_banner.show_message("ok", tr("{period}已报送并锁定。").format(period=label))
         self.status_message.emit(tr("{period}已报送").format(period=label))
         return True
+
+
+def export_return_op(parent, session, out_dir: Path, success, failure) -> Op:
+    """Export the month off the GUI thread: the unit's own return, or a district's summary of its townships."""
+    unit, period, user = session.unit_code, session.period, session.user
+    aggregate = session.is_aggregating
+
+    def work(progress):
+        progress.report(0, 1, tr("正在导出 {period} 报表…").format(period=period_label(period)))
+        if aggregate:
+            from reports.summary import write_summary
+
+            return write_summary(period=period, out_dir=out_dir, user=user)
+        from reports.returns import export_return
+
+        return export_return(unit_code=unit, period=period, out_dir=out_dir, user=user)
+
+    return Op(parent, work, title=tr("导出报表"), success=success, failure=failure, cancellable=False).run_in_background()
+
+
+def describe_export(result) -> str:
+    """Say what an export wrote: revision, file, and what to watch (open findings, townships missing)."""
+    text = tr("已导出第 {rev} 版：{path}").format(rev=result.revision, path=result.path)
+    if hasattr(result, "included"):
+        text += tr("（汇总 {n} 个单位").format(n=len(result.included))
+        text += (tr("，{n} 个未报）").format(n=len(result.missing)) if result.missing else tr("）"))
+    elif result.hard_findings or result.soft_findings:
+        text += tr("（注意：仍有 {hard} 处错误、{soft} 处待说明）").format(hard=result.hard_findings,
+                                                             soft=result.soft_findings)
+    return text
 
 
 def reopen_month(parent, session) -> bool:

@@ -7,12 +7,13 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QPushButton
 
-from desktop import mergepage
+from desktop import dialogs, mergepage
 from desktop.sample import DISTRICT, TOWNS, fill_unit
 from models.database import close_database, open_database
 from models.entries import form_rows
 from models.units import add_unit, initialise
 from reports.returns import export_return
+from reports.xlsx_reader import read_return
 from tests.conftest import table_snapshot
 from tests.gui_support import P, make_window, wait_op
 
@@ -50,7 +51,7 @@ def entered(code: str) -> bool:
     return any(r.version for r in form_rows(unit_code=code, period=P, form_id="events"))
 
 
-def test_dry_run_then_merge_dropped_files(tmp_path, qtbot):
+def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
     files = township_returns(tmp_path)
     bogus = tmp_path / "returned" / "not-a-return.xlsx"
     bogus.write_text("hello", encoding="utf-8")
@@ -77,11 +78,40 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot):
         wait_op(qtbot, page.op)
         assert entered(TOWNS[0][0]) and entered(TOWNS[1][0]) and not entered(TOWNS[2][0])
         grid = page.completeness
-        rows = {grid.item(r, 1).text(): [grid.item(r, c).text() for c in range(2, grid.columnCount())]
-                for r in range(grid.rowCount())}
-        assert rows[TOWNS[0][0]] == ["已报", "已报", "已报", "完整"]
-        assert rows[TOWNS[2][0]] == ["未报", "未报", "未报", "未报"]
-        assert "2/3" in page.summary.text()
+        headers = [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())]
+        rows = {grid.item(r, 1).text(): dict(zip(headers, (grid.item(r, c).text() for c in range(grid.columnCount())),
+                                                strict=True)) for r in range(grid.rowCount())}
+        assert [rows[TOWNS[0][0]][h] for h in ("表1", "表2", "表3", "报送情况", "版本")] == ["已报", "已报", "已报", "已报", "r1"]
+        assert [rows[TOWNS[2][0]][h] for h in ("表1", "报送情况")] == ["未报", "未报"]
+        assert "已报 2/3" in page.summary.text()
+
+        # the district's own pages show the townships' sums, read-only
+        tasks = window.show_page("tasks")
+        assert not tasks.model.editable and tasks.lock_banner.isVisible()
+        from reports.summary import district_month
+
+        sums = district_month(period=P).rows["tasks"]
+        assert [r.values.get("achieved") for r in tasks.model.rows] == [r.values.get("achieved") for r in sums]
+        events = window.show_page("events")
+        assert len(events.model.rows) == 2 + 3 and events.model.rowCount() == 5  # no blank line to type into
+
+        # the district's return: the summary, read back
+        window.show_page("merge")
+        monkey_open = page.export_own_return()
+        wait_op(qtbot, monkey_open)
+        back = read_return(page.last_export)
+        assert (back.unit_code, back.period) == (DISTRICT[0], P)
+        assert len(back.data["events"]) == 5
+
+        # 退回: the reviewer sends a township's return back with a reason
+        row = next(r for r in range(grid.rowCount()) if grid.item(r, 1).text() == TOWNS[0][0])
+        grid.setCurrentCell(row, 0)
+        assert page.reopen_button.isEnabled()
+        monkeypatch.setattr(dialogs, "ask_reason", lambda *a: "表3数据有误")
+        qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+        row = next(r for r in range(grid.rowCount()) if grid.item(r, 1).text() == TOWNS[0][0])
+        assert grid.item(row, 2).text() == "退回"
+        assert "表3数据有误" in grid.item(row, grid.columnCount() - 1).text()
 
         dashboard = window.show_page("dashboard")
         table = dashboard.findChild(type(grid), "CompletenessTable")

@@ -234,6 +234,10 @@
         <translation>Saved when you leave the box or press Ctrl+Enter</translation>
     </message>
     <message>
+        <source>本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。</source>
+        <translation>These figures are the sums of the units below, read-only; import their returns under Merge.</translation>
+    </message>
+    <message>
         <source>退回修改…</source>
         <translation>Reopen…</translation>
     </message>
@@ -630,6 +634,14 @@
         <translation>Completeness</translation>
     </message>
     <message>
+        <source>退回所选单位…</source>
+        <translation>Reopen for the selected unit…</translation>
+    </message>
+    <message>
+        <source>把已接收的报表退回该单位修改，其下一份报表将替换它</source>
+        <translation>Send the accepted return back to the unit; its next file replaces it</translation>
+    </message>
+    <message>
         <source>导出本级汇总报表</source>
         <translation>Export this unit&apos;s return</translation>
     </message>
@@ -698,16 +710,44 @@
         <translation>Code</translation>
     </message>
     <message>
-        <source>报送状态</source>
-        <translation>State</translation>
+        <source>收到时间</source>
+        <translation>Received</translation>
     </message>
     <message>
-        <source>完整</source>
-        <translation>Complete</translation>
+        <source>备注</source>
+        <translation>Notes</translation>
     </message>
     <message>
-        <source>{period}：{done}/{total} 个单位已报齐</source>
-        <translation>{period}: {done}/{total} units complete</translation>
+        <source>退回</source>
+        <translation>Reopened</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>overdue</translation>
+    </message>
+    <message>
+        <source>迟报</source>
+        <translation>late</translation>
+    </message>
+    <message>
+        <source>{n} 个冲突</source>
+        <translation>{n} conflicts</translation>
+    </message>
+    <message>
+        <source>被拒收 {n} 次</source>
+        <translation>rejected {n} times</translation>
+    </message>
+    <message>
+        <source>退回报表</source>
+        <translation>Reopen a return</translation>
+    </message>
+    <message>
+        <source>退回 {name} {period} 的报表，请说明理由（记入操作日志）：</source>
+        <translation>Reopen the return of {name} for {period}; give a reason (recorded in the audit log):</translation>
+    </message>
+    <message>
+        <source>已退回 {name}，等待其重新报送。</source>
+        <translation>Reopened for {name}; waiting for a corrected return.</translation>
     </message>
     <message>
         <source>已导出第 {rev} 版：{path}</source>
@@ -864,6 +904,18 @@
     <message>
         <source>正在导出 {period} 报表…</source>
         <translation>Exporting the return of {period}…</translation>
+    </message>
+    <message>
+        <source>（汇总 {n} 个单位</source>
+        <translation> (sums of {n} units</translation>
+    </message>
+    <message>
+        <source>，{n} 个未报）</source>
+        <translation>, {n} missing)</translation>
+    </message>
+    <message>
+        <source>）</source>
+        <translation>)</translation>
     </message>
     <message>
         <source>（注意：仍有 {hard} 处错误、{soft} 处待说明）</source>
