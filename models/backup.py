@@ -69,6 +69,16 @@ def _stamp(now: dt.datetime | None = None) -> str:
 # ---- checking files ------------------------------------------------------------------------------
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Open a database file without the right to change it (a URI needs an absolute path)."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(16) == b"SQLite format 3\x00"
+
+
 def _sqlite_problems(con: sqlite3.Connection, pragma: str) -> list[str]:
     try:
         rows = [r[0] for r in con.execute(f"PRAGMA {pragma}").fetchall()]
@@ -82,10 +92,9 @@ def check_file(path: str | Path) -> list[str]:
     path = Path(path)
     if not path.is_file():
         return [f"{path}: no such file"]
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            return [f"{path}: not a SQLite database file"]
-    con = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    if not _is_sqlite_file(path):
+        return [f"{path}: not a SQLite database file"]
+    con = _read_only(path)
     try:
         return [f"{path}: {p}" for p in _sqlite_problems(con, "integrity_check")]
     finally:
@@ -94,7 +103,7 @@ def check_file(path: str | Path) -> list[str]:
 
 def file_schema_version(path: str | Path) -> int | None:
     """Return the schema version stored in a database file, or None when it is not this program's."""
-    con = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+    con = _read_only(path)
     try:
         row = con.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else None
@@ -114,7 +123,7 @@ def quick_check(target: str | Path | None = None) -> list[str]:
     if is_postgres_url(target) or not Path(target).exists():
         return []
     path = Path(target)
-    if path.stat().st_size and path.open("rb").read(16) != b"SQLite format 3\x00":
+    if path.stat().st_size and not _is_sqlite_file(path):
         return [f"{path}: not a SQLite database file"]
     con = sqlite3.connect(path, timeout=10)
     try:
@@ -322,7 +331,7 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
 
 
 def _write_into(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
+    src = _read_only(source)
     try:
         dst = sqlite3.connect(target, timeout=30)
         try:

@@ -78,3 +78,12 @@ def test_backup_of_no_database(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.sqlite3"), "backup", "--out", str(tmp_path / "x.sqlite3")]) == 1
     assert "no database here" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_relative_paths_work(sqlite_db, tmp_path, monkeypatch, capsys):
+    save_current(5)
+    close_database()
+    monkeypatch.chdir(tmp_path)
+    assert main(["--db", str(sqlite_db), "backup", "--out", "rel.sqlite3"]) == 0
+    assert main(["--db", str(sqlite_db), "restore", "rel.sqlite3"]) == 0, capsys.readouterr().err
+    assert stored_current(sqlite_db) == Decimal(5)
