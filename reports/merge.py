@@ -138,8 +138,8 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
         raise DataError("this database has no own unit yet: run `liangxin init` first")
     # Oldest revision first within a township's month, so a batch holding r1 and r2 ends with r2 held.
     order = sorted((i for i, (_, rf) in enumerate(read) if rf is not None),
-                   key=lambda i: (read[i][1].unit_code, read[i][1].period, read[i][1].kind == "return",
-                                  read[i][1].revision))
+                   key=lambda i: (str(read[i][1].unit_code), str(read[i][1].period), read[i][1].kind == "return",
+                                  read[i][1].revision or 0))
     with m.database.atomic() as transaction:
         for n, i in enumerate(order):
             result, rf = read[i]
