@@ -217,7 +217,7 @@ def write_form_sheet(workbook, styles: Styles, spec: SheetSpec, header: ReturnHe
     footer = row
     _write_footer(ws, styles, layout, footer, header, widths)
     end = _write_notes(ws, styles, layout, footer + 1, widths)
-    _page_setup(ws, layout, end, variable_rows=form.rows == "events" and template)
+    _page_setup(ws, layout, end, variable_rows=form.rows == "events" and template, template=template)
     return WrittenSheet(name, layout, first, last, totals, footer, end)
 
 
@@ -292,13 +292,14 @@ def _date(value) -> dt.datetime:
 class _ColumnPlan:
     """How one column's cells are written, decided once per sheet rather than once per cell."""
 
-    __slots__ = ("index", "key", "field", "kind", "wraps", "width")
+    __slots__ = ("index", "key", "field", "kind", "wraps", "width", "one_line")
 
     def __init__(self, col: lay.Column):
         fld = col.field
         self.index, self.key, self.field, self.width = col.index, fld.key, fld, col.width
         self.kind = "number" if fld.numeric else ("date" if fld.type == "date" else "text")
         self.wraps = fmt_wraps(fld)
+        self.one_line = int(max(col.width - 0.5, 2) // 2)  # characters that surely fit on one line
 
 
 class _RowWriter:
@@ -335,13 +336,14 @@ class _RowWriter:
             else:
                 text = value if type(value) is str else str(value)
                 rc = write_string(r, c, text, fmt)
-                if plan.wraps:
+                if plan.wraps and len(text) > plan.one_line:
                     lines = max(lines, lay.text_lines(text, plan.width))
             if rc:  # xlsxwriter returns an error code instead of raising; any error would lose data
                 raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {plan.field.label} cannot be written to "
                                 f"Excel (too long or not a valid value)")
         if not self.template:
-            ws.set_row(r, lay.row_height(lines))
+            if lines > 1:  # one-line rows take the sheet's default height (set in _page_setup)
+                ws.set_row(r, lay.row_height(lines))
         elif values:  # a template's fixed row: its texts, plus room to write a line or two
             ws.set_row(r, lay.row_height(max(lines, TEMPLATE_MIN_LINES)))
         # a template's blank rows keep Excel's own height, which grows as people type
@@ -420,7 +422,9 @@ def _merge(ws, r1: int, c1: int, r2: int, c2: int, text: str, fmt) -> None:
         ws.write_string(r1, c1, text, fmt)
 
 
-def _page_setup(ws, layout: lay.SheetLayout, last_row: int, *, variable_rows: bool) -> None:
+def _page_setup(ws, layout: lay.SheetLayout, last_row: int, *, variable_rows: bool, template: bool) -> None:
+    if not template:  # a return's rows are sized for their text; templates keep Excel's growing rows
+        ws.set_default_row(lay.row_height(1))
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
