@@ -357,9 +357,20 @@ class EntryPage(Page):
         if not self.detail_keys:
             return
         row = self.model.row_at(self.current_source_row())
+        first = self.model.first_input_key
+        unexplained = [f.message for f in row.findings if f.level == "soft" and not f.explained] if row else []
         for key, box in self.detail_boxes.items():
             box.load(str(row.values.get(key) or "") if row else "")
             box.setReadOnly(row is None or not self.model.editable)
+            found = [f for f in row.findings if (f.field or first) == key] if row else []
+            asks = key == "explanation" and bool(unexplained) and not (row and row.values.get(key))
+            state = "hard" if any(f.level == "hard" for f in found) else (
+                "soft" if asks or any(f.level == "soft" and not f.explained for f in found) else "")
+            box.setProperty("state", state)
+            repolish(box)
+            box.setToolTip("\n".join(f.message for f in found))
+            box.setPlaceholderText(tr("请填写说明：") + "；".join(unexplained) if asks else
+                                   (found[0].message if found else ""))
         self.describe_row(row)
 
     def describe_row(self, row) -> None:

@@ -88,8 +88,10 @@ def sample_month(*, period: str, seed: int = 0, events: int = 6, scale: float = 
                  flaws: bool = False) -> dict[str, list[dict]]:
     """Return one unit's month as canonical data: task progress, events and figures."""
     rng = random.Random(f"{seed}/{period}")
-    return {"tasks": _tasks(rng, int(period[5:]), flaws), "events": _events(rng, period, events),
-            "figures": _figures(rng, scale)}
+    event_rows = _events(rng, period, events)
+    if flaws and len(event_rows) > 2:  # subsidies above sales: a warning that asks for a 说明
+        event_rows[2]["subsidies"] = str(Decimal(event_rows[2]["sales"]) + 10)
+    return {"tasks": _tasks(rng, int(period[5:]), flaws), "events": event_rows, "figures": _figures(rng, scale)}
 
 
 def fill_unit(*, unit_code: str, period: str, seed: int = 0, events: int = 6, scale: float = 1.0,
@@ -108,7 +110,8 @@ def fill_unit(*, unit_code: str, period: str, seed: int = 0, events: int = 6, sc
 def make_sample_database(target, *, level: str = "town", period: str = "2025-10", fill_towns: bool = True) -> str:
     """Create a database with sample data: a town, or a district with its townships; returns the own unit.
 
-    fill_towns=False leaves the townships empty, for a district that receives their returns by merging.
+    A district's own forms are its townships' sums (reports.summary), so only the townships get data;
+    fill_towns=False leaves them empty too, for a district that receives their returns by merging.
     """
     open_database(target)
     if level == "town":
@@ -123,7 +126,6 @@ def make_sample_database(target, *, level: str = "town", period: str = "2025-10"
             add_unit(code=town, name=name, level="town", parent_code=code)
             if fill_towns and i < 4:
                 fill_unit(unit_code=town, period=period, seed=i, events=3 + i, scale=0.4 + 0.2 * i, flaws=i == 1)
-        fill_unit(unit_code=code, period=period, events=12, scale=3.0, flaws=False)
     for key, value in SIGNATORIES.items():
         set_setting(key, value)
     return code

@@ -61,17 +61,21 @@ def render_all(out: Path, work: Path, *, lang: str, size: tuple[int, int], perio
     from desktop.sample import make_sample_database
 
     set_option("language", lang)
+    set_option("user_name", "张晓燕")
     app = create_app()
     install_language(lang)
     files = [_wizard(out, size)]
 
-    returned = _township_returns(work / "returned", period)
+    earlier, returned = _township_returns(work / "returned", period)
     make_sample_database(work / "town.sqlite3", level="town", period=period)
     window = create_main_window(period=period, user="张晓燕")
     files += _pages(window, out, "town", TOWN_PAGES, size, app)
     window.close()
 
     make_sample_database(work / "district.sqlite3", level="district", period=period, fill_towns=False)
+    from reports.merge import merge
+
+    merge(earlier, user="刘审核")  # January to last month arrived earlier; this month's files are dropped below
     window = create_main_window(period=period, user="刘审核")
     merge_page = window.show_page("merge")
     merge_page.add_files([str(p) for p in returned])
@@ -134,22 +138,26 @@ def _wizard(out: Path, size) -> Path:
     return path
 
 
-def _township_returns(folder: Path, period: str) -> list[Path]:
-    """Export the returns of three townships from their own databases, plus one file that is not a return."""
+def _township_returns(folder: Path, period: str) -> tuple[list[Path], list[Path]]:
+    """Export three townships' returns from their own databases: the months before, and this month's files
+    plus one that is not a return."""
     from desktop.sample import DISTRICT, TOWNS, fill_unit
     from models.database import close_database, open_database
+    from models.periods import months_to_date
     from models.units import initialise
     from reports.returns import export_return
 
     folder.mkdir(parents=True, exist_ok=True)
-    files = []
+    earlier, files = [], []
     for i, (code, name) in enumerate(TOWNS[:3]):
         open_database(folder.parent / f"{code}.sqlite3")
         initialise(plan_id="huancui", unit_code=code, unit_name=name, level="town", parent_code=DISTRICT[0],
                    parent_name=DISTRICT[1])
-        fill_unit(unit_code=code, period=period, seed=i, events=3 + i, scale=0.4 + 0.2 * i, flaws=False)
+        fill_unit(unit_code=code, period=period, seed=i, events=3 + i, scale=0.4 + 0.2 * i, flaws=i == 1)
+        for month in months_to_date(period)[:-1]:
+            earlier.append(export_return(unit_code=code, period=month, out_dir=folder.parent / "earlier").path)
         files.append(export_return(unit_code=code, period=period, out_dir=folder).path)
         close_database()
     bogus = folder / "竹岛街道10月报表（错误格式）.xlsx"
     bogus.write_text("这不是一个 Excel 文件", encoding="utf-8")
-    return [*files, bogus]
+    return earlier, [*files, bogus]

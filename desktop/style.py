@@ -67,6 +67,8 @@ QGroupBox {{ font-weight: 600; border: 1px solid #dde3ea; border-radius: 8px; ma
 QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 12px; top: 2px; padding: 0 4px;
                    color: #1e2a38; }}
 QLineEdit, QPlainTextEdit {{ padding: 3px 6px; border: 1px solid #c7d0db; border-radius: 4px; background: #ffffff; }}
+QPlainTextEdit[state="hard"] {{ border: 1px solid #d93025; background: #fff6f5; }}
+QPlainTextEdit[state="soft"] {{ border: 1px solid #e8a000; background: #fffaf0; }}
 QTableView QLineEdit {{ border: none; border-radius: 0; padding: 0 4px; }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {PRIMARY}; }}
 QStatusBar {{ background: #ffffff; border-top: 1px solid #dde3ea; color: #4a5868; }}

@@ -226,13 +226,17 @@ def test_filters_and_edits_through_them(sqlite_db, qtbot):
 def test_the_side_panel_saves_long_texts(sqlite_db, qtbot):
     window = make_window(qtbot)
     page = window.show_page("tasks")
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中"})
+    page.refresh()
     go_to(page, "2", "status")
     assert "实施智能制造推进行动" in page.detail_title.text()
+    assert page.detail_boxes["narrative"].property("state") == "hard"  # 已启动的任务须填写进展情况
     box = page.detail_boxes["narrative"]
     box.setFocus()
     box.setPlainText("已召开推进会。\n对接企业12家。")
     qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert stored("tasks", "2", "narrative") == "已召开推进会。\n对接企业12家。"
+    assert page.detail_boxes["narrative"].property("state") == ""
 
 
 def test_a_warning_asks_for_an_explanation(sqlite_db, qtbot):
@@ -244,6 +248,8 @@ def test_a_warning_asks_for_an_explanation(sqlite_db, qtbot):
     enter_cell(qtbot, page.table, "2", Qt.Key.Key_Tab)  # below the target of 6
     explanation = page.model.index(1, page.model.column_of("explanation"))
     assert explanation.data(STATE_ROLE) == CellState.SOFT
+    assert page.detail_boxes["explanation"].property("state") == "soft"  # the side panel asks too
+    assert "完成值低于目标值" in page.detail_boxes["explanation"].placeholderText()
     go_to(page, "2", "explanation")
     enter_cell(qtbot, page.table, "其余4个平台年底前认定")
     achieved = page.model.index(1, page.model.column_of("achieved"))

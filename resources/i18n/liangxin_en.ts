@@ -302,6 +302,10 @@
         <translation>Enter moves down · Tab moves right · paste from Excel</translation>
     </message>
     <message>
+        <source>请填写说明：</source>
+        <translation>Please explain: </translation>
+    </message>
+    <message>
         <source>编辑 {label}</source>
         <translation>Edit {label}</translation>
     </message>
