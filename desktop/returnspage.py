@@ -28,7 +28,7 @@ from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.widgets import Banner, Page, page_header
-from forms import get_form
+from forms import FORM_IDS, get_form
 from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
 from models.periods import period_label
@@ -193,7 +193,8 @@ class ReturnsPage(Page):
         self.findings.clear()
         hard = [f for f in findings if f.level == "hard"]
         soft = [f for f in findings if f.level == "soft" and not f.explained]
-        for f in sorted(findings, key=lambda f: (f.form_id, f.level != "hard")):
+        order = {form_id: i for i, form_id in enumerate(FORM_IDS)}
+        for f in sorted(findings, key=lambda f: (f.level != "hard", order.get(f.form_id, 9))):
             form = get_form(f.form_id)
             label = form.field(f.field).label if f.field else ""
             level = tr("错误") if f.level == "hard" else (tr("已说明") if f.explained else tr("待说明"))
@@ -203,6 +204,7 @@ class ReturnsPage(Page):
             item.setData(Qt.ItemDataRole.UserRole, (f.form_id, f.row_key, f.field))
             self.findings.addItem(item)
         self.findings.setVisible(bool(findings))
+        self.findings.setFixedHeight(min(170, 8 + self.findings.sizeHintForRow(0) * len(findings)) if findings else 0)
         if hard or soft:
             text = tr("{hard} 处错误须改正，{soft} 处须填写说明，改好后才能报送。双击一条可跳到对应单元格。").format(
                 hard=len(hard), soft=len(soft))
@@ -212,6 +214,7 @@ class ReturnsPage(Page):
             self.check_result.setStyleSheet("color: #276738;")
         self.check_result.setText(text)
         self.state_label.setText(text.split("，")[0].split("。")[0])
+        self.state_label.setStyleSheet(self.check_result.styleSheet())
 
     def _row_name(self, f) -> str:
         form = get_form(f.form_id)

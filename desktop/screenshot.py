@@ -68,6 +68,7 @@ def render_all(out: Path, work: Path, *, lang: str, size: tuple[int, int], perio
 
     earlier, returned = _township_returns(work / "returned", period)
     make_sample_database(work / "town.sqlite3", level="town", period=period)
+    set_option("export_dir", str(work / "两新报表"))
     window = create_main_window(period=period, user="张晓燕")
     files += _pages(window, out, "town", TOWN_PAGES, size, app)
     window.close()
@@ -103,6 +104,10 @@ def _pages(window, out: Path, prefix: str, keys, size, app) -> list[Path]:
         if key == "tasks" and page.model.findings():
             r, f = page.model.findings()[0]
             page.select_cell(r, f.field or page.model.first_input_key)
+        if key == "returns" and prefix == "town":  # show a finished export with its open buttons
+            op = page.export()
+            while not op.done:
+                app.processEvents()
         if key == "events":
             page.start_new_event()
             page.table.closePersistentEditor(page.table.currentIndex())
