@@ -54,11 +54,18 @@ def scale_to(unit: str | None, indicator_unit: str) -> Decimal:
     return Decimal(1)
 
 
+def base_to_date(indicator: Indicator, base, month: int) -> Decimal | None:
+    """Return the part of a yearly base comparable with a year-to-date figure (months/12 of a flow)."""
+    if base is None:
+        return None
+    return Decimal(base) if indicator.aggregation == "last" else Decimal(base) * month / 12
+
+
 def target_progress(target: Target | None, ytd, base, indicator_unit: str) -> Decimal | None:
-    """Return progress against a target: growth achieved / growth wanted, or value / target value."""
+    """Return progress towards a target's yearly volume: growth targets need base × (1 + growth)."""
     if target is None or target.value is None or ytd is None:
         return None
     if target.unit == "%" and target.baseline_year:
-        achieved = growth(ytd, base)
-        return ratio(achieved, Decimal(str(target.value)) / 100) if achieved is not None else None
+        needed = None if base is None else Decimal(base) * (1 + Decimal(str(target.value)) / 100)
+        return ratio(ytd, needed)
     return ratio(ytd, Decimal(str(target.value)) * scale_to(target.unit, indicator_unit))

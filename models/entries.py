@@ -154,7 +154,7 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict) -> li
         target = compute.pick_target(targets.get(ind.key, []), period)
         values = {
             "indicator": ind.label, "unit": ind.unit, **typed, "ytd": ytd, "last_year": last,
-            "yoy": compute.growth(ytd, last), "vs_base": compute.growth(ytd, base),
+            "yoy": compute.growth(ytd, last), "vs_base": compute.growth(ytd, compute.base_to_date(ind, base, len(year))),
             "target": "；".join(t.wording for t in targets.get(ind.key, [])),
             "progress": compute.target_progress(target, ytd, base, ind.unit),
         }

@@ -110,8 +110,8 @@ def test_year_to_date_last_year_and_growth_are_computed(any_db):
     r = row("figures", "appliance_recycling")
     assert r.values["ytd"] == 240 and r.values["last_year"] == 200
     assert r.values["yoy"] == Decimal("0.2")
-    assert r.values["vs_base"] == Decimal("0.2")
-    assert r.values["progress"] == Decimal("0.2") / Decimal("0.15")  # 2025 target: +15% over 2023
+    assert r.values["vs_base"] == Decimal(240) / (Decimal(200) * 10 / 12) - 1  # ten months of the 2023 base
+    assert r.values["progress"] == Decimal(240) / Decimal("230.00")  # 2025 target: 2023 base +15%
     save_row(unit_code=TOWN, period="2025-09", form_id="figures", row_key="nev_stock", values={"current": 7000})
     save_row(unit_code=TOWN, period=P, form_id="figures", row_key="nev_stock", values={"current": 7600})
     stock = row("figures", "nev_stock")
