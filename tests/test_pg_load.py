@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import time
@@ -212,7 +213,7 @@ def test_concurrent_clients_lose_no_update(pg_url, capsys):
                               env=env, text=True) for c in range(CLIENTS)]
     for proc in procs:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
-    began = time.perf_counter()
+    began, cpu_before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     for proc in procs:
         proc.stdin.write("go\n")
         proc.stdin.flush()
@@ -222,6 +223,8 @@ def test_concurrent_clients_lose_no_update(pg_url, capsys):
         assert proc.returncode == 0, err
         tallies.append(json.loads(out.strip().splitlines()[-1]))
     seconds = time.perf_counter() - began
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
 
     open_database(pg_url)
     try:
@@ -279,6 +282,8 @@ def test_concurrent_clients_lose_no_update(pg_url, capsys):
          f"{_percentile(latencies, 0.5) * 1000:.0f} / {_percentile(latencies, 0.95) * 1000:.0f} / "
          f"{max(latencies) * 1000:.0f} ms"),
         ("throughput", f"{total / seconds:.0f} writes/s over {seconds:.1f} s"),
+        ("CPU time of the client processes, start-up included (the server's not counted)",
+         f"{client_cpu:.0f} s, {client_cpu / total * 1000:.1f} ms per write"),
     ]
     write_section("pg-load", "Shared PostgreSQL: concurrent clients (tests/test_pg_load.py)",
                   f"PostgreSQL server on 127.0.0.1 (same machine); seed {seed}; {machine(load)}; "
