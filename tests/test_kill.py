@@ -411,7 +411,10 @@ def run_cycle(zyg: Zygote, db: Path, start: int, seed: int, delay: float, out_di
         else:
             lines.append(line)
     while after_ready and "ready" not in lines:
-        lines.append(zyg.next_line())
+        line = zyg.next_line()
+        if line == "error" or line.startswith("exit "):
+            raise AssertionError("the child failed before it had opened the database; see its traceback above")
+        lines.append(line)
     time.sleep(delay)
     os.kill(pid, signal.SIGKILL)
     while True:
