@@ -15,7 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import DatabaseError, SqliteDatabase
 
 from models import db as m
 from models.database import SCHEMA_VERSION, close_database, default_database_path, is_postgres_url, open_database
@@ -301,8 +301,8 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     The backup's integrity and schema version are checked first (BackupError, nothing changed).
     The restore writes through SQLite's backup API into the live file, so its WAL stays consistent
     and other programs with the database open see the restored data. An older backup is upgraded
-    when the database is next opened (with its own pre-upgrade copy). The caller checks the
-    permission (models.auth.require("restore")) while the old database is still readable.
+    when the database is next opened (with its own pre-upgrade copy). With login on, only an
+    administrator may restore over a database that can still be read.
     """
     source = Path(source)
     target = Path(target) if target else current_database_path()
@@ -310,6 +310,7 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
         raise BackupError(f"{source} is the database itself")
     check_restorable(source)
     was_open = m.database.obj is not None and not m.database.is_closed()
+    user = _require_restore(target, user)
     close_database()
     kept = _keep_current(target)
     try:
@@ -328,6 +329,23 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     if not was_open:
         close_database()
     return kept
+
+
+def _require_restore(target: Path, user: str) -> str:
+    """Ask the replaced database who may restore; one too damaged to read is replaced by whoever can write it."""
+    from models.auth import require
+
+    if not target.exists() or quick_check(target):
+        return user
+    current = m.database.obj
+    is_open = (isinstance(current, SqliteDatabase) and not m.database.is_closed()
+               and Path(current.database).resolve() == target.resolve())
+    if not is_open:
+        try:
+            open_database(target, upgrade=False)
+        except (LiangxinError, DatabaseError, sqlite3.DatabaseError):
+            return user  # unreadable to this program (e.g. a newer or half-upgraded schema)
+    return require("restore", user=user)
 
 
 def _write_into(source: Path, target: Path) -> None:

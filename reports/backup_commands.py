@@ -120,17 +120,15 @@ def _backup(args) -> int:
 
 @command("restore")
 def _restore(args) -> int:
-    from models.auth import require
     from models.backup import check_restorable, quick_check, restore_database
-    from models.database import close_database, open_database
+    from models.database import open_database
 
     target = _sqlite_target(args)
     check_restorable(args.file)  # refuse a bad file before asking anyone for a password
     actor = args.user
     if target.exists() and not quick_check(target):
         open_database(target)
-        actor = require("restore", user=login_for_command(args))
-        close_database()
+        actor = login_for_command(args)  # restore_database checks the role
     elif target.exists():
         print(f"note: {target} fails its check and cannot be read, so it is replaced without a login",
               file=sys.stderr)

@@ -257,3 +257,27 @@ def test_mapped_network_drive_is_recognised_on_windows(monkeypatch):
     assert not is_network_path(r"C:\Users\clerk\AppData\Local\LiangXin\liangxin.sqlite3")
     with pytest.raises(SchemaError, match="network share"):
         open_database(r"Z:\两新\liangxin.sqlite3")
+
+
+def test_restore_needs_an_administrator_when_login_is_on(sqlite_db, tmp_path):
+    from models import auth
+    from models.errors import PermissionDenied
+
+    save_current(1)
+    copy = backup.backup_database(out=tmp_path / "copy.sqlite3")
+    auth.add_user(name="li", password="long enough 1", role="clerk", unit_code=TOWN)
+    auth.add_user(name="boss", password="long enough 1", role="admin")
+    auth.set_login_required(True)
+    try:
+        auth.login("li", "long enough 1")
+        save_current(2)
+        with pytest.raises(PermissionDenied, match="无权恢复备份"):
+            backup.restore_database(copy)
+        assert m.AuditLog.select().where(m.AuditLog.action == "refused:restore").count() == 1
+        assert stored_current(sqlite_db) == Decimal(2) and not backup.backup_folder().exists()
+        auth.login("boss", "long enough 1")
+        backup.restore_database(copy)
+        assert stored_current(sqlite_db) == Decimal(1)
+        assert m.AuditLog.select().where(m.AuditLog.action == "restore").get().user == "boss"
+    finally:
+        auth._session = None
