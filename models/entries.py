@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 
+from peewee import IntegrityError
+
 from forms import all_forms, get_form
 from forms.coerce import from_json_value, to_json_value
 from forms.schema import Form
@@ -193,7 +195,20 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
     if unknown:
         raise DataError(f"{form.sheet_name}: {', '.join(sorted(unknown))} cannot be entered (not an input field)")
     _refuse_if_locked(unit_code, period, "save", user)
+    try:
+        return _save_row_in_transaction(form, unit_code, period, row_key, values, user, expected_version)
+    except IntegrityError:
+        # Two PCs created the same row at once on a shared database: the loser reloads.
+        raise ConflictError(f"{form.sheet_name} {row_key}: saved by someone else at the same moment; reload") from None
+
+
+def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: str, values: dict, user: str,
+                             expected_version: int | None) -> Row:
+    """The body of save_row; the row is read back inside the transaction, so an error means nothing was saved."""
+    form_id = form.id
     with m.database.atomic():
+        if is_locked(unit_code, period):  # submitted meanwhile by another PC
+            raise LockedError(lock_reason(unit_code, period))
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
         current = _decode(form, entry.data) if entry else {f.key: None for f in form.input_fields}
@@ -221,7 +236,7 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
                        .where(m.Entry.id == entry.id, m.Entry.version == entry.version).execute())
             if updated != 1:
                 raise ConflictError(f"{form.sheet_name} {row_key}: changed by someone else meanwhile; reload")
-    return next(r for r in form_rows(unit_code=unit_code, period=period, form_id=form_id) if r.row_key == row_key)
+        return next(r for r in form_rows(unit_code=unit_code, period=period, form_id=form_id) if r.row_key == row_key)
 
 
 def _save_baseline(unit_code: str, indicator: str, value, user: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from models import db as m
 from models.audit import audit
@@ -77,7 +78,13 @@ def stored_plan(plan_id: str | None = None) -> Plan | None:
     if not plan_id:
         return None
     row = m.PlanRecord.get_or_none(m.PlanRecord.id == plan_id)
-    return parse_plan(json.loads(row.body), source=f"database plan {plan_id}") if row else None
+    return _parse_stored_plan(plan_id, row.body) if row else None
+
+
+@lru_cache(maxsize=8)
+def _parse_stored_plan(plan_id: str, body: str) -> Plan:
+    """Parse a stored plan once per body (every form_rows call of the tasks form needs it)."""
+    return parse_plan(json.loads(body), source=f"database plan {plan_id}")
 
 
 def _check_unit_fields(code: str, name: str, level: str) -> None:

@@ -88,7 +88,11 @@ def main(argv: list[str] | None = None, extra=None, extra_handlers=None) -> int:
 
 
 def _open(args) -> None:
+    """Open the database and, when login is on, log in as --user (so the core's role checks apply)."""
+    from reports.backup_commands import login_for_command
+
     open_database(args.db)
+    args.user = login_for_command(args)
 
 
 def _print_json(obj) -> None:

@@ -96,7 +96,8 @@ def test_values_and_number_formats(exported):
     assert fig.cell(rows["equipment_investment"], fcol["current"]).number_format == "0.00"
     assert fig.cell(rows["equipment_investment"], fcol["current"]).value == 356.78
     assert fig.cell(rows["appliance_recycling"], fcol["vs_base"]).number_format == "0.0%"
-    assert fig.cell(rows["appliance_recycling"], fcol["vs_base"]).value == pytest.approx(-0.88)
+    # 1200 this year against ten months of a 10000 base (10000 × 10 / 12)
+    assert fig.cell(rows["appliance_recycling"], fcol["vs_base"]).value == pytest.approx(1200 / (10000 * 10 / 12) - 1)
     assert fig.cell(rows["appliance_recycling"], fcol["indicator"]).value == "废旧家电回收量"
 
     tasks, ltk = wb["表1"], _layout("tasks")
