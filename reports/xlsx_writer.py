@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,9 +136,26 @@ def cannot_write(path: Path, exc: Exception) -> str:
     return f"{path}: 无法写入（{why}）；请确认文件夹可写、同名文件没有在 Excel/WPS 中打开"
 
 
+STALE_PARTIAL_SECONDS = 3600  # older than any export in progress: left by a crash or a killed program
+
+
 def partial_path(path: Path) -> Path:
-    """Return a hidden temporary name beside path (created by the writer, so it gets normal permissions)."""
+    """Return a hidden temporary name beside path, sweeping away stale ones a killed export left there."""
+    sweep_stale_partials(path.parent)
     return path.with_name(f".{path.stem}.{uuid.uuid4().hex[:12]}.partial")
+
+
+def sweep_stale_partials(folder: Path) -> int:
+    """Delete hidden .partial files older than an hour in folder; return how many went."""
+    cutoff, gone = time.time() - STALE_PARTIAL_SECONDS, 0
+    for stale in folder.glob(".*.partial"):
+        try:
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                gone += 1
+        except OSError:  # another program holds it, or it went meanwhile: leave it
+            continue
+    return gone
 
 
 @contextmanager

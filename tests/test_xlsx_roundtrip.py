@@ -298,3 +298,17 @@ def test_top_right_lines_come_from_settings_and_shift_nothing_for_the_reader(mon
     assert lines == ["表\u3000\u3000号：两新1表", "制定机关：两新工作专班", "批准文号：威统字〔2025〕12号", "有效期至：2026年12月"]
     assert ws.cell(5, 1).value.startswith("威海市环翠区")  # the title moved down two rows
     assert read_return(result.path).data == canonical_data(unit_code=TOWN, period=P)
+
+
+def test_stale_partial_files_are_swept_but_fresh_ones_kept(tmp_path):
+    import os
+    import time
+
+    from reports.xlsx_writer import STALE_PARTIAL_SECONDS, partial_path
+
+    stale, fresh = tmp_path / ".old.1.partial", tmp_path / ".busy.2.partial"
+    stale.write_bytes(b"killed export"), fresh.write_bytes(b"export in progress")
+    old = time.time() - STALE_PARTIAL_SECONDS - 60
+    os.utime(stale, (old, old))
+    partial_path(tmp_path / "两新月报.xlsx")
+    assert not stale.exists() and fresh.exists()
