@@ -283,3 +283,14 @@ def test_changing_the_month_reloads_the_page(sqlite_db, qtbot):
     assert page.model.index(1, page.model.column_of("achieved")).data() == "2"
     assert "2025年9月" in window.windowTitle()
     assert window.period_bar.box.currentData() == "2025-09"
+
+
+def test_a_row_changed_by_someone_else_is_not_overwritten(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": "9"}, user="colleague")
+    go_to(page, "2", "achieved")
+    enter_cell(qtbot, page.table, "5")
+    assert stored("tasks", "2", "achieved") == Decimal(9)  # their value stands
+    assert "colleague" in page.message.text.text()
+    assert page.model.index(1, page.model.column_of("achieved")).data() == "9"  # and is shown now

@@ -1,0 +1,73 @@
+"""Starting the program: the first-run wizard on a new database, the main window otherwise, errors said plainly."""
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from desktop import app as app_module
+from desktop.crash import uninstall_crash_handler
+from desktop.logsetup import shutdown_logging
+from desktop.wizard import FirstRunWizard
+from models.database import close_database
+from models.units import own_unit
+
+
+@pytest.fixture
+def started(monkeypatch, qapp):
+    """Run run_gui without entering the event loop; record the windows it showed."""
+    shown = {}
+    monkeypatch.setattr(QApplication, "exec", lambda self: shown.setdefault("exec", 0))
+    monkeypatch.setattr(app_module, "_daily_backup", lambda window, target: shown.setdefault("window", window))
+    yield shown
+    uninstall_crash_handler()
+    shutdown_logging()
+    close_database()
+
+
+def test_a_new_database_starts_with_the_wizard_and_cancel_stores_nothing(tmp_path, monkeypatch, started):
+    seen = {}
+
+    def cancel(wizard):
+        seen["where"] = wizard.database_label
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(FirstRunWizard, "exec", cancel)
+    db = tmp_path / "new.sqlite3"
+    assert app_module.run_gui(db=str(db)) == 0
+    assert seen["where"] == str(db)  # the wizard shows where the data lives
+    assert own_unit() is None and "window" not in started
+
+
+def test_after_the_wizard_the_main_window_opens(tmp_path, monkeypatch, started):
+    def answer(wizard):
+        wizard.next()
+        wizard.next()
+        wizard.unit_page.name.setText("环翠楼街道")
+        wizard.unit_page.code.setText("371002001")
+        wizard.next()
+        wizard.accept()
+        return wizard.result()
+
+    monkeypatch.setattr(FirstRunWizard, "exec", answer)
+    assert app_module.run_gui(db=str(tmp_path / "new.sqlite3")) == 0
+    window = started["window"]
+    assert window.isVisible() and window.session.unit.name == "环翠楼街道"
+    assert own_unit().code == "371002001"
+    window.close()
+
+
+def test_a_database_that_cannot_be_opened_is_reported(tmp_path, monkeypatch, started):
+    bad = tmp_path / "not-a-database.sqlite3"
+    bad.write_text("hello, this is not SQLite" * 100, encoding="utf-8")
+    messages = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: messages.append(self.text()) or 0)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: messages.append(a[2]))
+    assert app_module.run_gui(db=str(bad)) == 1
+    assert any(str(bad) in m for m in messages)
+    assert "window" not in started
+
+
+def test_icons_are_drawn_for_high_dpi_screens(qapp):
+    from desktop.icons import icon
+
+    sizes = {(s.width(), s.height()) for s in icon("tasks").availableSizes()}
+    assert {(24, 24), (48, 48)} <= sizes  # 1× and 2× drawn from the SVG, never scaled bitmaps
