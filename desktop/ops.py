@@ -10,6 +10,7 @@ transaction in the core, so nothing half-done is left behind).
 
 from __future__ import annotations
 
+import logging
 import threading
 import traceback
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from desktop.i18n import tr
 from models import db as m
 from models.errors import LiangxinError
+
+log = logging.getLogger("liangxin.ops")
 
 
 class Cancelled(Exception):
@@ -154,8 +157,8 @@ class Op(QObject):
     def _on_failure(self, exc: Exception, trace: str) -> None:
         self.error = exc
         self._finish()
-        if not isinstance(exc, LiangxinError):
-            print(trace, flush=True)
+        if not isinstance(exc, LiangxinError):  # a bug, not a refusal: keep the traceback for IT
+            log.error("operation %r failed\n%s", self.title, trace)
         if self.failure:
             self.failure(exc)
         else:

@@ -121,3 +121,16 @@ def test_a_locked_month_is_read_only(sqlite_db):
 ])
 def test_short_dates_are_days_of_the_reporting_month(typed, expected):
     assert expand_date(typed, P) == expected
+
+
+@pytest.mark.parametrize("text, rows", [
+    ("a\tb\r\nc\td\r\n", [["a", "b"], ["c", "d"]]),
+    ("one", [["one"]]),
+    ('"第一行\n第二行"\tx\n', [["第一行\n第二行", "x"]]),  # Excel quotes a cell holding a line break
+    ('"说""明"\t1', [['说"明', "1"]]),
+    ("", []),
+])
+def test_text_copied_from_excel_or_wps(text, rows):
+    from desktop.entrytable import parse_clipboard
+
+    assert parse_clipboard(text) == rows
