@@ -32,6 +32,7 @@ from forms import FORM_IDS, get_form
 from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
 from models.periods import period_label
+from reports.returns import return_history
 
 
 def default_export_dir() -> Path:
@@ -44,15 +45,6 @@ def default_export_dir() -> Path:
     from models.database import data_dir
 
     return data_dir() / "exports"
-
-
-def return_history(unit_code: str, period: str) -> list | None:
-    """Past returns of a unit's month from the core, or None while the core offers no listing."""
-    try:
-        from reports.returns import return_history as core_history
-    except ImportError:
-        return None
-    return core_history(unit_code=unit_code, period=period)
 
 
 def _card(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -230,11 +222,8 @@ class ReturnsPage(Page):
         self.goto_finding.emit(*item.data(Qt.ItemDataRole.UserRole))
 
     def _fill_history(self) -> None:
-        records = return_history(self.session.unit_code, self.session.period)
+        records = return_history(unit_code=self.session.unit_code, period=self.session.period)
         self.history.setRowCount(0)
-        self.history_card.setVisible(records is not None)  # shown once the core lists past returns
-        if records is None:
-            return
         self.history_note.setText("" if records else tr("本月还没有导出过报表。"))
         for rec in records:
             r = self.history.rowCount()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -114,7 +115,7 @@ class Form(_Frozen):
                 return f
         raise KeyError(key)
 
-    @property
+    @cached_property
     def input_fields(self) -> tuple[Field, ...]:
         """The fields a user types."""
         return tuple(f for f in self.fields if f.editable)

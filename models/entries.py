@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
@@ -66,9 +67,11 @@ def _decode(form: Form, data: str) -> dict:
     return {f.key: from_json_value(f, raw.get(f.key)) for f in form.input_fields}
 
 
-def stored_entries(unit_code: str, period: str, form_id: str) -> dict[str, m.Entry]:
-    """Return the stored rows of a form for a unit and month, by row key."""
+def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> dict[str, m.Entry]:
+    """Return the stored rows of a form for a unit and month (all, or only row_keys), by row key."""
     query = m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.period == period, m.Entry.form_id == form_id)
+    if row_keys is not None:
+        query = query.where(m.Entry.row_key.in_(list(row_keys)))
     return {e.row_key: e for e in query}
 
 
@@ -98,25 +101,27 @@ def _indicator_targets(period: str) -> dict[str, list]:
     return found
 
 
-def form_rows(*, unit_code: str, period: str, form_id: str) -> list[Row]:
-    """Return every row of a form for a unit and month, with computed values and findings."""
+def form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> list[Row]:
+    """Return the rows of a form for a unit and month (all, or only row_keys), with computed values and findings."""
     check_period(period)
     form = get_form(form_id)
-    stored = stored_entries(unit_code, period, form_id)
+    stored = stored_entries(unit_code, period, form_id, row_keys)
     empty = {f.key: None for f in form.input_fields}
     rows: list[Row] = []
     if form.rows == "plan_tasks":
         for key, row_values, _target in _task_rows(form, period):
+            if row_keys is not None and key not in row_keys:
+                continue
             entry = stored.get(key)
             typed = _decode(form, entry.data) if entry else dict(empty)
             values = {**row_values, **typed}
             values["percent"] = compute.ratio(typed.get("achieved"), row_values["target_value"])
             rows.append(Row(key, values, entry.version if entry else 0))
     elif form.rows == "indicators":
-        rows = _indicator_rows(form, unit_code, period, stored)
+        rows = _indicator_rows(form, unit_code, period, stored, row_keys)
     else:
-        for key, entry in sorted(stored.items(), key=lambda kv: (json.loads(kv[1].data).get("date") or "", kv[1].id)):
-            rows.append(Row(key, _decode(form, entry.data), entry.version))
+        rows = [Row(key, _decode(form, entry.data), entry.version) for key, entry in stored.items()]
+        rows.sort(key=lambda r: (r.values.get("date") or dt.date.min, stored[r.row_key].id))
     for row in rows:
         typed = {f.key: row.values.get(f.key) for f in form.input_fields}
         row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
@@ -135,10 +140,12 @@ def _period_findings(form: Form, row: Row, period: str) -> list[Finding]:
     return out
 
 
-def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict) -> list[Row]:
+def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict, row_keys: set[str] | None) -> list[Row]:
     year, last_year = months_to_date(period), months_to_date(same_period_last_year(period))
+    indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
     history = (m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.form_id == form.id,
-                                      m.Entry.period.in_(year + last_year)))
+                                      m.Entry.period.in_(year + last_year),
+                                      m.Entry.row_key.in_([i.key for i in indicators])))
     monthly: dict[tuple[str, str], Decimal] = {}
     for e in history:
         monthly[(e.row_key, e.period)] = _decode(form, e.data).get("current")
@@ -146,7 +153,7 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict) -> li
         m.Baseline.unit == unit_code, m.Baseline.year == compute.BASE_YEAR)}
     targets = _indicator_targets(period)
     rows = []
-    for ind in form.indicators:
+    for ind in indicators:
         entry = stored.get(ind.key)
         typed = _decode(form, entry.data) if entry else {f.key: None for f in form.input_fields}
         ytd = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in year])
@@ -236,7 +243,7 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
                        .where(m.Entry.id == entry.id, m.Entry.version == entry.version).execute())
             if updated != 1:
                 raise ConflictError(f"{form.sheet_name} {row_key}: changed by someone else meanwhile; reload")
-        return next(r for r in form_rows(unit_code=unit_code, period=period, form_id=form_id) if r.row_key == row_key)
+        return form_rows(unit_code=unit_code, period=period, form_id=form_id, row_keys={row_key})[0]
 
 
 def _save_baseline(unit_code: str, indicator: str, value, user: str) -> None:

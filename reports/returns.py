@@ -186,3 +186,10 @@ def _write_and_record(final: Path, specs: list[SheetSpec], header: ReturnHeader,
         raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def return_history(*, unit_code: str, period: str) -> list[m.ReturnRecord]:
+    """Return every return recorded for a unit's month (exported or merged), newest revision first."""
+    return list(m.ReturnRecord.select()
+                .where(m.ReturnRecord.unit == unit_code, m.ReturnRecord.period == period)
+                .order_by(m.ReturnRecord.revision.desc(), m.ReturnRecord.created_at.desc()))

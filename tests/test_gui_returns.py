@@ -47,6 +47,10 @@ def test_export_writes_the_return_and_offers_to_open_it(sqlite_db, qtbot, tmp_pa
     wait_op(qtbot, window.pages["returns"].export_op)
     assert window.pages["returns"].last_export.name.endswith("_r2.xlsx")
     assert window.current_page() is page
+    listed = [page.history.item(r, 0).text() for r in range(page.history.rowCount())]
+    assert listed == ["r2", "r1"]
+    assert page.history.item(0, 2).text() == window.pages["returns"].last_export.name
+    assert page.history.item(1, 4).text() == "已被新版本取代"
 
 
 def test_submit_is_refused_while_errors_remain_then_locks_the_month(sqlite_db, qtbot, monkeypatch):
