@@ -52,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.app import run_gui
 
         return run_gui(db=db)
+    from desktop.crash import install_crash_handler
+    from desktop.logsetup import setup_logging
     from reports.cli import main as cli_main
 
+    setup_logging()  # IT's commands leave a trace in the same rotating log as the GUI
+    install_crash_handler(gui=False)
     return cli_main(argv, extra=_extra_parsers, extra_handlers=_extra_handlers())
 
 
