@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import random
+import time
 import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 
-from peewee import IntegrityError
+from peewee import IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
 from forms.coerce import from_json_value, to_json_value
@@ -203,10 +205,37 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
         raise DataError(f"{form.sheet_name}: {', '.join(sorted(unknown))} cannot be entered (not an input field)")
     _refuse_if_locked(unit_code, period, "save", user)
     try:
-        return _save_row_in_transaction(form, unit_code, period, row_key, values, user, expected_version)
+        return with_retries(lambda: _save_row_in_transaction(form, unit_code, period, row_key, values, user,
+                                                             expected_version))
     except IntegrityError:
         # Two PCs created the same row at once on a shared database: the loser reloads.
         raise ConflictError(f"{form.sheet_name} {row_key}: saved by someone else at the same moment; reload") from None
+
+
+RETRIES = 5
+_RETRYABLE_PGCODES = ("40001", "40P01")  # serialization failure, deadlock detected
+
+
+def is_serialization_failure(exc: BaseException) -> bool:
+    """True when PostgreSQL cancelled a transaction to keep concurrent work consistent (safe to retry)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if getattr(exc, "pgcode", None) in _RETRYABLE_PGCODES:
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__  # peewee keeps the driver's as .orig
+    return False
+
+
+def with_retries(transaction):
+    """Run a whole transaction again when the server cancelled it as a serialization failure."""
+    for attempt in range(RETRIES):
+        try:
+            return transaction()
+        except (OperationalError, InternalError) as exc:
+            if attempt == RETRIES - 1 or not is_serialization_failure(exc):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # back off, so the two don't collide again
 
 
 def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: str, values: dict, user: str,

@@ -138,3 +138,34 @@ def test_content_hash_ignores_event_order_and_keys(any_db):
     assert content_hash(flipped) == content_hash(data)
     changed = {**data, "events": [{**data["events"][0], "name": "丙"}, data["events"][1]]}
     assert content_hash(changed) != content_hash(data)
+
+
+def test_serialization_failures_are_retried_and_others_are_not(sqlite_db, monkeypatch):
+    from peewee import OperationalError
+
+    import models.entries as entries
+
+    class SerializationFailure(Exception):
+        pgcode = "40001"
+
+    real, calls = entries._save_row_in_transaction, []
+
+    def flaky(*args):
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError(SerializationFailure("could not serialize access"))
+        return real(*args)
+
+    monkeypatch.setattr(entries, "_save_row_in_transaction", flaky)
+    saved = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="nev_stock", values={"current": 5})
+    assert len(calls) == 3 and saved.values["current"] == 5
+
+    def broken(*args):
+        calls.append(1)
+        raise OperationalError("disk I/O error")
+
+    calls.clear()
+    monkeypatch.setattr(entries, "_save_row_in_transaction", broken)
+    with pytest.raises(OperationalError, match="disk"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="nev_stock", values={"current": 6})
+    assert len(calls) == 1
