@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Qt's offscreen/xcb platform plugins need these system libraries; CJK fonts make Chinese readable
-# in screens, screenshots and rendered returns; binutils gives PyInstaller objdump and strip.
+# in screens, screenshots and rendered returns; binutils gives PyInstaller objdump and strip;
+# LibreOffice re-saves returns in the merge tests the way a township's office suite would.
 APT_PACKAGES="python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 fonts-noto-cjk binutils"
+  libxcb-render-util0 libxcb-image0 fonts-noto-cjk binutils libreoffice-calc-nogui"
 
 install_system_packages() {
   command -v apt-get >/dev/null || return 0
