@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 
-from peewee import IntegrityError, InternalError, OperationalError
+from peewee import EXCLUDED, IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
 from forms.coerce import from_json_value, to_json_value
 from forms.schema import Form
-from forms.validate import Finding, blocking, check_row, coerce_row
+from forms.validate import Finding, check_row, coerce_row
 from models import compute
 from models import db as m
 from models.audit import audit, audit_refusal
@@ -387,27 +387,56 @@ def replace_period_data(*, unit_code: str, period: str, data: dict[str, list[dic
     user = require("merge" if action == "merge" else "edit", user=user, unit_code=unit_code)
     _refuse_if_locked(unit_code, period, action, user)
     with m.database.atomic():
+        bases = {b.indicator: b.value for b in m.Baseline.select().where(
+            m.Baseline.unit == unit_code, m.Baseline.year == compute.BASE_YEAR)}
+        changed_bases: dict[str, Decimal] = {}
         for form_id, rows in data.items():
             form = get_form(form_id)
-            allowed = _row_keys(form, period)
             m.Entry.delete().where(m.Entry.unit == unit_code, m.Entry.period == period,
                                    m.Entry.form_id == form_id).execute()
-            for i, raw in enumerate(rows, start=1):
-                raw = dict(raw)
-                key = str(raw.pop("row_key", "") or "") or str(uuid.uuid4())
-                if allowed is not None and key not in allowed:
-                    raise DataError(f"{form.sheet_name} row {i}: {key!r} is not a row of this form")
-                typed, errors = coerce_row(form, raw, row_key=key)
-                errors += blocking([f for f in check_row(form, typed, row_key=key) if f.rule_id in ("required", "min", "max")])
-                if errors:
-                    e = errors[0]
-                    raise DataError(f"{form.sheet_name} row {i} {form.field(e.field).label}: {e.message}")
+            new_rows = []
+            for key, typed in _checked_rows(form, period, rows):
                 if form.rows == "indicators":
                     base = typed.pop("base_2023", None)
-                    if base is not None:
-                        _save_baseline(unit_code, key, base, user)
+                    if base is not None and bases.get(key) != base:
+                        changed_bases[key] = base
                 if form.rows != "events" and all(v in (None, "") for v in typed.values()):
                     continue
-                data_json = json.dumps({k: to_json_value(v) for k, v in typed.items()}, ensure_ascii=False, sort_keys=True)
-                m.Entry.create(unit=unit_code, period=period, form_id=form_id, row_key=key, data=data_json, updated_by=user)
+                new_rows.append({"unit": unit_code, "period": period, "form_id": form_id, "row_key": key,
+                                 "data": json.dumps({k: to_json_value(v) for k, v in typed.items()},
+                                                    ensure_ascii=False, sort_keys=True),
+                                 "updated_by": user, "updated_at": m.now()})
+            for start in range(0, len(new_rows), 200):  # one statement per batch, not per row
+                m.Entry.insert_many(new_rows[start:start + 200]).execute()
+        _upsert_baselines(unit_code, changed_bases, bases, user)
         audit(action, "period", f"{unit_code}/{period}", new=",".join(data), user=user)
+
+
+def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str, Decimal], user: str) -> None:
+    """Store changed 2023 bases in one statement, with one audit line each."""
+    if not changed:
+        return
+    m.Baseline.insert_many(
+        [{"unit": unit_code, "indicator": k, "year": compute.BASE_YEAR, "value": v} for k, v in changed.items()]
+    ).on_conflict(conflict_target=[m.Baseline.unit, m.Baseline.indicator, m.Baseline.year],
+                  update={m.Baseline.value: EXCLUDED.value}).execute()
+    m.AuditLog.insert_many([
+        {"action": "edit", "entity": "baseline", "entity_key": f"{unit_code}/{k}/{compute.BASE_YEAR}",
+         "old": to_json_value(old.get(k)), "new": to_json_value(v), "user": user, "at": m.now()}
+        for k, v in changed.items()]).execute()
+
+
+def _checked_rows(form: Form, period: str, rows: list[dict]):
+    """Yield (row key, typed values) for canonical rows; raise DataError naming the first bad row."""
+    allowed = _row_keys(form, period)
+    for i, raw in enumerate(rows, start=1):
+        raw = dict(raw)
+        key = str(raw.pop("row_key", "") or "") or str(uuid.uuid4())
+        if allowed is not None and key not in allowed:
+            raise DataError(f"{form.sheet_name} row {i}: {key!r} is not a row of this form")
+        typed, errors = coerce_row(form, raw, row_key=key)
+        errors += [f for f in check_row(form, typed, row_key=key) if f.rule_id in ("required", "min", "max")]
+        if errors:
+            e = errors[0]
+            raise DataError(f"{form.sheet_name} row {i} {form.field(e.field).label}: {e.message}")
+        yield key, typed

@@ -169,3 +169,20 @@ def test_serialization_failures_are_retried_and_others_are_not(sqlite_db, monkey
     with pytest.raises(OperationalError, match="disk"):
         save_row(unit_code=TOWN, period=P, form_id="figures", row_key="nev_stock", values={"current": 6})
     assert len(calls) == 1
+
+
+def test_replacing_a_month_upserts_changed_bases_and_audits_them(any_db):
+    from models.entries import replace_period_data
+
+    month = {"figures": [{"row_key": "used_car_trades", "current": "30", "base_2023": "400"},
+                         {"row_key": "nev_stock", "current": "7000", "base_2023": "6000"}]}
+    replace_period_data(unit_code=TOWN, period=P, data=month)
+    month["figures"][0]["base_2023"] = "420"
+    replace_period_data(unit_code=TOWN, period="2025-11", data=month)
+    bases = {b.indicator: b.value for b in m.Baseline.select()}
+    assert bases == {"used_car_trades": Decimal(420), "nev_stock": Decimal(6000)}
+    lines = [(a.entity_key, a.old, a.new) for a in m.AuditLog.select().where(m.AuditLog.entity == "baseline")
+             .order_by(m.AuditLog.id)]
+    assert (f"{TOWN}/used_car_trades/2023", "400", "420") in lines
+    assert len(lines) == 3  # two new bases, then one change; the unchanged one is not logged again
+    assert row("figures", "used_car_trades", "2025-11").values["current"] == 30
