@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
 
 from desktop.i18n import tr
 from forms.schema import Field, Form
-from forms.validate import Finding, check_row, coerce_row
+from forms.validate import Finding, check_fields, coerce_row
 from models.entries import Row, delete_row, form_rows, save_row
 from models.errors import LiangxinError
 from models.periods import month_of, year_of
@@ -528,7 +528,7 @@ class FormTableModel(QAbstractTableModel):
     def _precheck(self, current: dict, changed: dict) -> list[tuple[str, str]]:
         """The core's own coercion and range checks, so that refused input is caught before saving."""
         typed, errors = coerce_row(self.form, {**current, **changed})
-        errors += [f for f in check_row(self.form, typed) if f.rule_id in ("min", "max")]
+        errors += [f for f in check_fields(self.form, typed) if f.rule_id != "required"]
         return [(f.field, f.message) for f in errors if f.field in changed]
 
     def _clear_rejected(self, cells) -> None:

@@ -34,8 +34,8 @@ def coerce_row(form: Form, raw: dict, *, row_key: str = "") -> tuple[dict, list[
     return values, findings
 
 
-def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | None = None) -> list[Finding]:
-    """Return the findings for one typed row; context adds row and computed values for the rules."""
+def check_fields(form: Form, values: dict, *, row_key: str = "") -> list[Finding]:
+    """Return the per-field findings of a typed row: required, min and max (these refuse a save)."""
     findings = []
     for field in form.input_fields:
         v = values.get(field.key)
@@ -47,6 +47,12 @@ def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | No
             findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能小于{field.min:g}", "min"))
         if field.max is not None and v > field.max:
             findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能大于{field.max:g}", "max"))
+    return findings
+
+
+def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | None = None) -> list[Finding]:
+    """Return the findings for one typed row; context adds row and computed values for the rules."""
+    findings = check_fields(form, values, row_key=row_key)
     scope = {f.key: ("" if f.type in ("text", "choice") else None) for f in form.fields}
     scope.update(context or {})
     scope.update({k: ("" if v is None and form.field(k).type in ("text", "choice") else v) for k, v in values.items()})

@@ -17,7 +17,7 @@ from peewee import EXCLUDED, IntegrityError, InternalError, OperationalError
 from forms import all_forms, get_form
 from forms.coerce import from_json_value, to_json_value
 from forms.schema import Form
-from forms.validate import Finding, check_row, coerce_row
+from forms.validate import Finding, check_fields, check_row, coerce_row
 from models import compute
 from models import db as m
 from models.audit import audit, audit_refusal
@@ -250,7 +250,7 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
         current = _decode(form, entry.data) if entry else {f.key: None for f in form.input_fields}
         merged = {**current, **{k: v for k, v in values.items()}}
         typed, errors = coerce_row(form, merged, row_key=row_key)
-        errors += [f for f in check_row(form, typed, row_key=row_key) if f.rule_id in ("min", "max")]
+        errors += [f for f in check_fields(form, typed, row_key=row_key) if f.rule_id != "required"]
         if errors:
             first = errors[0]
             raise DataError(f"{form.sheet_name} {row_key} {form.field(first.field).label}: {first.message}")
@@ -435,7 +435,7 @@ def _checked_rows(form: Form, period: str, rows: list[dict]):
         if allowed is not None and key not in allowed:
             raise DataError(f"{form.sheet_name} row {i}: {key!r} is not a row of this form")
         typed, errors = coerce_row(form, raw, row_key=key)
-        errors += [f for f in check_row(form, typed, row_key=key) if f.rule_id in ("required", "min", "max")]
+        errors += check_fields(form, typed, row_key=key)
         if errors:
             e = errors[0]
             raise DataError(f"{form.sheet_name} row {i} {form.field(e.field).label}: {e.message}")

@@ -21,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from forms import FORM_IDS, get_form
 from forms.coerce import CoerceError, coerce, normalise_text
 from forms.schema import Form
-from forms.validate import check_row
+from forms.validate import check_fields
 from models.entries import canonical_row, content_hash
 from models.errors import DataError
 from models.periods import check_period, period_bounds
@@ -348,8 +348,8 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, layout: lay.Sheet
             bad.add(col.field.key)
             ctx.problem(sheet, _addr(r, col.index), str(exc))
     if has_input:
-        for finding in check_row(form, values):
-            if finding.rule_id in ("required", "min", "max") and finding.field not in bad:
+        for finding in check_fields(form, values):
+            if finding.field not in bad:
                 ctx.problem(sheet, _addr(r, layout.column(finding.field).index), finding.message)
         _warn_dates_outside(ctx, sheet, r, layout, values)
     return values
