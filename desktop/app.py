@@ -91,6 +91,8 @@ def run_gui(db: str | None = None) -> int:
         log.error(problem)
         QMessageBox.warning(None, tr("两新填报"), tr("运行环境有缺陷，程序可能意外退出（已保存的数据不受影响）：\n") + problem)
     target = database_target(db)
+    if not _startup_checks(target):
+        return 1
     try:
         open_database(target)
     except LiangxinError as exc:
@@ -100,7 +102,6 @@ def run_gui(db: str | None = None) -> int:
         log.exception("cannot open %s", describe_target(target))
         return _fail(tr("两新填报"), tr("无法打开数据库 {target}：\n{error}").format(target=describe_target(target),
                                                                           error=exc))
-    _startup_checks(target)
     from models.auth import login_required
     from models.units import own_unit
 
@@ -121,29 +122,19 @@ def run_gui(db: str | None = None) -> int:
     return app.exec()
 
 
-def _startup_checks(target: str) -> None:
-    """Warn (and log) when the SQLite file fails its quick check; the program still starts."""
-    if is_postgres_url(target):
-        return
-    try:
-        from models.backup import quick_check
-    except ImportError:
-        return
-    problems = quick_check(target)
-    if problems:
-        log.error("quick_check of %s: %s", target, problems)
-        QMessageBox.warning(None, tr("数据库检查"), tr("数据库文件检查发现问题，请联系技术人员从备份恢复：\n") + "\n".join(problems[:5]))
+def _startup_checks(target: str) -> bool:
+    """Run quick_check before the SQLite file is opened; on damage offer a restore. False: the user quit."""
+    from desktop.recovery import recover_at_startup
+
+    return recover_at_startup(target)
 
 
 def _daily_backup(window, target: str) -> None:
     """Make today's automatic backup of a SQLite database in the background."""
     if is_postgres_url(target):
         return
-    try:
-        from models.backup import daily_backup
-    except ImportError:
-        return
     from desktop.ops import Op
+    from models.backup import daily_backup
 
     def done(path) -> None:
         if path:

@@ -1,4 +1,4 @@
-"""设置: the unit and its subordinate units, the signatories of the return footer, the database, the language."""
+"""设置: the unit and its subordinate units, the signatories of the return footer, the database, backups, the language."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
+from desktop.backuppanel import BackupPanel
 from desktop.i18n import LANGUAGES, QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import icon
 from desktop.options import SIGNATORIES, get_option, option, set_option
@@ -121,6 +122,10 @@ class SettingsPage(Page):
         form.addRow("", folder_row)
         layout.addWidget(db_box)
 
+        self.backup_panel = BackupPanel(session, self.banner)
+        self.backup_panel.restored.connect(self._restored)
+        layout.addWidget(self.backup_panel)
+
         ui_box = QGroupBox(tr("界面与操作人"))
         form = QFormLayout(ui_box)
         self.language = QComboBox()
@@ -157,9 +162,16 @@ class SettingsPage(Page):
         for name, edit in self.fields.items():
             edit.setText(str(get_option(name) or ""))
         self.current_db.setText(self.database_label)
+        self.backup_panel.refresh()
         self.language.blockSignals(True)
         self.language.setCurrentIndex(max(self.language.findData(get_option("language")), 0))
         self.language.blockSignals(False)
+
+    def _restored(self, _kept) -> None:
+        """After a restore every page reads the database again; the month may be open or submitted in it."""
+        self.session.refresh_unit()
+        self.session.data_changed.emit(self)
+        self.session.lock_changed.emit()  # marks this page stale too: it is visible, so it refreshes now
 
     def _fill_children(self) -> None:
         children = subordinate_units(self.session.unit_code)

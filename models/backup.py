@@ -368,3 +368,39 @@ def _replace_file(source: Path, target: Path) -> None:
         Path(f"{target}{suffix}").unlink(missing_ok=True)  # a stale log would be replayed onto the new file
     os.replace(tmp, target)
     _fsync_dir(target.parent)
+
+
+# ---- choosing a backup (the GUI's restore offers) ------------------------------------------------
+
+
+def manual_backup_path(db_path: str | Path | None = None, *, now: dt.datetime | None = None) -> Path:
+    """Return where a backup made on demand goes by default: the backups folder, named with the time."""
+    source = Path(db_path) if db_path else current_database_path()
+    return backup_folder(source) / f"{source.stem}-{MANUAL_KIND}-{_stamp(now)}.sqlite3"
+
+
+def newest_sound_backup(db_path: str | Path | None = None) -> BackupFile | None:
+    """Return the newest backup that check_restorable accepts (offered when start-up finds damage), or None."""
+    for found in list_backups(db_path):
+        try:
+            check_restorable(found.path)
+        except BackupError:
+            continue  # e.g. the byte copy kept of a damaged database before an earlier restore
+        return found
+    return None
+
+
+def file_own_unit(path: str | Path) -> tuple[str, str] | None:
+    """Return (code, name) of the unit a database file belongs to, read without changing it; None if unknown."""
+    path = Path(path)
+    if not path.is_file() or not _is_sqlite_file(path):
+        return None
+    con = _read_only(path)
+    try:
+        row = con.execute(f"SELECT s.value, u.name FROM setting s LEFT JOIN {m.OrgUnit._meta.table_name} u "
+                          "ON u.code = s.value WHERE s.key = 'own_unit'").fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        con.close()
+    return (row[0], row[1] or "") if row else None

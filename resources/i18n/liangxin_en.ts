@@ -1241,5 +1241,197 @@ All of it can be seen and extended later under Settings.</translation>
         <source>未能保存</source>
         <translation>Not saved</translation>
     </message>
+    <message>
+        <source>两新填报备份 (*.sqlite3 *.db);;所有文件 (*)</source>
+        <translation>LiangXin backups (*.sqlite3 *.db);;All files (*)</translation>
+    </message>
+    <message>
+        <source>每日自动</source>
+        <translation>Daily (automatic)</translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation>Manual</translation>
+    </message>
+    <message>
+        <source>升级前</source>
+        <translation>Before upgrade</translation>
+    </message>
+    <message>
+        <source>恢复前</source>
+        <translation>Before restore</translation>
+    </message>
+    <message>
+        <source>备份与恢复</source>
+        <translation>Backup and restore</translation>
+    </message>
+    <message>
+        <source>还没有备份。</source>
+        <translation>No backups yet.</translation>
+    </message>
+    <message>
+        <source>立即备份…</source>
+        <translation>Back up now…</translation>
+    </message>
+    <message>
+        <source>从所选备份恢复…</source>
+        <translation>Restore the selected backup…</translation>
+    </message>
+    <message>
+        <source>从其他文件恢复…</source>
+        <translation>Restore from another file…</translation>
+    </message>
+    <message>
+        <source>打开备份文件夹</source>
+        <translation>Open the backups folder</translation>
+    </message>
+    <message>
+        <source>只有管理员可以恢复备份</source>
+        <translation>Only an administrator may restore a backup</translation>
+    </message>
+    <message>
+        <source>备份到</source>
+        <translation>Back up to</translation>
+    </message>
+    <message>
+        <source>选择备份文件</source>
+        <translation>Choose a backup file</translation>
+    </message>
+    <message>
+        <source>备份时间</source>
+        <translation>Taken</translation>
+    </message>
+    <message>
+        <source>类型</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>共用的 PostgreSQL 数据库由技术人员在服务器上备份（pg_dump，见说明书“备份与恢复”）；本程序只备份本机的 SQLite 数据库文件。</source>
+        <translation>The shared PostgreSQL database is backed up on the server by IT (pg_dump, see the manual, “Backup and restore”); this program backs up local SQLite database files only.</translation>
+    </message>
+    <message>
+        <source>备份</source>
+        <translation>Backup</translation>
+    </message>
+    <message>
+        <source>用这份备份替换当前数据库吗？
+
+备份：{backup}{taken}
+当前数据库：{target}
+
+当前数据库会先完整另存一份到 {folder}（类型“恢复前”），需要时可以再恢复回来。恢复后显示的是备份时的数据，备份之后录入的内容不在其中。</source>
+        <translation>Replace the current database with this backup?
+
+Backup: {backup}{taken}
+Current database: {target}
+
+A complete copy of the current database is kept in {folder} first (kind “Before restore”), so it can be restored again if needed. After the restore the program shows the data as it was when the backup was taken; anything entered since is not in it.</translation>
+    </message>
+    <message>
+        <source>从备份恢复</source>
+        <translation>Restore from a backup</translation>
+    </message>
+    <message>
+        <source>正在从备份恢复…</source>
+        <translation>Restoring from the backup…</translation>
+    </message>
+    <message>
+        <source>已从 {backup} 恢复。</source>
+        <translation>Restored from {backup}.</translation>
+    </message>
+    <message>
+        <source>已备份到 {path}（已通过完整性检查）</source>
+        <translation>Backed up to {path} (integrity check passed)</translation>
+    </message>
+    <message>
+        <source>恢复前的数据库另存为 {kept}。</source>
+        <translation>The database as it was before is kept at {kept}.</translation>
+    </message>
+    <message>
+        <source>恢复的数据库属于其他单位或登录设置不同，程序将关闭，请重新启动。</source>
+        <translation>The restored database belongs to another unit or has a different login setting; the program will close. Please start it again.</translation>
+    </message>
+    <message>
+        <source>每天第一次启动程序时自动备份到 {folder}，保留最近 {days} 天和每月的第一份。每份备份都经过完整性检查。恢复前，当前数据库会先另存一份。</source>
+        <translation>The first start each day backs up automatically to {folder}, keeping the last {days} days and the first copy of each month. Every backup passes an integrity check. Before a restore, the current database is copied aside.</translation>
+    </message>
+    <message>
+        <source>未能备份：{error}</source>
+        <translation>Not backed up: {error}</translation>
+    </message>
+    <message>
+        <source>注意：这份备份属于 {name}（{code}），不是本单位 {own}（{own_code}）。恢复后需要重新启动程序。</source>
+        <translation>Note: this backup belongs to {name} ({code}), not to this unit {own} ({own_code}). The program must be started again after the restore.</translation>
+    </message>
+    <message>
+        <source>未能恢复：{error}</source>
+        <translation>Not restored: {error}</translation>
+    </message>
+    <message>
+        <source>其他文件…</source>
+        <translation>Another file…</translation>
+    </message>
+    <message>
+        <source>没有找到可用的备份。可以选择其他备份文件（例如U盘上的），或联系技术人员。</source>
+        <translation>No usable backup was found. You can choose another backup file (for example on a USB stick), or contact IT.</translation>
+    </message>
+    <message>
+        <source>从最近的备份恢复</source>
+        <translation>Restore the newest backup</translation>
+    </message>
+    <message>
+        <source>选择其他备份…</source>
+        <translation>Choose another backup…</translation>
+    </message>
+    <message>
+        <source>仍然打开</source>
+        <translation>Open anyway</translation>
+    </message>
+    <message>
+        <source>选择备份</source>
+        <translation>Choose a backup</translation>
+    </message>
+    <message>
+        <source>从哪份备份恢复：</source>
+        <translation>Restore from which backup:</translation>
+    </message>
+    <message>
+        <source>数据库文件 {target} 检查发现问题，数据可能已损坏：</source>
+        <translation>The check of the database file {target} found problems; the data may be damaged:</translation>
+    </message>
+    <message>
+        <source>建议从最近的备份（{taken}，{kind}）恢复；损坏的文件会先另存一份。</source>
+        <translation>Restoring the newest backup ({taken}, {kind}) is advised; the damaged file is copied aside first.</translation>
+    </message>
+    <message>
+        <source>
+备份之后录入的内容不在其中，请核对最近几天的数据。</source>
+        <translation>
+Anything entered after the backup is not in it; please check the last few days’ data.</translation>
+    </message>
+    <message>
+        <source>……另有 {n} 处问题</source>
+        <translation>… and {n} more problems</translation>
+    </message>
+    <message>
+        <source>未能从 {backup} 恢复：
+{error}</source>
+        <translation>Could not restore from {backup}:
+{error}</translation>
+    </message>
+    <message>
+        <source>已从 {backup} 恢复数据库。</source>
+        <translation>The database was restored from {backup}.</translation>
+    </message>
+    <message>
+        <source>
+损坏的数据库另存为 {kept}，技术人员可以查看。</source>
+        <translation>
+The damaged database is kept at {kept} for IT to look at.</translation>
+    </message>
 </context>
 </TS>
