@@ -18,11 +18,9 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -42,7 +40,7 @@ from desktop.dashboard_data import (
     township_overview,
 )
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
-from desktop.widgets import Card, Page, page_header
+from desktop.widgets import Card, Page, page_header, scrolling
 from models.periods import period_label
 
 STATUS_COLOURS = {"已完成": "#2e7d32", "推进中": "#1f5fa8", "未启动": "#9aa3ae", "滞后": "#c62828", NO_STATUS: "#d9dee5"}
@@ -111,11 +109,7 @@ class DashboardPage(Page):
         self.grid = QGridLayout(self.body)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.grid.setSpacing(12)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scrolling(self.body), 1)
         self.cards = {key: Card(title) for key, title in (
             ("events", tr("本年促消费活动")), ("tasks", tr("重点任务")), ("figures", tr("回收与以旧换新")),
             ("checks", tr("本月数据检查")))}

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QToolButton,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from desktop.formmodel import FormTableModel
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.style import repolish
-from desktop.widgets import Banner, Page, page_header
+from desktop.widgets import Banner, Page, page_header, scrolling
 from forms import get_form
 from forms.schema import Field
 
@@ -221,10 +220,7 @@ class EntryPage(Page):
         outer.addLayout(form)
         outer.addWidget(QLabel(tr("离开输入框或按 Ctrl+Enter 即保存"), objectName="Hint"))
         outer.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(panel)
+        scroll = scrolling(panel)
         scroll.setMinimumWidth(260)
         return scroll
 

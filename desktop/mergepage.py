@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.style import repolish
-from desktop.widgets import Banner, Page, page_header
+from desktop.widgets import Banner, Page, page_header, scrolling
 from models.errors import LiangxinError
 from models.periods import period_label
 
@@ -188,11 +187,7 @@ class MergePage(Page):
         layout.addWidget(self.completeness)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scrolling(body), 1)
         self._update_buttons()
 
     # ---- files -----------------------------------------------------------------------------------

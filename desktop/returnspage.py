@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
-from desktop.widgets import Banner, Page, page_header
+from desktop.widgets import Banner, Page, page_header, scrolling
 from forms import FORM_IDS, get_form
 from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
@@ -153,11 +152,7 @@ class ReturnsPage(Page):
         layout.addWidget(history)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scrolling(body), 1)
 
     # ---- refresh ---------------------------------------------------------------------------------
 

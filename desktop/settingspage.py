@@ -6,14 +6,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,7 +23,7 @@ from desktop.backuppanel import BackupPanel
 from desktop.i18n import LANGUAGES, QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import icon
 from desktop.options import SIGNATORIES, get_option, option, set_option
-from desktop.widgets import Banner, Page, page_header
+from desktop.widgets import Banner, Page, page_header, scrolling
 from models.database import data_dir, default_database_path
 from models.errors import LiangxinError
 from models.units import LEVELS, add_unit, subordinate_units
@@ -141,11 +139,7 @@ class SettingsPage(Page):
         layout.addWidget(ui_box)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scrolling(body), 1)
 
     def refresh(self) -> None:
         s = self.session

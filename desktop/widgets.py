@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.icons import icon
 from desktop.style import repolish
@@ -112,3 +121,12 @@ def page_header(title: str, code: str = "") -> tuple[QHBoxLayout, QLabel]:
     right = QLabel("", objectName="SavedState")
     row.addWidget(right)
     return row, right
+
+
+def scrolling(body: QWidget) -> QScrollArea:
+    """Wrap a page's body in a frameless scroll area that resizes it (so small screens still reach everything)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
