@@ -126,3 +126,20 @@ def table_snapshot() -> dict[str, list]:
         rows = [tuple(str(v) for v in r) for r in model.select().tuples()]
         out[model._meta.table_name] = sorted(rows)
     return out
+
+
+def corrupt_database(path) -> None:
+    """Overwrite pages in the middle of a closed database file with garbage, as a failing disk would; the header stays."""
+    import sqlite3
+
+    from models.backup import quick_check
+
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    pages = path.stat().st_size // 4096
+    with path.open("r+b") as fh:
+        fh.seek(4096 * (pages // 2))
+        fh.write(b"\xa5" * 4096 * 3)
+    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert quick_check(path), "the helper must really damage the file"

@@ -14,7 +14,7 @@ from models.backup import BackupError
 from models.database import SCHEMA_VERSION, close_database, is_network_path, open_database, schema_version
 from models.entries import form_rows, save_row
 from models.errors import SchemaError
-from tests.conftest import TOWN, table_snapshot
+from tests.conftest import TOWN, corrupt_database, table_snapshot
 
 P = "2025-10"
 V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
@@ -31,16 +31,6 @@ def stored_current(path: Path):
     return None if row is None else Decimal(__import__("json").loads(row[0])["current"])
 
 
-def corrupt(path: Path) -> None:
-    """Overwrite pages in the middle of a closed database file with garbage, as a failing disk would."""
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    pages = path.stat().st_size // 4096
-    with path.open("r+b") as fh:
-        fh.seek(4096 * (pages // 2))
-        fh.write(b"\xa5" * 4096 * 3)
-    assert backup.quick_check(path), "the helper must really damage the file"
 
 
 # ---- backup ------------------------------------------------------------------------------------
@@ -79,7 +69,7 @@ def test_backup_refuses_what_it_cannot_do(sqlite_db, tmp_path):
 
 def test_damaged_database_gives_no_backup(sqlite_db, tmp_path):
     close_database()
-    corrupt(sqlite_db)
+    corrupt_database(sqlite_db)
     with pytest.raises(BackupError, match="integrity check|cannot back up"):
         backup.backup_database(out=tmp_path / "bad.sqlite3", source=sqlite_db)
     assert list(tmp_path.glob("*bad.sqlite3*")) == []  # neither under its name nor as a partial file
@@ -109,7 +99,7 @@ def test_daily_backups_rotate_keeping_14_days_and_one_per_month(sqlite_db):
 def test_a_bad_daily_copy_does_not_push_out_good_ones(sqlite_db):
     backup.daily_backup(today=dt.date(2025, 3, 1))
     close_database()
-    corrupt(sqlite_db)
+    corrupt_database(sqlite_db)
     for day in range(2, 20):
         with pytest.raises(BackupError):
             backup.daily_backup(today=dt.date(2025, 3, day), db_path=sqlite_db)
@@ -152,7 +142,7 @@ def test_restore_refuses_bad_files_and_changes_nothing(sqlite_db, tmp_path, make
             con.execute("UPDATE setting SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     elif make == "damaged":
         backup.backup_database(out=bad)
-        corrupt(bad)
+        corrupt_database(bad)
     else:
         make(bad)
     before = table_snapshot()
@@ -176,7 +166,7 @@ def test_restore_replaces_a_database_too_damaged_to_open(sqlite_db, tmp_path):
     save_current(3)
     copy = backup.backup_database(out=tmp_path / "good.sqlite3")
     close_database()
-    corrupt(sqlite_db)
+    corrupt_database(sqlite_db)
     kept = backup.restore_database(copy, target=sqlite_db)
     assert kept.name.endswith("-damaged.sqlite3") and kept.exists()
     assert backup.quick_check(sqlite_db) == []
@@ -207,7 +197,7 @@ def test_quick_check_at_start_up(sqlite_db, tmp_path):
     text.write_text("not a database")
     assert backup.quick_check(text) == [f"{text}: not a SQLite database file"]
     close_database()
-    corrupt(sqlite_db)
+    corrupt_database(sqlite_db)
     problems = backup.quick_check(sqlite_db)
     assert problems and all(p.startswith(str(sqlite_db)) for p in problems)
 

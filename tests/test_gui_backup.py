@@ -17,7 +17,7 @@ from models import auth, backup
 from models import db as m
 from models.database import close_database
 from models.entries import save_row
-from tests.conftest import TOWN, table_snapshot
+from tests.conftest import TOWN, corrupt_database, table_snapshot
 from tests.gui_support import P, enter_cell, go_to, make_window, stored, wait_op
 
 
@@ -35,17 +35,6 @@ def save_achieved(value) -> None:
     save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"achieved": value})
 
 
-def corrupt(path: Path) -> None:
-    """Overwrite pages in the middle of a closed database file with garbage, as a failing disk would; the header stays."""
-    con = sqlite3.connect(path)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    pages = path.stat().st_size // 4096
-    with path.open("r+b") as fh:
-        fh.seek(4096 * (pages // 2))
-        fh.write(b"\xa5" * 4096 * 3)
-    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
-    assert backup.quick_check(path), "the helper must really damage the file"
 
 
 def type_achieved(qtbot, window, value: str) -> None:
@@ -205,7 +194,7 @@ def damaged(sqlite_db):
     made = backup.daily_backup(db_path=sqlite_db)
     save_achieved(5)
     close_database()
-    corrupt(sqlite_db)
+    corrupt_database(sqlite_db)
     return sqlite_db, made
 
 
@@ -261,7 +250,7 @@ def test_start_up_restores_a_backup_the_user_chooses(damaged, started, monkeypat
 
 def test_a_failed_restore_is_explained_and_asked_again_and_quit_leaves_the_file(damaged, started, monkeypatch, tmp_path):
     path, made = damaged
-    corrupt(made)  # the only backup is damaged too
+    corrupt_database(made)  # the only backup is damaged too
     bad = tmp_path / "notes.sqlite3"
     bad.write_text("not a database", encoding="utf-8")
     before = path.read_bytes()
