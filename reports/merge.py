@@ -56,8 +56,8 @@ VERDICT_LABELS = {"accepted": "已接收", "replaced": "已替换旧版", "dupli
 FLAG_LABELS = {
     "edited_after_export": "导出后被修改过（内容与文件中的校验值不符），请与填报单位核实",
     "template": "手工填写的空白模板",
-    "soft_failures": "有核实性问题（已附填报单位的说明）",
-    "unexplained": "有核实性问题未填写说明",
+    "soft_failures": "有核实性问题，已随报表接收（见填报单位的说明）",
+    "unexplained": "其中有核实性问题未填写说明",
     "unit_added": "新的下级单位，已按审核员确认加入",
     "reopened_before": "替换了审核员退回的报表",
 }
