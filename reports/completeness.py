@@ -66,6 +66,24 @@ class UnitCompleteness:
         """The state in the reviewer's words."""
         return STATE_LABELS[self.state]
 
+    def notes(self) -> list[str]:
+        """What the reviewer should watch on this line, in their words (the CLI and the 报送情况 sheet)."""
+        from reports.merge import FLAG_LABELS
+
+        notes = []
+        if self.late:
+            notes.append("逾期报送")
+        if self.overdue:
+            notes.append("已逾期")
+        if self.conflicts:
+            notes.append(f"有 {self.conflicts} 份冲突副本待定")
+        notes += [FLAG_LABELS.get(flag, flag) for flag in self.flags]
+        if self.reopen_reason:
+            notes.append(f"退回理由：{self.reopen_reason}")
+        if self.state == "rejected" and self.rejections:
+            notes.append("拒收：" + "；".join(self.rejections[-1].reasons[:2]))
+        return notes
+
     def to_json(self) -> dict:
         """Return the township's line as `liangxin completeness --json` prints it."""
         when = lambda t: t.isoformat(sep=" ") if t else None  # noqa: E731

@@ -108,6 +108,7 @@ def _reopen_return(args) -> int:
 
 @command("completeness")
 def _completeness(args) -> int:
+    from forms import get_form
     from reports.completeness import completeness, summary_line
 
     _open(args)
@@ -119,22 +120,9 @@ def _completeness(args) -> int:
     print("单位代码\t填报单位\t状态\t报送时间\t版本\t报表\t备注")
     for u in report.units:
         when = f"{u.received_at:%m-%d %H:%M}" if u.received_at else "—"
-        notes = []
-        if u.late:
-            notes.append("逾期报送")
-        if u.overdue:
-            notes.append("已逾期")
-        if u.conflicts:
-            notes.append(f"冲突待定 {u.conflicts}")
-        if u.flags:
-            notes.append("、".join(u.flags))
-        if u.reopen_reason:
-            notes.append(f"退回：{u.reopen_reason}")
-        if u.state == "rejected" and u.rejections:
-            notes.append(f"拒收：{u.rejections[-1].reasons[0] if u.rejections[-1].reasons else ''}"[:120])
         revision = f"第{u.revision}版" if u.revision is not None else "—"
-        print(f"{u.unit_code}\t{u.unit_name}\t{u.label}\t{when}\t{revision}\t{'、'.join(u.forms) or '—'}\t"
-              f"{'；'.join(notes)}")
+        print(f"{u.unit_code}\t{u.unit_name}\t{u.label}\t{when}\t{revision}\t{'、'.join(get_form(f).sheet_name for f in u.forms) or '—'}\t"
+              f"{'；'.join(u.notes())[:200]}")
     return 0
 
 

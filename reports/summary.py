@@ -291,22 +291,11 @@ def _completeness_rows(period: str) -> list[SheetRow]:
     report = completeness(period=period)
     out = []
     for u in report.units:
-        notes = []
-        if u.late:
-            notes.append("逾期报送")
-        if u.overdue:
-            notes.append("已逾期")
-        if u.conflicts:
-            notes.append(f"有 {u.conflicts} 份冲突副本待定")
-        if u.reopen_reason:
-            notes.append(f"退回理由：{u.reopen_reason}")
-        if u.state == "rejected" and u.rejections:
-            notes.append("拒收：" + "；".join(u.rejections[-1].reasons[:2]))
         out.append(SheetRow({"unit_code": u.unit_code, "unit_name": u.unit_name, "state": u.label,
                              "received": f"{u.received_at:%Y-%m-%d %H:%M}" if u.received_at else "",
                              "revision": str(u.revision) if u.revision is not None else "",
                              "forms": "、".join(get_form(f).sheet_name for f in u.forms),
-                             "note": "；".join(notes)[:EXCEL_CELL_LIMIT]}))
+                             "note": "；".join(u.notes())[:EXCEL_CELL_LIMIT]}))
     return out
 
 

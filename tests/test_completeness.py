@@ -59,6 +59,7 @@ def test_returned_missing_late_and_rejected(district_db):
     assert first.forms == ["tasks", "events", "figures"] and first.missing_forms == []
     second = units[TOWN2]
     assert (second.state, second.late, second.flags) == ("returned", True, ["edited_after_export"])
+    assert second.notes() == ["逾期报送", "导出后被修改过（内容与文件中的校验值不符），请与填报单位核实"]
     third = units[TOWN3]
     assert (third.state, third.label, third.overdue) == ("rejected", "被拒收", True)
     [rejection] = third.rejections
