@@ -257,12 +257,13 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
         if expected_version is not None and (entry.version if entry else 0) != expected_version:
             raise ConflictError(f"{form.sheet_name} {row_key}: changed by {entry.updated_by or 'someone else'} "
                                 f"at {entry.updated_at:%H:%M:%S}; reload to see their values")
-        if form.rows == "indicators" and "base_2023" in values:
-            _save_baseline(unit_code, row_key, typed.pop("base_2023"), user)
-        typed.pop("base_2023", None) if form.rows == "indicators" else None
+        if form.rows == "indicators":  # the 2023 base belongs to the unit, not to the month
+            base = typed.pop("base_2023", None)
+            if "base_2023" in values:
+                _save_baseline(unit_code, row_key, base, user)
         data = json.dumps({k: to_json_value(v) for k, v in typed.items()}, ensure_ascii=False, sort_keys=True)
         for f in form.input_fields:
-            if f.key in typed and typed[f.key] != current.get(f.key) and f.key != "base_2023":
+            if f.key in typed and typed[f.key] != current.get(f.key):
                 audit("edit", form_id, f"{unit_code}/{period}/{row_key}", field=f.key,
                       old=to_json_value(current.get(f.key)), new=to_json_value(typed[f.key]), user=user)
         if entry is None:
