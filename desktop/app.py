@@ -10,12 +10,14 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+import desktop.lean  # noqa: F401  (first: peewee without the PostgreSQL driver)
 from desktop.i18n import install_language, tr
 from desktop.options import get_option
 from models.database import default_database_path, is_postgres_url, open_database
 from models.errors import LiangxinError
 
 log = logging.getLogger("liangxin.gui")
+_READY = "liangxinReady"  # set on the QApplication once create_app has styled it
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -34,6 +36,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     apply_style(app)
     app.setWindowIcon(app_icon())
     install_language(str(get_option("language") or "zh_CN"))
+    app.setProperty(_READY, True)
     return app
 
 
@@ -59,7 +62,9 @@ def create_main_window(*, db: str | None = None, period: str | None = None, user
     from models.auth import current_user, login_required
     from models.units import own_unit
 
-    create_app()
+    app = QApplication.instance()
+    if app is None or not app.property(_READY):  # styling again costs start-up time and changes nothing
+        create_app()
     if db is not None:
         open_database(db)
     unit = own_unit()

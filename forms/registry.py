@@ -6,11 +6,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from forms.expr import compile_rule, names_in
 from forms.schema import Form
 from models.errors import FormError
+from models.frozen import ValidationError
 from models.resources import resource_path
 
 FORM_IDS = ("tasks", "events", "figures")

@@ -5,22 +5,18 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
-from pydantic import Field as F
+from models.frozen import Record, record, spec
 
 FieldType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 NUMERIC_TYPES = ("integer", "decimal", "percent")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Field(_Frozen):
+@record
+class Field(Record):
     """One column of a form: where its value comes from, how it is checked and shown."""
 
-    key: str = F(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str = F(min_length=1)
+    key: str = spec(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = spec(min_length=1)
     type: FieldType
     # row: from the row itself (task number, indicator name); input: typed; computed: derived by the core.
     source: Literal["row", "input", "computed"] = "input"
@@ -46,40 +42,42 @@ class Field(_Frozen):
         """True for counts, amounts and rates (numbered 1…n in the Excel header)."""
         return self.type in NUMERIC_TYPES
 
-    @model_validator(mode="after")
-    def _check(self):
+    def validate_record(self) -> None:
+        """Checks across fields."""
         if self.type == "choice" and not self.choices:
             raise ValueError(f"field {self.key!r}: a choice field needs choices")
         if self.total and not self.numeric:
             raise ValueError(f"field {self.key!r}: only numeric fields can be totalled")
-        return self
 
 
-class Rule(_Frozen):
+@record
+class Rule(Record):
     """A validation rule over one row; hard failures block, soft ones need a 说明."""
 
-    id: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    id: str = spec(pattern=r"^[a-z][a-z0-9_]*$")
     level: Literal["hard", "soft"]
-    check: str = F(min_length=1)  # an expression over field keys, see forms/expr.py
-    message: str = F(min_length=1)
+    check: str = spec(min_length=1)  # an expression over field keys, see forms/expr.py
+    message: str = spec(min_length=1)
     field: str | None = None  # the field the message is shown on
 
 
-class Indicator(_Frozen):
+@record
+class Indicator(Record):
     """A fixed row of an indicator form (表3)."""
 
-    key: str = F(pattern=r"^[a-z][a-z0-9_]*$")
+    key: str = spec(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
     unit: str
     aggregation: Literal["sum", "last"] = "sum"  # 本年累计: sum of months, or the latest stock
     decimals: int = 0
 
 
-class Form(_Frozen):
+@record
+class Form(Record):
     """A return form: fields, rules and the Excel layout, declared once."""
 
-    id: str = F(pattern=r"^[a-z][a-z0-9_]*$")
-    version: int = F(ge=1)
+    id: str = spec(pattern=r"^[a-z][a-z0-9_]*$")
+    version: int = spec(ge=1)
     form_code: str  # 表号, e.g. 两新1表
     sheet_name: str  # 表1
     title: str
@@ -89,14 +87,14 @@ class Form(_Frozen):
     approval_no: str | None = None  # 批准文号
     valid_until: str | None = None  # 有效期至
     measure_unit: str  # 计量单位 line
-    fields: tuple[Field, ...] = F(min_length=1)
+    fields: tuple[Field, ...] = spec(min_length=1)
     rules: tuple[Rule, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     totals: bool = True
     notes: tuple[str, ...] = ()
 
-    @model_validator(mode="after")
-    def _check(self):
+    def validate_record(self) -> None:
+        """Checks across fields."""
         keys = [f.key for f in self.fields]
         dupes = {k for k in keys if keys.count(k) > 1}
         if dupes:
@@ -106,7 +104,6 @@ class Form(_Frozen):
                 raise ValueError(f"rule {rule.id!r} names unknown field {rule.field!r}")
         if (self.rows == "indicators") != bool(self.indicators):
             raise ValueError("indicators are declared exactly when rows is 'indicators'")
-        return self
 
     def field(self, key: str) -> Field:
         """Return the field with this key."""

@@ -7,9 +7,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-import platformdirs
 from peewee import PostgresqlDatabase, SqliteDatabase
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
 from models import db as m
 from models.errors import SchemaError
@@ -26,7 +24,12 @@ SQLITE_PRAGMAS = {
 
 def data_dir() -> Path:
     """Return the user's data folder for the program (created on demand)."""
-    path = Path(os.environ.get("LIANGXIN_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = os.environ.get("LIANGXIN_DATA_DIR")
+    if not path:
+        import platformdirs  # only here: imported at start-up it costs time every run
+
+        path = platformdirs.user_data_dir(APP_NAME, appauthor=False)
+    path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -73,10 +76,36 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     return database
 
 
+def load_postgres_driver() -> None:
+    """Give peewee the psycopg2 driver when it was imported without it (the desktop program defers it).
+
+    peewee imports psycopg2 when it is installed, which costs the desktop program's start-up time although most
+    offices use a SQLite file; desktop/app.py therefore imports peewee with psycopg2 hidden, and this puts what
+    peewee would have set up back in place before the first PostgreSQL connection.
+    """
+    import peewee
+
+    if peewee.psycopg2 is not None:
+        return
+    import psycopg2
+    from psycopg2 import extensions
+    from psycopg2.extras import Json, register_uuid
+
+    register_uuid()
+    peewee.psycopg2, peewee.pg_extensions, peewee.Json_pg2, peewee.pg_register_uuid = (psycopg2, extensions, Json,
+                                                                                       register_uuid)
+    adapter = getattr(peewee, "Psycopg2Adapter", None)
+    if adapter is not None:  # peewee 4: the adapter reads the driver's constants when its class is made
+        adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+        adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+        adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+
+
 def _postgres(target: str) -> PostgresqlDatabase:
     """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
     from urllib.parse import parse_qs, urlparse
 
+    load_postgres_driver()
     url = urlparse(target)
     schema = parse_qs(url.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
@@ -141,6 +170,8 @@ def _backup_before_upgrade(version: int) -> None:
 
 def _upgrade(version: int) -> None:
     """The upgrade ladder: each step moves the schema one version on, inside one transaction."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate  # rarely needed: not at every start
+
     database = m.database.obj
     migrator = PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase) else SqliteMigrator(database)
     with database.atomic():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from models.frozen import Record, record, spec
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -14,45 +14,45 @@ Category = Literal["equipment", "trade_in", "recycling", "standards", "safeguard
 EventType = Literal["auto_promotion", "auto_countryside", "appliance_trade_in", "home_decor", "other"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Target(_Frozen):
+@record
+class Target(Record):
     """One target: '到2025年，新能源汽车保有量达到8000辆以上'."""
 
-    year: int | None = Field(default=None, ge=2020, le=2035)
-    indicator: str = Field(min_length=1)
+    year: int | None = spec(default=None, ge=2020, le=2035)
+    indicator: str = spec(min_length=1)
     indicator_key: str | None = None  # a row of form 表3 when the target is a reported figure
     value: float | None = None
     unit: str | None = None
     comparison: Comparison
-    baseline_year: int | None = Field(default=None, ge=2015, le=2035)
-    wording: str = Field(min_length=1)
+    baseline_year: int | None = spec(default=None, ge=2015, le=2035)
+    wording: str = spec(min_length=1)
 
 
-class Task(_Frozen):
+@record
+class Task(Record):
     """A numbered measure of the plan, with its number exactly as printed."""
 
-    no: str = Field(min_length=1)
-    section: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    no: str = spec(min_length=1)
+    section: str = spec(min_length=1)
+    title: str = spec(min_length=1)
     lead_units: tuple[str, ...] = ()
     responsible_units: tuple[str, ...] = ()
     category: Category
     targets: tuple[Target, ...] = ()
 
 
-class EventTarget(_Frozen):
+@record
+class EventTarget(Record):
     """A yearly minimum of promotion events; counts events of any of event_types."""
 
-    event_types: tuple[EventType, ...] = Field(min_length=1)
-    min_count: int = Field(ge=1)
+    event_types: tuple[EventType, ...] = spec(min_length=1)
+    min_count: int = spec(ge=1)
     per: Literal["year"] = "year"
-    wording: str = Field(min_length=1)
+    wording: str = spec(min_length=1)
 
 
-class AnnexItem(_Frozen):
+@record
+class AnnexItem(Record):
     """One line of an annex table (004's 1+N 政策清单)."""
 
     no: str
@@ -60,11 +60,12 @@ class AnnexItem(_Frozen):
     lead_units: tuple[str, ...] = ()
 
 
-class Plan(_Frozen):
+@record
+class Plan(Record):
     """A jurisdiction's work plan."""
 
     schema_version: Literal[1] = PLAN_SCHEMA_VERSION
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    id: str = spec(pattern=r"^[a-z][a-z0-9-]*$")
     title: str
     jurisdiction: str
     issuing_body: str
@@ -73,7 +74,7 @@ class Plan(_Frozen):
     parent_plan: str | None = None
     default_responsible_units: tuple[str, ...] = ()  # stated once for every task (000: 各镇街)
     overall_targets: tuple[Target, ...] = ()
-    tasks: tuple[Task, ...] = Field(min_length=1)
+    tasks: tuple[Task, ...] = spec(min_length=1)
     event_targets: tuple[EventTarget, ...] = ()
     figures: tuple[str, ...] = ()  # indicator keys of form 表3 the plan expects reported
     annex: tuple[AnnexItem, ...] = ()

@@ -6,9 +6,8 @@ import json
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from models.errors import PlanError
+from models.frozen import ValidationError
 from models.plan_schema import Plan
 from models.resources import resource_path
 
@@ -21,7 +20,7 @@ def plans_dir() -> Path:
 
 
 def _where(loc: tuple) -> str:
-    """Render a pydantic error location as tasks[3].lead_units."""
+    """Render an error location as tasks[3].lead_units."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
