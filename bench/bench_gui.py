@@ -48,7 +48,6 @@ print(time.time())
 
 OURS = """
 import os, sys, time
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as desktop/launcher.py does
 from desktop.app import create_app, create_main_window
 app = create_app()
 window = create_main_window(db=sys.argv[1], period="2025-10")

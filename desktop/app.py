@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-import desktop.lean  # noqa: F401  (first: peewee without the PostgreSQL driver)
 from desktop.i18n import install_language, tr
 from desktop.options import get_option
 from models.database import default_database_path, is_postgres_url, open_database

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 _OPTIONS_WITH_VALUE = ("--db", "--user")
@@ -44,8 +43,6 @@ def _extra_handlers() -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """Start the GUI, or run a subcommand."""
-    # The program uses no pydantic plugins; looking for them scans every installed package's metadata.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     argv = sys.argv[1:] if argv is None else argv
     gui, db = _gui_database(argv)
     if gui:

@@ -76,36 +76,10 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     return database
 
 
-def load_postgres_driver() -> None:
-    """Give peewee the psycopg2 driver when it was imported without it (the desktop program defers it).
-
-    peewee imports psycopg2 when it is installed, which costs the desktop program's start-up time although most
-    offices use a SQLite file; desktop/app.py therefore imports peewee with psycopg2 hidden, and this puts what
-    peewee would have set up back in place before the first PostgreSQL connection.
-    """
-    import peewee
-
-    if peewee.psycopg2 is not None:
-        return
-    import psycopg2
-    from psycopg2 import extensions
-    from psycopg2.extras import Json, register_uuid
-
-    register_uuid()
-    peewee.psycopg2, peewee.pg_extensions, peewee.Json_pg2, peewee.pg_register_uuid = (psycopg2, extensions, Json,
-                                                                                       register_uuid)
-    adapter = getattr(peewee, "Psycopg2Adapter", None)
-    if adapter is not None:  # peewee 4: the adapter reads the driver's constants when its class is made
-        adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
-        adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
-        adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
-
-
 def _postgres(target: str) -> PostgresqlDatabase:
     """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
     from urllib.parse import parse_qs, urlparse
 
-    load_postgres_driver()
     url = urlparse(target)
     schema = parse_qs(url.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
