@@ -2,7 +2,7 @@
 
 Run on demand (not part of pytest):
 
-    python bench/bench_export.py [--repeat 15]
+    python bench/bench_export.py [--repeat 30]
 
 Prints, for a township's return and for a 30-township district summary, the time of the program's writer
 (layout, formats, borders, merges, print setup, metadata) and of the full export (database read, hash, record,
@@ -100,7 +100,7 @@ def _pair(floor, ours, repeat: int) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -25,7 +25,7 @@ from models.auth import require
 from models.entries import Row, canonical_row, content_hash, form_rows
 from models.errors import ConflictError, DataError
 from models.periods import check_period
-from models.units import get_setting, get_unit, stored_plan
+from models.units import get_unit, stored_plan
 from reports.xlsx_layout import row_identity
 from reports.xlsx_meta import FormRef, ReturnMeta, program_version
 from reports.xlsx_writer import ReturnHeader, SheetRow, SheetSpec, cannot_write, partial_path, write_workbook
@@ -68,11 +68,18 @@ def return_header(unit: m.OrgUnit, period: str, *, report_date: dt.date | None, 
     plan = stored_plan()
     if plan is None:
         raise DataError("no plan chosen yet: run `liangxin init` or the first-run wizard")
-    signatories = {key: get_setting(name) or "" for key, name in SIGNATORY_SETTINGS.items()}
-    overrides = {key: get_setting(name) or "" for key, name in OVERRIDE_SETTINGS.items()}
+    stored = _settings([*SIGNATORY_SETTINGS.values(), *OVERRIDE_SETTINGS.values()])
+    signatories = {key: stored.get(name) or "" for key, name in SIGNATORY_SETTINGS.items()}
+    overrides = {key: stored.get(name) or "" for key, name in OVERRIDE_SETTINGS.items()}
     return ReturnHeader(jurisdiction=plan.jurisdiction, unit_name=unit.name, unit_code=unit.code, period=period,
                         signatories=signatories, report_date=report_date, overrides=overrides, created=created,
                         title_suffix=title_suffix)
+
+
+def _settings(names: list[str]) -> dict[str, str]:
+    """Read several settings in one query (an export reads seven; one query each was a tenth of its time)."""
+    query = m.Setting.select(m.Setting.key, m.Setting.value).where(m.Setting.key.in_(names))
+    return dict(query.tuples())
 
 
 def sheet_rows(form: Form, rows: list[Row], *, keep: set[str] | None = None) -> list[SheetRow]:

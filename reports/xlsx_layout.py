@@ -235,9 +235,16 @@ def display_width(text: str) -> int:
 def text_lines(text: str, width: float) -> int:
     """Estimate the printed lines of a wrapped text in a column of this width."""
     usable = max(width - 0.5, 2)
-    if len(text) * 2 <= usable and "\n" not in text:
-        return 1  # short enough even if every character were CJK
+    if "\n" not in text:  # the usual case, called for every long cell: no split, no generator
+        if len(text) * 2 <= usable:
+            return 1  # short enough even if every character were CJK
+        return max(1, math.ceil(len(text.encode("gbk", errors="replace")) / usable))
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
+
+
+def fits_on_line(text: str, width: float) -> bool:
+    """True when a one-line text surely fits in this width, so it may overflow from one cell instead of a merge."""
+    return "\n" not in text and display_width(text) <= width - 1
 
 
 def row_height(lines: int) -> float:

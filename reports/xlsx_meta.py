@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from xml.etree import ElementTree
 
@@ -59,8 +60,9 @@ class ReturnMeta:
         return out
 
 
+@lru_cache(maxsize=1)
 def program_version() -> str:
-    """Return this program's version, as written into every return."""
+    """Return this program's version, as written into every return (looked up once: it reads package metadata)."""
     try:
         return metadata.version("liangxin")
     except metadata.PackageNotFoundError:

@@ -103,12 +103,16 @@ class Styles:
 
     def get(self, **props):
         """Return the format with these properties (宋体 10 pt unless given)."""
-        props.setdefault("font_name", FONT)
-        props.setdefault("font_size", BODY_FONT_SIZE)
-        key = tuple(sorted(props.items()))
-        fmt = self._cache.get(key)
+        fast = tuple(props.items())  # a call site passes its properties in the same order every time
+        fmt = self._cache.get(fast)
         if fmt is None:
-            fmt = self._cache[key] = self.workbook.add_format(props)
+            props.setdefault("font_name", FONT)
+            props.setdefault("font_size", BODY_FONT_SIZE)
+            key = tuple(sorted(props.items()))
+            fmt = self._cache.get(key)
+            if fmt is None:
+                fmt = self._cache[key] = self.workbook.add_format(props)
+            self._cache[fast] = fmt
         return fmt
 
     def cell(self, fld: Field, *, num_format: str | None, template: bool):
@@ -243,8 +247,12 @@ def _write_frame(ws, styles: Styles, layout: lay.SheetLayout, header: ReturnHead
     last = layout.last_col
     first_right, _ = lay.right_span(widths)
     small = styles.get(font_size=9, align="left", valign="vcenter")
+    right_width = sum(widths[first_right:])
     for r, line in enumerate(layout.top_lines):
-        _merge(ws, r, first_right, r, last, line, small)
+        if lay.fits_on_line(line, right_width):  # overflows to the right: a merge's look without its blanks
+            ws.write_string(r, first_right, line, small)
+        else:
+            _merge(ws, r, first_right, r, last, line, small)
     title = header.jurisdiction + layout.form.title if not layout.form.title.startswith(header.jurisdiction) \
         else layout.form.title
     title_fmt = styles.get(bold=True, font_size=TITLE_FONT_SIZE, align="center", valign="vcenter", text_wrap=True)
@@ -263,7 +271,13 @@ def _write_spans(ws, styles: Styles, row: int, widths: list[float], items: list[
         parts, items = [(0, len(widths) - 1)], ["\u3000\u3000".join(items)]
     for i, ((c1, c2), text) in enumerate(zip(parts, items, strict=True)):
         align = "left" if i == 0 else ("right" if i == len(items) - 1 else "center")
-        _merge(ws, row, c1, row, c2, text, styles.get(align=align, valign="vcenter"))
+        fmt = styles.get(align=align, valign="vcenter")
+        # A text that fits overflows into its empty run from its first (left) or last (right) cell: the look of
+        # a merge, without its blank cells. Centred texts stay merged (a cell's overflow centres on that cell).
+        if align != "center" and lay.fits_on_line(text, sum(widths[c1:c2 + 1])):
+            ws.write_string(row, c1 if align == "left" else c2, text, fmt)
+        else:
+            _merge(ws, row, c1, row, c2, text, fmt)
 
 
 def _write_headers(ws, styles: Styles, layout: lay.SheetLayout) -> None:
@@ -307,6 +321,9 @@ def _date(value) -> dt.datetime:
     return dt.datetime.combine(value, dt.time())
 
 
+_TEXT, _NUMBER, _DATE = 0, 1, 2
+
+
 class _ColumnPlan:
     """How one column's cells are written, decided once per sheet rather than once per cell."""
 
@@ -315,7 +332,7 @@ class _ColumnPlan:
     def __init__(self, col: lay.Column):
         fld = col.field
         self.index, self.key, self.field, self.width = col.index, fld.key, fld, col.width
-        self.kind = "number" if fld.numeric else ("date" if fld.type == "date" else "text")
+        self.kind = _NUMBER if fld.numeric else (_DATE if fld.type == "date" else _TEXT)
         self.wraps = fmt_wraps(fld)
         self.one_line = int(max(col.width - 0.5, 2) // 2)  # characters that surely fit on one line
 
@@ -326,45 +343,67 @@ class _RowWriter:
     def __init__(self, ws, layout: lay.SheetLayout, styles: Styles, *, template: bool, sheet: str):
         self.ws, self.styles, self.template, self.sheet = ws, styles, template, sheet
         self.plans = [_ColumnPlan(col) for col in layout.columns]
-        self._formats: dict[int | None, list] = {}
+        self._cells: dict[int | None, list[tuple]] = {}
+        # The table is most of the cells: call xlsxwriter's undecorated writers (same arguments, no A1-notation
+        # parsing per cell), falling back to the public ones should a version not have them.
+        self._writers = tuple(getattr(ws, f"_{name}", None) or getattr(ws, name)
+                              for name in ("write_blank", "write_number", "write_string"))
 
-    def formats(self, decimals: int | None) -> list:
-        """Return the cell formats of a row, by column (only per-row-unit columns depend on decimals)."""
-        found = self._formats.get(decimals)
+    def cells(self, decimals: int | None) -> list[tuple]:
+        """Return, per column, what the hot loop needs as one flat tuple; formats depend on decimals only."""
+        found = self._cells.get(decimals)
         if found is None:
-            found = self._formats[decimals] = [
-                self.styles.cell(p.field, num_format=lay.number_format(p.field, decimals if p.field.unit_from_row
-                                                                         else None), template=self.template)
+            found = self._cells[decimals] = [
+                (p.index, p.key, p.kind, p.wraps, p.one_line, p.width,
+                 self.styles.cell(p.field, num_format=lay.number_format(p.field, decimals if p.field.unit_from_row
+                                                                          else None), template=self.template))
                 for p in self.plans]
         return found
 
     def write(self, r: int, sheet_row: SheetRow) -> None:
         """Write one row; text as text, numbers as numbers, dates as dates, blanks with their borders."""
-        ws, lines, values = self.ws, 1, sheet_row.values
-        write_blank, write_number, write_string = ws.write_blank, ws.write_number, ws.write_string
-        for plan, fmt in zip(self.plans, self.formats(sheet_row.decimals), strict=True):
-            value = values.get(plan.key)
-            c = plan.index
-            if value is None or value == "":
+        ws, lines, get = self.ws, 1, sheet_row.values.get
+        write_blank, write_number, write_string = self._writers
+        text_lines = lay.text_lines
+        for c, key, kind, wraps, one_line, width, fmt in self.cells(sheet_row.decimals):
+            value = get(key)
+            if value is None:
                 rc = write_blank(r, c, None, fmt)
-            elif plan.kind == "number":
-                rc = write_number(r, c, _number(value), fmt)
-            elif plan.kind == "date":
-                rc = ws.write_datetime(r, c, _date(value), fmt)
+            elif kind == _TEXT:
+                if type(value) is not str:
+                    value = str(value)
+                if not value:
+                    rc = write_blank(r, c, None, fmt)
+                else:
+                    rc = write_string(r, c, value, fmt)
+                    if wraps and len(value) > one_line:
+                        n = text_lines(value, width)
+                        if n > lines:
+                            lines = n
+            elif kind == _NUMBER:
+                if type(value) is Decimal:  # what the core stores: the common case first
+                    rc = write_number(r, c, float(value), fmt)
+                elif value == "":
+                    rc = write_blank(r, c, None, fmt)
+                else:
+                    rc = write_number(r, c, _number(value), fmt)
+            elif value == "":
+                rc = write_blank(r, c, None, fmt)
             else:
-                text = value if type(value) is str else str(value)
-                rc = write_string(r, c, text, fmt)
-                if plan.wraps and len(text) > plan.one_line:
-                    lines = max(lines, lay.text_lines(text, plan.width))
+                rc = ws.write_datetime(r, c, _date(value), fmt)
             if rc:  # xlsxwriter returns an error code instead of raising; any error would lose data
-                raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {plan.field.label} cannot be written to "
-                                f"Excel (too long or not a valid value)")
+                self._fail(r, c)
         if not self.template:
             if lines > 1:  # one-line rows take the sheet's default height (set in _page_setup)
                 ws.set_row(r, lay.row_height(lines))
-        elif values:  # a template's fixed row: its texts, plus room to write a line or two
+        elif sheet_row.values:  # a template's fixed row: its texts, plus room to write a line or two
             ws.set_row(r, lay.row_height(max(lines, TEMPLATE_MIN_LINES)))
         # a template's blank rows keep Excel's own height, which grows as people type
+
+    def _fail(self, r: int, c: int) -> None:
+        label = self.plans[c].field.label
+        raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {label} cannot be written to Excel "
+                        f"(too long or not a valid value)")
 
 
 def fmt_wraps(fld: Field) -> bool:
@@ -375,25 +414,39 @@ def fmt_wraps(fld: Field) -> bool:
 def _write_totals(ws, styles: Styles, layout: lay.SheetLayout, r: int, first: int, last: int,
                   rows: list[SheetRow]) -> None:
     label = styles.get(border=1, align="center", valign="vcenter", bold=True)
-    summed = {c.index for c in layout.total_columns}
+    summed, blank = {c.index for c in layout.total_columns}, styles.get(border=1)
+    label_column = layout.total_label_column  # a computed property: once, not once per column
     for col in layout.columns:
         if col.index in summed:
             continue
-        if col.index == layout.total_label_column:
+        if col.index == label_column:
             ws.write_string(r, col.index, lay.TOTAL_LABEL, label)
         else:
-            ws.write_blank(r, col.index, None, styles.get(border=1))
+            ws.write_blank(r, col.index, None, blank)
     for col in layout.total_columns:
         fmt = styles.get(border=1, align="right", valign="vcenter", bold=True,
                          num_format=lay.number_format(col.field) or "General")
-        total = sum((Decimal(str(v)) for v in (s.values.get(col.field.key) for s in rows) if v not in (None, "")),
-                    Decimal(0))
+        total = _exact_sum(s.values.get(col.field.key) for s in rows)
         value = int(total) if col.field.type == "integer" else float(total)
         if last < first:  # no rows: a SUM over an empty range would point at the totals row itself
             ws.write_number(r, col.index, value, fmt)
         else:
             name = xl_col_to_name(col.index)
             ws.write_formula(r, col.index, f"=SUM({name}{first + 1}:{name}{last + 1})", fmt, value)
+
+
+def _exact_sum(values) -> Decimal:
+    """Add figures exactly (decimals as typed, floats by their shortest repr), skipping blanks."""
+    total = Decimal(0)
+    for v in values:
+        kind = type(v)
+        if kind is Decimal:
+            total += v
+        elif kind is int:
+            total += v
+        elif v is not None and v != "":
+            total += Decimal(str(v))
+    return total
 
 
 def _add_validation(ws, layout: lay.SheetLayout, first: int, last: int, period: str) -> None:
@@ -423,12 +476,18 @@ def _write_notes(ws, styles: Styles, layout: lay.SheetLayout, r: int, widths: li
     notes = layout.form.notes
     if not notes:
         return r - 1
-    fmt = styles.get(align="left", valign="top", text_wrap=True, font_size=9)
+    wrapped = styles.get(align="left", valign="top", text_wrap=True, font_size=9)
+    one_line = styles.get(align="left", valign="top", font_size=9)
     total_width = sum(widths)
     for i, note in enumerate(notes):
         text = (lay.NOTES_LABEL if i == 0 else "\u3000" * 3) + note
-        _merge(ws, r + i, 0, r + i, layout.last_col, text, fmt)
-        ws.set_row(r + i, lay.row_height(lay.text_lines(text, total_width)) - 2)
+        # a note that fits on one line overflows across the empty row; a longer one wraps in a merged row
+        fits = lay.fits_on_line(text, total_width)
+        if fits:
+            ws.write_string(r + i, 0, text, one_line)
+        else:
+            _merge(ws, r + i, 0, r + i, layout.last_col, text, wrapped)
+        ws.set_row(r + i, lay.row_height(1 if fits else lay.text_lines(text, total_width)) - 2)
     return r + len(notes) - 1
 
 

@@ -133,6 +133,41 @@ def test_frame_headers_and_merged_ranges(exported):
     assert notes[0].startswith("说明：1. 每场活动填一行") and notes[1].endswith(get_form("events").notes[1])
 
 
+def test_frame_lines_that_fit_overflow_from_one_cell_instead_of_a_merge(exported):
+    wb = openpyxl.load_workbook(exported.path)
+    ws, lt = wb["表2"], _layout("events")
+    merged = {r.min_row for r in ws.merged_cells.ranges if r.min_row == r.max_row and r.min_col != r.max_col}
+    footer, notes = lt.first_data_row + 5, lt.first_data_row + 6  # 1-based: three events and the 合计 row
+    assert footer in merged  # the centred items stay merged over their runs
+    assert notes not in merged and notes + 1 not in merged  # one-line notes: no merge, no blank cells
+    left, right = ws.cell(footer, 1), ws.cell(footer, len(lt.columns))
+    assert left.value == "单位负责人：王建国" and left.alignment.horizontal == "left"
+    assert right.value == "报出日期：2025年11月3日" and right.alignment.horizontal == "right"  # overflows leftwards
+    note = ws.cell(notes, 1)
+    assert note.value.startswith("说明：") and not note.alignment.wrap_text
+    assert all(ws.cell(notes, c).value is None for c in range(2, len(lt.columns) + 1))
+
+
+def test_frame_lines_too_long_for_one_line_stay_merged_and_wrap(tmp_path):
+    from reports.xlsx_writer import ReturnHeader, SheetSpec, write_workbook
+
+    form = get_form("events")
+    long_note = "很长的说明，" * 40
+    form = form.model_copy(update={"notes": (long_note,)})
+    header = ReturnHeader(jurisdiction="威海市环翠区", unit_name="环翠楼街道" * 12, unit_code=TOWN, period=P)
+    path = tmp_path / "long.xlsx"
+    written = write_workbook(path, sheets=[SheetSpec(form, [])], header=header)[0]
+    ws, lt = openpyxl.load_workbook(path)[written.name], written.layout
+    ranges = {str(r) for r in ws.merged_cells.ranges}
+    last = openpyxl.utils.get_column_letter(len(lt.columns))
+    notes = written.last_row + 1
+    assert f"A{notes}:{last}{notes}" in ranges and ws.cell(notes, 1).alignment.wrap_text
+    assert ws.row_dimensions[notes].height > lay.row_height(1)
+    info = lt.info_row + 1
+    assert any(r.min_row == info and r.min_col == 1 for r in ws.merged_cells.ranges)  # the long unit name
+    assert ws.cell(info, 1).value == "填报单位（盖章）：" + "环翠楼街道" * 12
+
+
 @pytest.mark.parametrize("form_id", [f.id for f in all_forms()])
 def test_print_setup(exported, form_id):
     form = get_form(form_id)
