@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from desktop.i18n import tr
-from models import db as m
+from models.database import close_database
 from models.errors import LiangxinError
 
 log = logging.getLogger("liangxin.ops")
@@ -81,8 +81,7 @@ class _Runner(QRunnable):
             self.signals.succeeded.emit(result)
         finally:
             # peewee keeps one connection per thread; pool threads are reused, so give it back now.
-            if m.database.obj is not None and not m.database.is_closed():
-                m.database.close()
+            close_database()
 
 
 class Op(QObject):
