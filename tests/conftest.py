@@ -29,13 +29,18 @@ def postgres_available() -> str | None:
         return f"no PostgreSQL server at {PG_URL}: {exc}".strip()
 
 
+def missing_outside_ci(why: str) -> None:
+    """Something a test needs is missing: fail in CI, where everything must run; skip on a developer's machine."""
+    if os.environ.get("LIANGXIN_REQUIRE_POSTGRES") or os.environ.get("CI"):
+        pytest.fail(why + " (required in CI)")
+    pytest.skip(why)
+
+
 def require_postgres() -> None:
     """Skip without a server, except in CI, where the shared-database tests must run."""
     why = postgres_available()
     if why:
-        if os.environ.get("LIANGXIN_REQUIRE_POSTGRES") or os.environ.get("CI"):
-            pytest.fail(why + " (required in CI)")
-        pytest.skip(why)
+        missing_outside_ci(why)
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +148,23 @@ def corrupt_database(path) -> None:
         fh.write(b"\xa5" * 4096 * 3)
     assert path.read_bytes()[:16] == b"SQLite format 3\x00"
     assert quick_check(path), "the helper must really damage the file"
+
+
+@pytest.fixture
+def started(monkeypatch, qapp):
+    """Run run_gui without entering the event loop; record the window it showed (Qt imported only here)."""
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import app as app_module
+    from desktop.crash import uninstall_crash_handler
+    from desktop.logsetup import shutdown_logging
+
+    shown = {}
+    monkeypatch.setattr(QApplication, "exec", lambda self: shown.setdefault("exec", 0))
+    monkeypatch.setattr(app_module, "_daily_backup", lambda window, target: shown.setdefault("window", window))
+    yield shown
+    if "window" in shown:
+        shown["window"].close()
+    uninstall_crash_handler()
+    shutdown_logging()
+    close_database()

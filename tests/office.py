@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from forms import get_form
 from reports.xlsx_layout import sheet_layout
+from tests.conftest import missing_outside_ci
 
 
 def soffice() -> str | None:
@@ -25,10 +24,7 @@ def require_soffice() -> str:
     """Skip without LibreOffice on a developer's machine; in CI the re-save tests must run."""
     program = soffice()
     if program is None:
-        why = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
-        if os.environ.get("CI"):
-            pytest.fail(why + " (required in CI)")
-        pytest.skip(why)
+        missing_outside_ci("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     return program
 
 

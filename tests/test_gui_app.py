@@ -1,26 +1,10 @@
 """Starting the program: the first-run wizard on a new database, the main window otherwise, errors said plainly."""
 
-import pytest
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop import app as app_module
-from desktop.crash import uninstall_crash_handler
-from desktop.logsetup import shutdown_logging
 from desktop.wizard import FirstRunWizard
-from models.database import close_database
 from models.units import own_unit
-
-
-@pytest.fixture
-def started(monkeypatch, qapp):
-    """Run run_gui without entering the event loop; record the windows it showed."""
-    shown = {}
-    monkeypatch.setattr(QApplication, "exec", lambda self: shown.setdefault("exec", 0))
-    monkeypatch.setattr(app_module, "_daily_backup", lambda window, target: shown.setdefault("window", window))
-    yield shown
-    uninstall_crash_handler()
-    shutdown_logging()
-    close_database()
 
 
 def test_a_new_database_starts_with_the_wizard_and_cancel_stores_nothing(tmp_path, monkeypatch, started):

@@ -173,19 +173,6 @@ def test_a_shared_postgresql_database_is_backed_up_by_it(any_db, qtbot):
 # ---- start-up -------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def started(monkeypatch, qapp):
-    """Run run_gui without entering the event loop; record the window it showed."""
-    shown = {}
-    monkeypatch.setattr(QApplication, "exec", lambda self: shown.setdefault("exec", 0))
-    monkeypatch.setattr(app_module, "_daily_backup", lambda window, target: shown.setdefault("window", window))
-    yield shown
-    if "window" in shown:
-        shown["window"].close()
-    uninstall_crash_handler()
-    shutdown_logging()
-    close_database()
-
 
 @pytest.fixture
 def damaged(sqlite_db):

@@ -1,12 +1,12 @@
 """The built-in plan files against the seed texts they were transcribed from."""
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from models.plans import BUILTIN_PLAN_IDS, builtin_plan
+from tests.conftest import missing_outside_ci
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILE = {
@@ -28,9 +28,7 @@ def squash(text: str) -> str:
 
 def seed_text(plan_id: str) -> str:
     if not SEEDS.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"seed texts not found at {SEEDS}: CI must have shared/ beside the project")
-        pytest.skip(f"seed texts not found at {SEEDS} (shared/ sits beside the project in CI)")
+        missing_outside_ci(f"seed texts not found at {SEEDS} (shared/ sits beside the project)")
     return squash((SEEDS / SEED_FILE[plan_id]).read_text(encoding="utf-8"))
 
 
