@@ -92,6 +92,14 @@ def _value_axis(maximum: float, fmt: str = "%d", minimum: float = 0) -> QValueAx
     return axis
 
 
+
+def _attach(chart: QChart, series, *, bottom, left) -> None:
+    """Put the two axes on the chart and tie the series to them."""
+    chart.addAxis(bottom, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(bottom)
+    series.attachAxis(left)
+
 class DashboardPage(Page):
     """Charts of the reporting month and the year so far."""
 
@@ -198,10 +206,7 @@ class DashboardPage(Page):
         axis_x.setTruncateLabels(False)
         axis_x.append(names)
         axis_y = _value_axis(max([*held, *wanted, 1]) * 1.25)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_x)
-        series.attachAxis(axis_y)
+        _attach(chart, series, bottom=axis_x, left=axis_y)
         return chart
 
     def _status_chart(self, statuses) -> QChart:
@@ -216,10 +221,7 @@ class DashboardPage(Page):
         axis_y.setTruncateLabels(False)
         axis_y.append([n if len(n) <= 12 else n[:11] + "…" for n in (short_section(s) for s in sections)])
         axis_x = _value_axis(max([sum(c.values()) for c in statuses.values()] + [1]))
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_y)
-        series.attachAxis(axis_x)
+        _attach(chart, series, bottom=axis_x, left=axis_y)
         return chart
 
     def _figures_chart(self, lines) -> QChart:
@@ -244,10 +246,7 @@ class DashboardPage(Page):
         axis_y.append([ln.label if len(ln.label) <= 12 else ln.label[:11] + "…" for ln in shown] or [tr("（无数据）")])
         low, high = min([*values, 0.0]), max([*values, 10.0])
         axis_x = _value_axis(high * 1.15, "%.0f%%", low * 1.15 if low < 0 else 0)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_y)
-        series.attachAxis(axis_x)
+        _attach(chart, series, bottom=axis_x, left=axis_y)
         return chart
 
     def _figures_table(self, lines) -> QTableWidget:
