@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import install_language, tr
 from desktop.options import get_option
@@ -75,6 +75,8 @@ def create_main_window(*, db: str | None = None, period: str | None = None, user
 
 
 def _fail(title: str, text: str) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, title, text)
     box.exec()
     return 1
@@ -82,6 +84,8 @@ def _fail(title: str, text: str) -> int:
 
 def run_gui(db: str | None = None) -> int:
     """Run the program until its window closes; returns the exit status."""
+    from PySide6.QtWidgets import QDialog, QMessageBox  # dialogs of a real start; create_main_window needs neither
+
     from desktop.crash import install_crash_handler
     from desktop.logsetup import setup_logging
 

@@ -288,7 +288,10 @@ class EntryPage(Page):
         if soft:
             parts.append(tr("{n} 处待说明").format(n=soft))
         self.counts.setText(" · ".join(parts) if parts else tr("本表没有发现问题"))
-        self.counts.setStyleSheet("color: #c62828;" if hard else ("color: #8a5a00;" if soft else "color: #276738;"))
+        tone = "error" if hard else ("warning" if soft else "ok")
+        if self.counts.property("tone") != tone:  # a property and the one style sheet: no sheet of its own to parse
+            self.counts.setProperty("tone", tone)
+            repolish(self.counts)
         self.findings.clear()
         for r, f in self.model.findings():
             label = self.form.field(f.field).label if f.field else ""

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from PySide6.QtCore import QAbstractProxyModel, QEvent, QModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QPolygonF
 from PySide6.QtWidgets import (
@@ -46,6 +43,9 @@ def parse_clipboard(text: str) -> list[list[str]]:
         return []
     if '"' not in text:
         return [line.split("\t") for line in text.split("\n")]
+    import csv  # quoted cells only: not needed to start the program
+    import io
+
     return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')] or [[""]]
 
 
@@ -146,7 +146,6 @@ class EntryTable(QTableView):
         frozen.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
         frozen.horizontalHeader().setMinimumHeight(self.horizontalHeader().minimumHeight())
         frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        frozen.setStyleSheet("QTableView#FrozenColumns { border: none; border-right: 2px solid #b9c4d0; }")
         self.viewport().stackUnder(frozen)
         self._sync_frozen_columns()
         self.horizontalHeader().sectionResized.connect(self._frozen_section_resized)

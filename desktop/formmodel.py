@@ -158,7 +158,7 @@ class FormTableModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
         self._rejected: dict[tuple[str, str], tuple[str, str]] = {}  # (row key, field) -> (text typed, why)
-        self._cell_findings: list[dict[str, list[Finding]]] = []
+        self._cell_findings: dict[int, dict[str, list[Finding]]] = {}  # row -> field -> findings, filled as cells are shown
         self.undo_stack = QUndoStack(self)
         self._indicator_decimals = {i.key: i.decimals for i in form.indicators}
         self._last_ok, self._last_error = False, ""
@@ -204,13 +204,17 @@ class FormTableModel(QAbstractTableModel):
 
     def _reindex(self) -> None:
         self._index = {r.row_key: i for i, r in enumerate(self._rows)}
-        self._cell_findings = [self._by_field(r) for r in self._rows]
+        self._cell_findings.clear()  # sorted by field when a row is first shown: opening 5,000 events stays cheap
         self._display_cache.clear()
 
-    def _by_field(self, row: Row) -> dict[str, list[Finding]]:
-        out: dict[str, list[Finding]] = {}
-        for f in row.findings:
-            out.setdefault(f.field or self.first_input_key, []).append(f)
+    def _findings_at(self, r: int) -> dict[str, list[Finding]]:
+        """The findings of a loaded row by field (the row's first input for a finding about the whole row)."""
+        out = self._cell_findings.get(r)
+        if out is None:
+            out = {}
+            for f in self._rows[r].findings:
+                out.setdefault(f.field or self.first_input_key, []).append(f)
+            self._cell_findings[r] = out
         return out
 
     # ---- shape ---------------------------------------------------------------------------------
@@ -321,7 +325,7 @@ class FormTableModel(QAbstractTableModel):
         return row.values.get(field.key) if row else None
 
     def _findings_role(self, r: int, c: int) -> list[Finding]:
-        return self._cell_findings[r].get(self.fields[c].key, []) if r < len(self._rows) else []
+        return self._findings_at(r).get(self.fields[c].key, []) if r < len(self._rows) else []
 
     def _state_role(self, r: int, c: int) -> str:
         _, field, rejected = self._cell(r, c)
@@ -370,7 +374,7 @@ class FormTableModel(QAbstractTableModel):
             return CellState.REJECTED
         if field.source == "computed":
             return CellState.COMPUTED
-        findings = self._cell_findings[r].get(field.key, []) if r < len(self._rows) else []
+        findings = self._findings_at(r).get(field.key, []) if r < len(self._rows) else []
         if any(f.level == "hard" for f in findings):
             return CellState.HARD
         if any(f.level == "soft" and not f.explained for f in findings):
@@ -389,7 +393,7 @@ class FormTableModel(QAbstractTableModel):
         if rejected:
             lines.append(tr("未保存：") + rejected[1])
         if row is not None:
-            for f in self._cell_findings[r].get(field.key, []):
+            for f in self._findings_at(r).get(field.key, []):
                 label = tr("错误") if f.level == "hard" else (tr("已说明") if f.explained else tr("请核实"))
                 lines.append(f"{label}：{f.message}")
             if field.key == "explanation":
@@ -566,7 +570,7 @@ class FormTableModel(QAbstractTableModel):
         if row.row_key in self._index:
             r = self._index[row.row_key]
             self._rows[r] = row
-            self._cell_findings[r] = self._by_field(row)
+            self._cell_findings.pop(r, None)
             self._rows_changed(r, r)
         elif self.has_blank_row:
             # The blank line becomes the new event and a new blank line appears below it, so that the
@@ -575,7 +579,6 @@ class FormTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), r + 1, r + 1)
             self._rows.append(row)
             self._index[row.row_key] = r
-            self._cell_findings.append(self._by_field(row))
             self.endInsertRows()
             self._rows_changed(r, r + 1)
             self.headerDataChanged.emit(Qt.Orientation.Vertical, r, r + 1)
@@ -584,7 +587,6 @@ class FormTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), r, r)
             self._rows.append(row)
             self._index[row.row_key] = r
-            self._cell_findings.append(self._by_field(row))
             self.endInsertRows()
             self._rows_changed(r, r)
         return row.row_key

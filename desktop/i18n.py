@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -55,6 +54,8 @@ def lrelease_program() -> Path | None:
 
 def compile_ts(ts: Path, qm: Path) -> Path:
     """Compile one .ts source into a .qm file with lrelease; raise RuntimeError saying why not."""
+    import subprocess  # only when a translation must be compiled, not at every start
+
     program = lrelease_program()
     if program is None:
         raise RuntimeError("lrelease not found: install PySide6-Essentials")

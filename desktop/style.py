@@ -46,9 +46,13 @@ QLabel#CardTitle {{ color: #6b7a8c; }}
 QLabel#CardValue {{ font-size: 20pt; font-weight: 600; color: #1e2a38; }}
 QLabel#CardNote {{ color: #6b7a8c; }}
 QLabel#Hint {{ color: #6b7a8c; }}
+QLabel#Hint[tone="error"] {{ color: #c62828; }}
+QLabel#Hint[tone="warning"] {{ color: #8a5a00; }}
+QLabel#Hint[tone="ok"] {{ color: #276738; }}
 QLabel#SectionTitle {{ font-size: 11.5pt; font-weight: 600; color: #1e2a38; padding-top: 4px; }}
 QTableView {{ background: #ffffff; gridline-color: #e3e7ed; selection-background-color: #cfe2f7;
              selection-color: #111111; border: 1px solid #dde3ea; }}
+QTableView#FrozenColumns {{ border: none; border-right: 2px solid #b9c4d0; }}
 QTableView::item:focus {{ border: 2px solid {PRIMARY}; }}
 QHeaderView::section {{ background: #eef2f6; color: #2d3b4c; border: none; border-right: 1px solid #dde3ea;
                        border-bottom: 1px solid #cfd6df; padding: 4px 6px; font-weight: 600; }}

@@ -1,5 +1,7 @@
 """Starting the program: the first-run wizard on a new database, the main window otherwise, errors said plainly."""
 
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop import app as app_module
@@ -53,5 +55,14 @@ def test_a_database_that_cannot_be_opened_is_reported(tmp_path, monkeypatch, sta
 def test_icons_are_drawn_for_high_dpi_screens(qapp):
     from desktop.icons import icon
 
-    sizes = {(s.width(), s.height()) for s in icon("tasks").availableSizes()}
-    assert {(24, 24), (48, 48)} <= sizes  # 1× and 2× drawn from the SVG, never scaled bitmaps
+    tasks = icon("tasks")
+    sizes = {(s.width(), s.height()) for s in tasks.availableSizes()}
+    assert {(24, 24), (48, 48)} <= sizes
+    for scale in (1.0, 1.5, 2.0):  # drawn from the SVG for the screen's scale when painted, never a scaled bitmap
+        pixmap = tasks.pixmap(QSize(24, 24), scale)
+        assert (pixmap.width(), pixmap.height(), pixmap.devicePixelRatio()) == (round(24 * scale),) * 2 + (scale,)
+        image = pixmap.toImage()
+        assert any(image.pixelColor(x, y).alpha() for x in range(image.width()) for y in range(image.height()))
+    normal = tasks.pixmap(QSize(24, 24), 1.0).toImage()
+    disabled = tasks.pixmap(QSize(24, 24), 1.0, QIcon.Mode.Disabled).toImage()
+    assert normal != disabled  # a disabled button's icon is greyed, as Qt does for bitmaps
