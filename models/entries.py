@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 
-from peewee import EXCLUDED, IntegrityError, InternalError, OperationalError
+from peewee import IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
 from forms.coerce import from_json_value, to_json_value
 from forms.schema import Form
 from forms.validate import Finding, check_fields, check_row, coerce_row
-from models import compute
+from models import compute, rawsql
 from models import db as m
 from models.audit import audit, audit_refusal
-from models.auth import require
+from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
 from models.periods import check_period, months_to_date, period_bounds, same_period_last_year
+from models.plan_schema import Plan
 from models.units import get_unit, stored_plan
 
 
@@ -42,8 +43,9 @@ class Row:
 
 def is_locked(unit_code: str, period: str) -> bool:
     """True when the unit's month is submitted and refuses writes."""
-    state = m.PeriodState.get_or_none(m.PeriodState.unit == unit_code, m.PeriodState.period == period)
-    return bool(state and state.state == "submitted")
+    row = rawsql.execute('SELECT "state" FROM "period_state" WHERE "unit_id" = ? AND "period" = ?',
+                         (unit_code, period)).fetchone()
+    return bool(row and row[0] == "submitted")
 
 
 def lock_reason(unit_code: str, period: str) -> str:
@@ -77,53 +79,82 @@ def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str]
     return {e.row_key: e for e in query}
 
 
-def _task_rows(form: Form, period: str) -> list[tuple[str, dict, dict]]:
-    """Row keys and row values of a plan-tasks form, from the current plan."""
-    plan = stored_plan()
-    if plan is None:
-        raise DataError("no plan chosen yet: run `liangxin init` or the first-run wizard")
-    rows = []
-    for seq, task in enumerate(plan.tasks, start=1):
-        target = compute.pick_target(list(task.targets), period)
-        row = {"no": task.no, "section": task.section, "title": task.title,
-               "lead_units": "、".join(task.lead_units),
-               "target": "；".join(t.wording for t in task.targets),
-               "target_value": Decimal(str(target.value)) if target else None}
-        rows.append((str(seq), row, {"target": target}))
-    return rows
+@dataclass(frozen=True)
+class _Stored:
+    """A stored row as form_rows needs it: typed input values, version, and its place in insertion order."""
+
+    typed: dict
+    version: int
+    order: int
 
 
-def _indicator_targets(period: str) -> dict[str, list]:
-    plan = stored_plan()
-    found: dict[str, list] = {}
-    if plan:
-        for t in (*plan.overall_targets, *(t for task in plan.tasks for t in task.targets)):
-            if t.indicator_key:
-                found.setdefault(t.indicator_key, []).append(t)
-    return found
+class _PlanView:
+    """The plan's task rows and targets as the forms need them, worked out once per month asked for."""
+
+    def __init__(self, plan: Plan | None):
+        self.plan = plan
+        self._tasks: dict[str, list[tuple[str, dict]]] = {}
+        self._targets: dict[str, list] | None = None
+
+    def task_rows(self, period: str) -> list[tuple[str, dict]]:
+        """Row keys and row values of a plan-tasks form (shared: callers copy before changing them)."""
+        if self.plan is None:
+            raise DataError("no plan chosen yet: run `liangxin init` or the first-run wizard")
+        if period not in self._tasks:
+            rows = []
+            for seq, task in enumerate(self.plan.tasks, start=1):
+                target = compute.pick_target(list(task.targets), period)
+                rows.append((str(seq), {"no": task.no, "section": task.section, "title": task.title,
+                                        "lead_units": "、".join(task.lead_units),
+                                        "target": "；".join(t.wording for t in task.targets),
+                                        "target_value": Decimal(str(target.value)) if target else None}))
+            self._tasks[period] = rows
+        return self._tasks[period]
+
+    def indicator_targets(self) -> dict[str, list]:
+        """The plan's targets by indicator key."""
+        if self._targets is None:
+            found: dict[str, list] = {}
+            if self.plan:
+                for t in (*self.plan.overall_targets, *(t for task in self.plan.tasks for t in task.targets)):
+                    if t.indicator_key:
+                        found.setdefault(t.indicator_key, []).append(t)
+            self._targets = found
+        return self._targets
 
 
 def form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> list[Row]:
     """Return the rows of a form for a unit and month (all, or only row_keys), with computed values and findings."""
     check_period(period)
     form = get_form(form_id)
-    stored = stored_entries(unit_code, period, form_id, row_keys)
+    stored = {key: _Stored(_decode(form, e.data), e.version, e.id)
+              for key, e in stored_entries(unit_code, period, form_id, row_keys).items()}
+    plan = _PlanView(stored_plan() if form.rows != "events" else None)
+    return _build_rows(form, unit_code, period, stored, plan, row_keys)
+
+
+def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], plan: _PlanView,
+                row_keys: set[str] | None) -> list[Row]:
+    """The rows of a form from its stored rows: row values, computed values and findings.
+
+    form_rows passes the rows read from the database; a MonthWriter the rows it has just stored.
+    """
     empty = {f.key: None for f in form.input_fields}
     rows: list[Row] = []
     if form.rows == "plan_tasks":
-        for key, row_values, _target in _task_rows(form, period):
+        for key, row_values in plan.task_rows(period):
             if row_keys is not None and key not in row_keys:
                 continue
             entry = stored.get(key)
-            typed = _decode(form, entry.data) if entry else dict(empty)
+            typed = dict(entry.typed) if entry else dict(empty)
             values = {**row_values, **typed}
             values["percent"] = compute.ratio(typed.get("achieved"), row_values["target_value"])
             rows.append(Row(key, values, entry.version if entry else 0))
     elif form.rows == "indicators":
-        rows = _indicator_rows(form, unit_code, period, stored, row_keys)
+        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan)
     else:
-        rows = [Row(key, _decode(form, entry.data), entry.version) for key, entry in stored.items()]
-        rows.sort(key=lambda r: (r.values.get("date") or dt.date.min, stored[r.row_key].id))
+        rows = [Row(key, dict(entry.typed), entry.version) for key, entry in stored.items()]
+        rows.sort(key=lambda r: (r.values.get("date") or dt.date.min, stored[r.row_key].order))
     for row in rows:
         typed = {f.key: row.values.get(f.key) for f in form.input_fields}
         row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
@@ -142,22 +173,21 @@ def _period_findings(form: Form, row: Row, period: str) -> list[Finding]:
     return out
 
 
-def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict, row_keys: set[str] | None) -> list[Row]:
+def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
+                    plan: _PlanView) -> list[Row]:
     year, last_year = months_to_date(period), months_to_date(same_period_last_year(period))
     indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
-    history = (m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.form_id == form.id,
-                                      m.Entry.period.in_(year + last_year),
-                                      m.Entry.row_key.in_([i.key for i in indicators])))
-    monthly: dict[tuple[str, str], Decimal] = {}
-    for e in history:
-        monthly[(e.row_key, e.period)] = _decode(form, e.data).get("current")
-    bases = {b.indicator: b.value for b in m.Baseline.select().where(
-        m.Baseline.unit == unit_code, m.Baseline.year == compute.BASE_YEAR)}
-    targets = _indicator_targets(period)
+    # This month's values are the stored rows given; the other months of this year and last year are read.
+    monthly = _monthly_values(form, unit_code, [p for p in year + last_year if p != period],
+                              [i.key for i in indicators])
+    for key, entry in stored.items():
+        monthly[(key, period)] = entry.typed.get("current")
+    bases = _bases(unit_code)
+    targets = plan.indicator_targets()
     rows = []
     for ind in indicators:
         entry = stored.get(ind.key)
-        typed = _decode(form, entry.data) if entry else {f.key: None for f in form.input_fields}
+        typed = dict(entry.typed) if entry else {f.key: None for f in form.input_fields}
         ytd = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in year])
         last = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in last_year])
         base = bases.get(ind.key)
@@ -173,12 +203,32 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict, row_k
     return rows
 
 
+def _monthly_values(form: Form, unit_code: str, periods: list[str], keys: list[str]) -> dict[tuple[str, str], object]:
+    """Return the stored 'current' value of each (indicator key, period) of a unit."""
+    if not periods or not keys:
+        return {}
+    current = form.field("current")
+    cursor = rawsql.execute(
+        'SELECT "row_key", "period", "data" FROM "entry" WHERE "unit_id" = ? AND "form_id" = ? '
+        f'AND "period" IN ({rawsql.placeholders(len(periods))}) AND "row_key" IN ({rawsql.placeholders(len(keys))})',
+        (unit_code, form.id, *periods, *keys))
+    return {(key, p): from_json_value(current, json.loads(data).get("current")) for key, p, data in cursor.fetchall()}
+
+
+def _bases(unit_code: str) -> dict[str, Decimal]:
+    """Return a unit's 2023 bases by indicator key, as the Baseline model reads them."""
+    cursor = rawsql.execute('SELECT "indicator", "value" FROM "baseline" WHERE "unit_id" = ? AND "year" = ?',
+                            (unit_code, compute.BASE_YEAR))
+    to_python = m.Baseline.value.python_value
+    return {indicator: to_python(value) for indicator, value in cursor.fetchall()}
+
+
 # ---- writing -----------------------------------------------------------------------------------
 
 
-def _row_keys(form: Form, period: str) -> set[str] | None:
+def _row_keys(form: Form, period: str, plan: _PlanView | None = None) -> set[str] | None:
     if form.rows == "plan_tasks":
-        return {k for k, _, _ in _task_rows(form, period)}
+        return {k for k, _ in (plan or _PlanView(stored_plan())).task_rows(period)}
     if form.rows == "indicators":
         return {i.key for i in form.indicators}
     return None  # events: any key
@@ -385,51 +435,98 @@ def content_hash(data: dict[str, list[dict]]) -> str:
 def replace_period_data(*, unit_code: str, period: str, data: dict[str, list[dict]], user: str = "",
                         action: str = "load") -> None:
     """Replace a unit's month with canonical data, all forms in one transaction (load and merge)."""
-    user = require("merge" if action == "merge" else "edit", user=user, unit_code=unit_code)
-    _refuse_if_locked(unit_code, period, action, user)
-    with m.database.atomic():
-        bases = {b.indicator: b.value for b in m.Baseline.select().where(
-            m.Baseline.unit == unit_code, m.Baseline.year == compute.BASE_YEAR)}
-        changed_bases: dict[str, Decimal] = {}
-        for form_id, rows in data.items():
-            form = get_form(form_id)
-            m.Entry.delete().where(m.Entry.unit == unit_code, m.Entry.period == period,
-                                   m.Entry.form_id == form_id).execute()
-            new_rows = []
-            for key, typed in _checked_rows(form, period, rows):
-                if form.rows == "indicators":
-                    base = typed.pop("base_2023", None)
-                    if base is not None and bases.get(key) != base:
-                        changed_bases[key] = base
-                if form.rows != "events" and all(v in (None, "") for v in typed.values()):
-                    continue
-                new_rows.append({"unit": unit_code, "period": period, "form_id": form_id, "row_key": key,
-                                 "data": json.dumps({k: to_json_value(v) for k, v in typed.items()},
-                                                    ensure_ascii=False, sort_keys=True),
-                                 "updated_by": user, "updated_at": m.now()})
-            for start in range(0, len(new_rows), 200):  # one statement per batch, not per row
-                m.Entry.insert_many(new_rows[start:start + 200]).execute()
-        _upsert_baselines(unit_code, changed_bases, bases, user)
-        audit(action, "period", f"{unit_code}/{period}", new=",".join(data), user=user)
+    MonthWriter(user=user, action=action).replace(unit_code=unit_code, period=period, data=data)
+
+
+class MonthWriter:
+    """Replaces units' months one after another, e.g. the hundreds of returns of one merge, in one transaction.
+
+    The plan and whether login is on are looked up once per writer (neither changes inside a merge), and
+    replace(validate=True) returns the month's findings from the rows just stored — what validate_period
+    would return — without reading them back.
+    """
+
+    def __init__(self, *, user: str = "", action: str = "load"):
+        self.user, self.action = user, action
+        self._permission = "merge" if action == "merge" else "edit"
+        self._login: bool | None = None
+        self._plan: _PlanView | None = None
+
+    def plan(self) -> _PlanView:
+        """The stored plan, read on first use."""
+        if self._plan is None:
+            self._plan = _PlanView(stored_plan())
+        return self._plan
+
+    def replace(self, *, unit_code: str, period: str, data: dict[str, list[dict]],
+                validate: bool = False) -> list[Finding]:
+        """Replace a unit's month with canonical data, all forms in one transaction; with validate, its findings."""
+        if self._login is None:
+            self._login = login_required()
+        # While login is off, require() lets everyone through; while it is on, it checks every unit.
+        user = require(self._permission, user=self.user, unit_code=unit_code) if self._login else self.user
+        _refuse_if_locked(unit_code, period, self.action, user)
+        with m.database.atomic():
+            checked = [(get_form(form_id), list(_checked_rows(get_form(form_id), period, rows, self.plan())))
+                       for form_id, rows in data.items()]
+            bases = _bases(unit_code)
+            changed_bases: dict[str, Decimal] = {}
+            new_rows: list[dict] = []
+            stored: dict[str, dict[str, _Stored]] = {}
+            for form, rows in checked:
+                kept = stored[form.id] = {}
+                for order, (key, typed) in enumerate(rows):
+                    if form.rows == "indicators":
+                        base = typed.pop("base_2023", None)
+                        if base is not None and bases.get(key) != base:
+                            changed_bases[key] = base
+                    if form.rows != "events" and all(v in (None, "") for v in typed.values()):
+                        continue
+                    values = {k: to_json_value(v) for k, v in typed.items()}
+                    new_rows.append({"unit": unit_code, "period": period, "form_id": form.id, "row_key": key,
+                                     "data": json.dumps(values, ensure_ascii=False, sort_keys=True),
+                                     "updated_by": user, "updated_at": m.now()})
+                    # As form_rows would read it back: through its JSON values.
+                    kept[key] = _Stored({f.key: from_json_value(f, values.get(f.key)) for f in form.input_fields}, 1,
+                                        order)
+            if data:
+                rawsql.execute(f'DELETE FROM "entry" WHERE "unit_id" = ? AND "period" = ? '
+                               f'AND "form_id" IN ({rawsql.placeholders(len(data))})', (unit_code, period, *data))
+            rawsql.insert_rows(m.Entry, new_rows)
+            _upsert_baselines(unit_code, changed_bases, bases, user)
+            rawsql.write_audit([rawsql.audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data),
+                                                  user=user)])
+            return self._findings(unit_code, period, stored) if validate else []
+
+    def _findings(self, unit_code: str, period: str, stored: dict[str, dict[str, _Stored]]) -> list[Finding]:
+        """Every finding of every form of the month, in validate_period's order."""
+        check_period(period)
+        out: list[Finding] = []
+        for form in all_forms():
+            if form.id in stored:
+                plan = self.plan() if form.rows != "events" else _PlanView(None)
+                rows = _build_rows(form, unit_code, period, stored[form.id], plan, None)
+            else:
+                rows = form_rows(unit_code=unit_code, period=period, form_id=form.id)
+            out += [f for row in rows for f in row.findings]
+        return out
 
 
 def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str, Decimal], user: str) -> None:
     """Store changed 2023 bases in one statement, with one audit line each."""
     if not changed:
         return
-    m.Baseline.insert_many(
-        [{"unit": unit_code, "indicator": k, "year": compute.BASE_YEAR, "value": v} for k, v in changed.items()]
-    ).on_conflict(conflict_target=[m.Baseline.unit, m.Baseline.indicator, m.Baseline.year],
-                  update={m.Baseline.value: EXCLUDED.value}).execute()
-    m.AuditLog.insert_many([
-        {"action": "edit", "entity": "baseline", "entity_key": f"{unit_code}/{k}/{compute.BASE_YEAR}",
-         "old": to_json_value(old.get(k)), "new": to_json_value(v), "user": user, "at": m.now()}
-        for k, v in changed.items()]).execute()
+    rawsql.insert_rows(m.Baseline, [{"unit": unit_code, "indicator": k, "year": compute.BASE_YEAR, "value": v}
+                                    for k, v in changed.items()],
+                       conflict=("unit", "indicator", "year"), update=("value",))
+    rawsql.write_audit(rawsql.audit_line("edit", "baseline", f"{unit_code}/{k}/{compute.BASE_YEAR}",
+                                         old=to_json_value(old.get(k)), new=to_json_value(v), user=user)
+                       for k, v in changed.items())
 
 
-def _checked_rows(form: Form, period: str, rows: list[dict]):
+def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | None = None):
     """Yield (row key, typed values) for canonical rows; raise DataError naming the first bad row."""
-    allowed = _row_keys(form, period)
+    allowed = _row_keys(form, period, plan)
     for i, raw in enumerate(rows, start=1):
         raw = dict(raw)
         key = str(raw.pop("row_key", "") or "") or str(uuid.uuid4())

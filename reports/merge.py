@@ -36,9 +36,11 @@ from forms.registry import FORM_IDS
 from forms.schema import Form
 from forms.validate import Finding
 from models import db as m
+from models import rawsql
 from models.audit import audit
 from models.auth import require
 from models.entries import (
+    MonthWriter,
     is_locked,
     lock_reason,
     replace_period_data,
@@ -140,20 +142,24 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
     order = sorted((i for i, (_, rf) in enumerate(read) if rf is not None),
                    key=lambda i: (str(read[i][1].unit_code), str(read[i][1].period), read[i][1].kind == "return",
                                   read[i][1].revision or 0))
+    writer = MonthWriter(user=actor, action="merge")  # the plan and the login state, looked up once
     with m.database.atomic() as transaction:
         for n, i in enumerate(order):
             result, rf = read[i]
             try:
                 with m.database.atomic():  # a rejected file leaves nothing behind, not even a unit it added
-                    _decide(result, rf, own, actor=actor, confirm_unknown_units=confirm_unknown_units)
+                    _decide(result, rf, own, writer, actor=actor, confirm_unknown_units=confirm_unknown_units)
             except _Rejected:
                 result.verdict = "rejected"
             _tick(progress, len(items) + n + 1, total, result.file)
+        refused = []
         for result, _ in read:
             if result.verdict == "rejected":
                 key = f"{result.unit_code}/{result.period}" if result.unit_code and result.period else ""
-                audit("refused:merge", "return", key or Path(result.file).name[:200], new=Path(result.file).name,
-                      reason="\n".join(r[:MAX_REASON] for r in result.reasons[:20]), user=actor)
+                refused.append(rawsql.audit_line(
+                    "refused:merge", "return", key or Path(result.file).name[:200], new=Path(result.file).name,
+                    reason="\n".join(r[:MAX_REASON] for r in result.reasons[:20]), user=actor))
+        rawsql.write_audit(refused)
         if dry_run:
             transaction.rollback()
     return [r for r, _ in read]
@@ -285,7 +291,30 @@ def _cell(form: Form, index: int, key: str) -> str:
 # ---- deciding, inside the merge's transaction ---------------------------------------------------
 
 
-def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, confirm_unknown_units: bool) -> None:
+@dataclass(frozen=True)
+class _Record:
+    """What deciding a file needs of a return record already held for its township and month."""
+
+    uuid: str
+    status: str
+    content_hash: str
+    revision: int
+
+
+def _records(code: str, period: str) -> list[_Record]:
+    """The return records of a township's month, oldest first."""
+    cursor = rawsql.execute('SELECT "uuid", "status", "content_hash", "revision" FROM "return_record" '
+                            'WHERE "unit_id" = ? AND "period" = ? ORDER BY "created_at", "revision"', (code, period))
+    return [_Record(*row) for row in cursor.fetchall()]
+
+
+def _has_entries(code: str, period: str) -> bool:
+    return rawsql.execute('SELECT 1 FROM "entry" WHERE "unit_id" = ? AND "period" = ? LIMIT 1',
+                          (code, period)).fetchone() is not None
+
+
+def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWriter, *, actor: str,
+            confirm_unknown_units: bool) -> None:
     """Give one file its verdict; store what the verdict calls for (inside the caller's savepoint)."""
     _check_unit(result, rf, own, actor=actor, confirm=confirm_unknown_units)
     code, period = rf.unit_code, rf.period
@@ -296,16 +325,14 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, 
     if is_locked(code, period):
         result.reject(f"{result.unit_name or code} {period_label(period)} 在本库中已锁定：{lock_reason(code, period)}")
         raise _Rejected
-    records = list(m.ReturnRecord.select().where(m.ReturnRecord.unit == code, m.ReturnRecord.period == period)
-                   .order_by(m.ReturnRecord.created_at, m.ReturnRecord.revision))
+    records = _records(code, period)
     held = next((r for r in records if r.status in HELD), None)
-    had_entries = m.Entry.select().where(m.Entry.unit == code, m.Entry.period == period).exists()
-    verdict, why = _verdict(rf, records, held, had_entries)
+    verdict, why = _verdict(rf, records, held, _has_entries(code, period))
     if verdict != "duplicate":
         data = {form_id: _reported_rows(form_id, rf.data.get(form_id, [])) for form_id in FORM_IDS}
         with m.database.atomic() as savepoint:
             # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back.
-            findings, event_rows = _apply(result, rf, data, actor)
+            findings, event_rows = _apply(result, rf, data, writer)
             _note_findings(result, rf, findings, event_rows)
             if verdict == "conflict":
                 savepoint.rollback()
@@ -324,10 +351,18 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, 
         result.reasons.append(str(warning))
 
 
+@dataclass(frozen=True)
+class _Unit:
+    code: str
+    name: str
+    parent_id: str | None
+
+
 def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, confirm: bool) -> None:
     """The unit must be a township (a unit directly under) of this database's own unit."""
     code = rf.unit_code
-    unit = m.OrgUnit.get_or_none(m.OrgUnit.code == code)
+    row = rawsql.execute('SELECT "code", "name", "parent_id" FROM "org_unit" WHERE "code" = ?', (code,)).fetchone()
+    unit = _Unit(*row) if row else None
     name = rf.unit_name or code
     if unit is None:
         if not confirm:
@@ -370,8 +405,8 @@ def _reported_rows(form_id: str, rows: list[dict]) -> list[dict]:
     return [dict(r) for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
 
 
-def _apply(result: MergeResult, rf: ReturnFile, data: dict, actor: str) -> tuple[list[Finding], dict[str, int]]:
-    """Store the data (inside the caller's savepoint) and return the core's findings on it."""
+def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter) -> tuple[list[Finding], dict[str, int]]:
+    """Store the data (inside the caller's savepoint) and return the core's findings on it, as validate_period gives them."""
     event_rows: dict[str, int] = {}
     for form_id in FORM_IDS:
         if get_form(form_id).rows == "events":
@@ -380,8 +415,7 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, actor: str) -> tuple
                 row["row_key"] = key = str(uuid.uuid4())
                 event_rows[key] = i
     try:
-        replace_period_data(unit_code=rf.unit_code, period=rf.period, data=data, user=actor, action="merge")
-        findings = validate_period(unit_code=rf.unit_code, period=rf.period)
+        findings = writer.replace(unit_code=rf.unit_code, period=rf.period, data=data, validate=True)
     except DataError as exc:
         result.reject(CellProblem(str(rf.path), "", "", str(exc)))
         raise _Rejected from None
@@ -423,7 +457,7 @@ def _row_index(form: Form, row_key: str, event_rows: dict[str, int]) -> tuple[in
     return seq - 1, f"任务 {task.no}" if task else f"第 {seq} 项任务"
 
 
-def _verdict(rf: ReturnFile, records: list[m.ReturnRecord], held: m.ReturnRecord | None,
+def _verdict(rf: ReturnFile, records: list[_Record], held: _Record | None,
              had_entries: bool) -> tuple[str, str]:
     """Compare a checked file with what is held for its township and month."""
     digest = rf.computed_hash
@@ -505,7 +539,8 @@ def _form_order(form_id: str) -> int:
 
 def _new_uuid(rf: ReturnFile) -> str:
     """The record's id: the return's own UUID, or a fresh one (templates, or an id already taken)."""
-    if rf.return_uuid and rf.kind == "return" and not m.ReturnRecord.get_or_none(m.ReturnRecord.uuid == rf.return_uuid):
+    if rf.return_uuid and rf.kind == "return" and rawsql.execute(
+            'SELECT 1 FROM "return_record" WHERE "uuid" = ?', (rf.return_uuid,)).fetchone() is None:
         return rf.return_uuid
     return str(uuid.uuid4())
 
@@ -519,26 +554,30 @@ def _flags_for(result: MergeResult, rf: ReturnFile) -> list[str]:
     return sorted(set(flags))
 
 
-def _store(result: MergeResult, rf: ReturnFile, data: dict, held: m.ReturnRecord | None, verdict: str,
+def _store(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None, verdict: str,
            actor: str) -> None:
     key = f"{rf.unit_code}/{rf.period}"
     if held is not None:
         if held.status == "reopened":
             result.flag("reopened_before")
-        held.status = "superseded"
-        held.save()
-    record = m.ReturnRecord.create(uuid=_new_uuid(rf), status="current", flags=json.dumps(_flags_for(result, rf)),
-                                   **_record_fields(result, rf, data))
-    audit("accept" if verdict == "accepted" else "replace", "return", key, old=held.uuid if held else None,
-          new=f"{record.uuid} r{rf.revision} {Path(rf.path).name}", user=actor)
+        rawsql.execute('UPDATE "return_record" SET "status" = ? WHERE "uuid" = ?', ("superseded", held.uuid))
+    record_uuid = _new_uuid(rf)
+    rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "current",
+                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
+    rawsql.write_audit([rawsql.audit_line("accept" if verdict == "accepted" else "replace", "return", key,
+                                          old=held.uuid if held else None,
+                                          new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", user=actor)])
 
 
-def _store_conflict(result: MergeResult, rf: ReturnFile, data: dict, held: m.ReturnRecord | None, actor: str,
+def _store_conflict(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None, actor: str,
                     why: str) -> None:
-    record = m.ReturnRecord.create(uuid=_new_uuid(rf), status="conflict", flags=json.dumps(_flags_for(result, rf)),
-                                   **_record_fields(result, rf, data))
-    audit("conflict", "return", f"{rf.unit_code}/{rf.period}", old=held.uuid if held else None,
-          new=f"{record.uuid} r{rf.revision} {Path(rf.path).name}", reason=why, user=actor)
+    record_uuid = _new_uuid(rf)
+    rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "conflict",
+                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
+    rawsql.write_audit([rawsql.audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}",
+                                          old=held.uuid if held else None,
+                                          new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", reason=why,
+                                          user=actor)])
 
 
 # ---- reviewer decisions -------------------------------------------------------------------------

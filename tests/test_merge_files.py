@@ -163,16 +163,16 @@ def test_an_interrupted_merge_of_real_files_changes_nothing(returns, monkeypatch
     import reports.merge as merge_module
 
     before = table_snapshot()
-    real = merge_module.replace_period_data
+    real = merge_module.MonthWriter.replace
     calls = []
 
-    def interrupted(**kwargs):
+    def interrupted(self, **kwargs):
         calls.append(kwargs["unit_code"])
         if len(calls) == 3:
             raise MemoryError("simulated")
-        return real(**kwargs)
+        return real(self, **kwargs)
 
-    monkeypatch.setattr(merge_module, "replace_period_data", interrupted)
+    monkeypatch.setattr(merge_module.MonthWriter, "replace", interrupted)
     with pytest.raises(MemoryError):
         merge(returns)
     assert table_snapshot() == before
