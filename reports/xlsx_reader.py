@@ -10,6 +10,7 @@ them are raised together in one ReturnReadError.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from forms import FORM_IDS, get_form
 from forms.coerce import CoerceError, coerce, normalise_text
-from forms.schema import Form
+from forms.schema import Field, Form
 from forms.validate import check_fields
 from models.entries import canonical_row, content_hash
 from models.errors import DataError
@@ -53,6 +54,7 @@ class _Context:
     period: str = ""  # once known, event dates are checked against it
     problems: list[CellProblem] = field(default_factory=list)
     warnings: list[CellProblem] = field(default_factory=list)
+    bounds: tuple[dt.date, dt.date] | None = None  # the period's first and last day, once asked for
 
     def problem(self, sheet: str, cell: str, message: str) -> None:
         self.problems.append(CellProblem(str(self.path), sheet, cell, message))
@@ -205,7 +207,7 @@ def _find_code_row(rows: list[list], layout: lay.SheetLayout) -> int | None:
 def _locate_sheet(ctx: _Context, sheets: dict[str, list[list]], form: Form,
                   ref: FormRef | None) -> tuple[str, lay.SheetLayout, int] | None:
     """Find the sheet of a form: by its name first, then by its headings (a renamed sheet)."""
-    layout = lay.sheet_layout(form)
+    layout = _columns(form).layout
     wanted = [n for n in dict.fromkeys([ref.sheet if ref else "", form.sheet_name]) if n]
     for name in wanted:
         if name in sheets:
@@ -235,10 +237,45 @@ def _mentions(rows: list[list], text: str) -> bool:
 # ---- rows ----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """A form's layout as the row loop needs it, worked out once per form rather than once per cell."""
+
+    layout: lay.SheetLayout
+    every: tuple[int, ...]  # every column's index
+    inputs: tuple[tuple[str, int, Field], ...]  # (key, index, field) of the columns a user fills
+    row_texts: tuple[tuple[str, int], ...]  # (key, index) of the printed row columns (task, indicator)
+    dates: tuple[tuple[str, int, str], ...]  # (key, index, label) of the date input columns
+    index_of: dict[str, int]
+    totals: bool  # the form has a 合计 row
+    width: int  # cells a row must have to reach the last column
+
+
+_COLUMNS: dict[str, tuple[Form, _Columns]] = {}
+
+
+def _columns(form: Form) -> _Columns:
+    """Return a form's layout and columns (computed once per form declaration)."""
+    cached = _COLUMNS.get(form.id)
+    if cached is not None and (cached[0] is form or cached[0] == form):
+        return cached[1]
+    layout = lay.sheet_layout(form)
+    inputs = tuple((c.field.key, c.index, c.field) for c in layout.input_columns)
+    columns = _Columns(
+        layout=layout, every=tuple(c.index for c in layout.columns), inputs=inputs,
+        row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
+        dates=tuple((key, i, f.label) for key, i, f in inputs if f.type == "date"),
+        index_of={c.field.key: c.index for c in layout.columns}, totals=bool(layout.total_columns),
+        width=max((c.index for c in layout.columns), default=0) + 1)
+    _COLUMNS[form.id] = (form, columns)
+    return columns
+
+
 def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[list], layout: lay.SheetLayout,
                code_row: int) -> list[dict]:
     """Read the data rows under the headers into canonical rows."""
     form = layout.form
+    cols = _columns(form)
     template = meta is None or meta.kind == "template"
     fixed = form.rows != "events"
     known = list(meta.rows.get(form.id, [])) if meta else []
@@ -248,26 +285,26 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
     found: dict[str, dict] = {}
     out: list[dict] = []
     position = 0
-    r = code_row + 1
-    while r < len(rows):
+    width, every = cols.width, cols.every
+    for r in range(code_row + 1, len(rows)):
         row = rows[r]
-        if _is_end(row, layout):
+        if len(row) < width:  # a sheet narrower than the form: its missing cells are blank
+            row = [*row, *([None] * (width - len(row)))]
+        if _is_end(row, cols):
             _check_below_totals(ctx, sheet, rows, r, layout)
             break
-        if all(_blank(_cell(row, c.index)) for c in layout.columns):
-            r += 1
+        if all(_blank(row[i]) for i in every):
             continue
-        values = _read_values(ctx, sheet, r, row, layout, template=template)
+        values = _read_values(ctx, sheet, r, row, form, cols, template=template)
         if not fixed:
             out.append(canonical_row(form, "", values))
         else:
-            key = _row_key(ctx, sheet, r, row, layout, by_identity, bool(known), position)
+            key = _row_key(ctx, sheet, r, row, cols, by_identity, bool(known), position)
             position += 1
             if key is not None:
                 if key in found:
                     ctx.problem(sheet, _addr(r, 0), f"row {key} appears twice")
                 found[key] = canonical_row(form, key, values)
-        r += 1
     if fixed:
         order = [k for k, _ in known] if known else _default_order(form, found)
         for key in order:
@@ -283,12 +320,14 @@ def _default_order(form: Form, found: dict[str, dict]) -> list[str]:
     return sorted(found, key=lambda k: int(k) if k.isdigit() else 0)
 
 
-def _is_end(row: list, layout: lay.SheetLayout) -> bool:
+_LATER_END_MARKERS = tuple(lay.END_MARKERS[1:])
+
+
+def _is_end(row: list, cols: _Columns) -> bool:
     """True at the 合计 row, the signature line or the notes: the end of the data area."""
-    if lay.same_label(_cell(row, layout.total_label_column), lay.TOTAL_LABEL) and layout.total_columns:
+    if cols.totals and lay.same_label(row[cols.layout.total_label_column], lay.TOTAL_LABEL):
         return True
-    first = _text(_cell(row, 0)).replace(" ", "")
-    return any(first.startswith(marker) for marker in lay.END_MARKERS[1:])
+    return _text(row[0]).replace(" ", "").startswith(_LATER_END_MARKERS)
 
 
 def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:
@@ -307,11 +346,11 @@ def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, lay
                 return
 
 
-def _row_key(ctx: _Context, sheet: str, r: int, row: list, layout: lay.SheetLayout,
+def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
              by_identity: dict[str, list[str]], have_keys: bool, position: int) -> str | None:
     """Identify a fixed row: by its printed texts (metadata), else by indicator label or by position."""
-    form = layout.form
-    texts = {c.field.key: _text(_cell(row, c.index)) for c in layout.columns if c.field.source == "row"}
+    form = cols.layout.form
+    texts = {key: _text(row[i]) for key, i in cols.row_texts}
     if have_keys:
         keys = by_identity.get(lay.row_identity(form, texts))
         if keys:
@@ -330,40 +369,40 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, layout: lay.SheetLayo
     return str(position + 1)
 
 
-def _read_values(ctx: _Context, sheet: str, r: int, row: list, layout: lay.SheetLayout, *, template: bool) -> dict:
+def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols: _Columns, *, template: bool) -> dict:
     """Coerce a row's input cells; blanks are 0 where the form allows, in hand-filled rows with any input."""
-    form = layout.form
-    cells = {c.field.key: _cell(row, c.index) for c in layout.input_columns}
-    has_input = any(not _blank(v) for v in cells.values())
+    has_input = not all(_blank(row[i]) for _, i, _ in cols.inputs)
     values, bad = {}, set()
-    for col in layout.input_columns:
-        raw = cells[col.field.key]
-        if _blank(raw) and not (template and has_input):
-            values[col.field.key] = None  # an export writes blank exactly where nothing was reported
-            continue
+    for key, i, fld in cols.inputs:
+        raw = row[i]
+        if _blank(raw):
+            if not (template and has_input):
+                values[key] = None  # an export writes blank exactly where nothing was reported
+                continue
+            raw = None
         try:
-            values[col.field.key] = coerce(col.field, None if _blank(raw) else raw)
+            values[key] = coerce(fld, raw)
         except CoerceError as exc:
-            values[col.field.key] = None
-            bad.add(col.field.key)
-            ctx.problem(sheet, _addr(r, col.index), str(exc))
+            values[key] = None
+            bad.add(key)
+            ctx.problem(sheet, _addr(r, i), str(exc))
     if has_input:
         for finding in check_fields(form, values):
             if finding.field not in bad:
-                ctx.problem(sheet, _addr(r, layout.column(finding.field).index), finding.message)
-        _warn_dates_outside(ctx, sheet, r, layout, values)
+                ctx.problem(sheet, _addr(r, cols.index_of[finding.field]), finding.message)
+        if cols.dates and ctx.period:
+            _warn_dates_outside(ctx, sheet, r, cols, values)
     return values
 
 
-def _warn_dates_outside(ctx: _Context, sheet: str, r: int, layout: lay.SheetLayout, values: dict) -> None:
-    period = ctx.period
-    if not period:
-        return
-    first, last = period_bounds(period)
-    for col in layout.input_columns:
-        v = values.get(col.field.key)
-        if col.field.type == "date" and v is not None and not first <= v <= last:
-            ctx.warn(sheet, _addr(r, col.index), f"{col.field.label} {v:%Y-%m-%d} is outside the period {period}")
+def _warn_dates_outside(ctx: _Context, sheet: str, r: int, cols: _Columns, values: dict) -> None:
+    if ctx.bounds is None:
+        ctx.bounds = period_bounds(ctx.period)
+    first, last = ctx.bounds
+    for key, i, label in cols.dates:
+        v = values.get(key)
+        if v is not None and not first <= v <= last:
+            ctx.warn(sheet, _addr(r, i), f"{label} {v:%Y-%m-%d} is outside the period {ctx.period}")
 
 
 # ---- cells ---------------------------------------------------------------------------------------
@@ -375,7 +414,8 @@ def _cell(row: list, c: int):
 
 def _blank(value) -> bool:
     """True for an empty cell (or only spaces); "—" is not blank: it is read as the field's blank value."""
-    return value is None or (isinstance(value, str) and normalise_text(value) == "")
+    # str.strip() removes every space normalise_text does (ASCII, full-width, non-breaking), at C speed.
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _text(value) -> str:
