@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QCompleter,
+    QFrame,
     QHeaderView,
     QLineEdit,
     QStyledItemDelegate,
@@ -123,10 +124,27 @@ class EntryTable(QTableView):
     # ---- frozen columns (Qt's "frozen column" pattern: a second view over the left columns) ------------
 
     def freeze_columns(self, count: int) -> None:
-        """Keep the first columns (task number and title, indicator) in view while scrolling right."""
+        """Keep the first columns (task number and title, indicator) in view while scrolling right.
+
+        The second view that holds them still is built on the first scroll to the right: until then the grid
+        shows those columns in place, with the same edge after them, and start-up builds and paints one view.
+        """
         self.frozen_count = count
         if count <= 0:
             return
+        self.frozen_edge = QFrame(self, objectName="FrozenEdge")
+        self.frozen_edge.setFrameShape(QFrame.Shape.NoFrame)
+        self.frozen_edge.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.frozen_edge.show()
+        self.horizontalHeader().sectionResized.connect(self._frozen_section_resized)
+        self.horizontalScrollBar().valueChanged.connect(self._scrolled_sideways)
+        self._place_frozen()
+
+    def _scrolled_sideways(self, value: int) -> None:
+        if value and self.frozen is None:
+            self._build_frozen()
+
+    def _build_frozen(self) -> QTableView:
         frozen = QTableView(self)
         self.frozen = frozen
         frozen.setObjectName("FrozenColumns")
@@ -148,12 +166,14 @@ class EntryTable(QTableView):
         frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.viewport().stackUnder(frozen)
         self._sync_frozen_columns()
-        self.horizontalHeader().sectionResized.connect(self._frozen_section_resized)
         frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         self.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
+        frozen.verticalScrollBar().setValue(self.verticalScrollBar().value())
         self.model().modelReset.connect(self._sync_frozen_columns)
+        self.frozen_edge.hide()  # the frozen view draws the same edge as its right border
         frozen.show()
         self._place_frozen()
+        return frozen
 
     def _sync_frozen_columns(self) -> None:
         frozen = getattr(self, "frozen", None)
@@ -168,17 +188,24 @@ class EntryTable(QTableView):
 
     def _frozen_section_resized(self, column: int, _old: int, new: int) -> None:
         if column < self.frozen_count:
-            self.frozen.setColumnWidth(column, new)
+            if self.frozen is not None:
+                self.frozen.setColumnWidth(column, new)
             self._place_frozen()
 
+    def frozen_width(self) -> int:
+        """The width of the columns that stay in view (0 when none)."""
+        return sum(self.columnWidth(c) for c in range(self.frozen_count) if not self.isColumnHidden(c))
+
     def _place_frozen(self) -> None:
-        frozen = getattr(self, "frozen", None)
-        if frozen is None:
+        if not getattr(self, "frozen_count", 0):
             return
-        width = sum(self.columnWidth(c) for c in range(self.frozen_count) if not self.isColumnHidden(c))
+        width = self.frozen_width()
         frame = self.frameWidth()
-        frozen.setGeometry(self.verticalHeader().width() + frame, frame, width,
-                           self.viewport().height() + self.horizontalHeader().height())
+        left, height = self.verticalHeader().width() + frame, self.viewport().height() + self.horizontalHeader().height()
+        if self.frozen is not None:
+            self.frozen.setGeometry(left, frame, width, height)
+        else:
+            self.frozen_edge.setGeometry(left + width - 2, frame, 2, height)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -190,15 +217,16 @@ class EntryTable(QTableView):
 
     def scrollTo(self, index, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
         """Scroll a cell into view beside the frozen columns, not under them."""
-        if index.column() >= getattr(self, "frozen_count", 0) or not getattr(self, "frozen", None):
+        frozen_count = getattr(self, "frozen_count", 0)
+        if index.column() >= frozen_count or getattr(self, "frozen", None) is None:
             super().scrollTo(index, hint)
-            frozen_width = self.frozen.width() if getattr(self, "frozen", None) else 0
+            frozen_width = self.frozen.width() if getattr(self, "frozen", None) is not None else 0
             x = self.columnViewportPosition(index.column())
-            if frozen_width and index.column() >= self.frozen_count and x < frozen_width:
+            if frozen_width and index.column() >= frozen_count and x < frozen_width:
                 bar = self.horizontalScrollBar()
                 bar.setValue(max(bar.value() - (frozen_width - x), 0))
         else:
-            super().scrollTo(self.model().index(index.row(), self.frozen_count) if index.row() >= 0 else index, hint)
+            super().scrollTo(self.model().index(index.row(), frozen_count) if index.row() >= 0 else index, hint)
 
     @property
     def form_model(self) -> FormTableModel:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QIcon, QIconEngine, QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication, QIcon, QIconEngine, QPainter, QPixmap
 
 from models.resources import resource_path
 
@@ -37,7 +37,7 @@ class SvgIconEngine(QIconEngine):
         return [QSize(self._size, self._size), QSize(self._size * 2, self._size * 2)]
 
     def actualSize(self, size: QSize, mode, state) -> QSize:  # noqa: N802
-        side = min(size.width(), size.height())
+        side = min(size.width(), size.height(), self._size)  # like a bitmap icon: smaller on request, never larger
         return QSize(side, side)
 
     def pixmap(self, size: QSize, mode, state) -> QPixmap:
@@ -45,7 +45,7 @@ class SvgIconEngine(QIconEngine):
 
     def scaledPixmap(self, size: QSize, mode, state, scale: float) -> QPixmap:  # noqa: N802
         """The icon drawn from the SVG for a logical size on a screen of a scale (disabled: greyed by the style)."""
-        side = max(1, round(min(size.width(), size.height()) * scale))
+        side = max(1, round(min(size.width(), size.height(), self._size) * scale))
         key = (side, int(scale * 100), int(mode.value), int(state.value))
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
@@ -56,12 +56,13 @@ class SvgIconEngine(QIconEngine):
             painter = QPainter(pixmap)
             QSvgRenderer(QByteArray(self._svg)).render(painter, QRectF(0, 0, side, side))
             painter.end()
-            if mode == QIcon.Mode.Disabled:
+            if mode != QIcon.Mode.Normal and QGuiApplication.instance() is not None:
+                # Disabled greyed, selected tinted: what Qt's own bitmap icons get from the style
                 from PySide6.QtWidgets import QApplication, QStyleOption
 
-                style = QApplication.style() if QApplication.instance() else None
-                if style is not None:
-                    pixmap = style.generatedIconPixmap(QIcon.Mode.Disabled, pixmap, QStyleOption())
+                option = QStyleOption()
+                option.palette = QGuiApplication.palette()
+                pixmap = QApplication.style().generatedIconPixmap(mode, pixmap, option)
             pixmap.setDevicePixelRatio(scale)
             self._pixmaps[key] = pixmap
         return pixmap

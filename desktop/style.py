@@ -53,6 +53,7 @@ QLabel#SectionTitle {{ font-size: 11.5pt; font-weight: 600; color: #1e2a38; padd
 QTableView {{ background: #ffffff; gridline-color: #e3e7ed; selection-background-color: #cfe2f7;
              selection-color: #111111; border: 1px solid #dde3ea; }}
 QTableView#FrozenColumns {{ border: none; border-right: 2px solid #b9c4d0; }}
+QFrame#FrozenEdge {{ background: #b9c4d0; border: none; }}
 QTableView::item:focus {{ border: 2px solid {PRIMARY}; }}
 QHeaderView::section {{ background: #eef2f6; color: #2d3b4c; border: none; border-right: 1px solid #dde3ea;
                        border-bottom: 1px solid #cfd6df; padding: 4px 6px; font-weight: 600; }}

@@ -66,3 +66,5 @@ def test_icons_are_drawn_for_high_dpi_screens(qapp):
     normal = tasks.pixmap(QSize(24, 24), 1.0).toImage()
     disabled = tasks.pixmap(QSize(24, 24), 1.0, QIcon.Mode.Disabled).toImage()
     assert normal != disabled  # a disabled button's icon is greyed, as Qt does for bitmaps
+    assert tasks.pixmap(QSize(24, 24), 1.0, QIcon.Mode.Selected).toImage() != normal  # tinted when selected
+    assert tasks.actualSize(QSize(64, 64)) == QSize(24, 24)  # like a bitmap icon, never drawn larger than made

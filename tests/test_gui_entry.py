@@ -294,3 +294,41 @@ def test_a_row_changed_by_someone_else_is_not_overwritten(sqlite_db, qtbot):
     assert stored("tasks", "2", "achieved") == Decimal(9)  # their value stands
     assert "colleague" in page.message.text.text()
     assert page.model.index(1, page.model.column_of("achieved")).data() == "9"  # and is shown now
+
+
+def test_the_frozen_columns_stay_in_view_when_scrolling_right(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    table = page.table
+    model = page.model
+    frozen_width = table.frozen_width()
+    title = model.column_of("title")
+    assert frozen_width == table.columnWidth(model.column_of("no")) + table.columnWidth(title)
+    # At the start the grid shows them in place, with the edge where they end (the second view comes on scrolling).
+    assert table.frozen is None and table.frozen_edge.isVisible()
+    assert table.frozen_edge.geometry().right() == table.verticalHeader().width() + table.frameWidth() + frozen_width - 1
+    at_rest = table.grab().copy(0, 0, table.verticalHeader().width() + frozen_width, 200).toImage()
+
+    last = model.columnCount() - 1
+    table.scrollTo(page.proxy.index(3, last))
+    assert table.horizontalScrollBar().value() > 0
+    frozen = table.frozen
+    assert frozen is not None and frozen.isVisible() and not table.frozen_edge.isVisible()
+    assert frozen.geometry().left() == table.verticalHeader().width() + table.frameWidth()
+    assert frozen.width() == frozen_width
+    shown = [c for c in range(model.columnCount()) if not frozen.isColumnHidden(c)]
+    assert shown == [model.column_of("no"), title]
+    # The task numbers and titles look as they did before scrolling: the same pixels, over the scrolled grid.
+    QGuiApplication.processEvents()
+    scrolled = table.grab().copy(0, 0, table.verticalHeader().width() + frozen_width, 200).toImage()
+    assert scrolled == at_rest
+
+    # A cell scrolled into view lands beside the frozen columns, not under them; rows scroll together.
+    middle = model.column_of("achieved")
+    target = page.proxy.index(3, middle)
+    table.scrollTo(target)
+    assert table.columnViewportPosition(middle) >= frozen_width
+    table.verticalScrollBar().setValue(table.verticalScrollBar().maximum())
+    assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value()
+    table.setColumnWidth(title, table.columnWidth(title) + 40)  # widening the title widens what stays in view
+    assert frozen.columnWidth(title) == table.columnWidth(title) and frozen.width() == frozen_width + 40
