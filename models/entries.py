@@ -493,9 +493,9 @@ class MonthWriter:
                 rawsql.execute(f'DELETE FROM "entry" WHERE "unit_id" = ? AND "period" = ? '
                                f'AND "form_id" IN ({rawsql.placeholders(len(data))})', (unit_code, period, *data))
             rawsql.insert_rows(m.Entry, new_rows)
-            _upsert_baselines(unit_code, changed_bases, bases, user)
-            rawsql.write_audit([rawsql.audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data),
-                                                  user=user)])
+            lines = _upsert_baselines(unit_code, changed_bases, bases, user)
+            lines.append(rawsql.audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data), user=user))
+            rawsql.write_audit(lines)
             return self._findings(unit_code, period, stored) if validate else []
 
     def _findings(self, unit_code: str, period: str, stored: dict[str, dict[str, _Stored]]) -> list[Finding]:
@@ -512,16 +512,15 @@ class MonthWriter:
         return out
 
 
-def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str, Decimal], user: str) -> None:
-    """Store changed 2023 bases in one statement, with one audit line each."""
+def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str, Decimal], user: str) -> list[dict]:
+    """Store changed 2023 bases in one statement; return their audit lines, one each, for the caller to write."""
     if not changed:
-        return
+        return []
     rawsql.insert_rows(m.Baseline, [{"unit": unit_code, "indicator": k, "year": compute.BASE_YEAR, "value": v}
                                     for k, v in changed.items()],
                        conflict=("unit", "indicator", "year"), update=("value",))
-    rawsql.write_audit(rawsql.audit_line("edit", "baseline", f"{unit_code}/{k}/{compute.BASE_YEAR}",
-                                         old=to_json_value(old.get(k)), new=to_json_value(v), user=user)
-                       for k, v in changed.items())
+    return [rawsql.audit_line("edit", "baseline", f"{unit_code}/{k}/{compute.BASE_YEAR}", old=to_json_value(old.get(k)),
+                              new=to_json_value(v), user=user) for k, v in changed.items()]
 
 
 def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | None = None):

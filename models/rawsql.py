@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from peewee import AutoField, Field, Model
+from peewee import AutoField, CharField, Field, ForeignKeyField, Model, TextField
 
 from models import db as m
 
@@ -40,12 +40,15 @@ def insert_rows(model: type[Model], rows: list[dict], *, conflict: tuple[str, ..
     With conflict and update, a row whose conflict fields already exist updates those fields instead.
     """
     fields = _insert_fields(model)
+    texts = _text_fields(model)
     for start in range(0, len(rows), BATCH_ROWS):
         chunk = rows[start:start + BATCH_ROWS]
         params = []
         for row in chunk:
-            for f in fields:
-                params.append(f.db_value(row[f.name] if f.name in row else _default(f)))
+            for f, text in zip(fields, texts, strict=True):
+                value = row[f.name] if f.name in row else _default(f)
+                # A text column stores a str as it is (peewee's db_value would return it unchanged).
+                params.append(value if text and type(value) is str else f.db_value(value))
         execute(_insert_sql(model, len(chunk), conflict, update), params)
 
 
@@ -56,6 +59,16 @@ def _default(f: Field):
 @lru_cache(maxsize=64)
 def _insert_fields(model: type[Model]) -> tuple[Field, ...]:
     return tuple(f for f in model._meta.sorted_fields if not isinstance(f, AutoField))
+
+
+@lru_cache(maxsize=64)
+def _text_fields(model: type[Model]) -> tuple[bool, ...]:
+    """For each inserted field: True when it is a plain text column (or a key to one)."""
+    def plain(f: Field) -> bool:
+        if isinstance(f, ForeignKeyField):
+            return plain(f.rel_field)
+        return isinstance(f, (CharField, TextField)) and type(f).adapt is CharField.adapt
+    return tuple(plain(f) for f in _insert_fields(model))
 
 
 @lru_cache(maxsize=256)

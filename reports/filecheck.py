@@ -52,6 +52,8 @@ WORKBOOK_TYPES = {
     "application/vnd.ms-excel.template.macroEnabled.main+xml",
 }
 REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+CUSTOM_PROPERTIES = "docProps/custom.xml"  # kept for the reader (the return's metadata), when small
+KEEP_BYTES = 1_000_000  # the largest part kept; the reader refuses a larger custom.xml itself
 _CHUNK = 64 * 1024
 _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
@@ -116,6 +118,7 @@ class FileCheck:
     parts: list[Part]
     uncompressed: int
     sheets: dict[str, SheetExtent] = field(default_factory=dict)
+    kept: dict[str, bytes] = field(default_factory=dict)  # small parts already inflated (and CRC-checked)
 
 
 class _Reject(Exception):
@@ -150,16 +153,16 @@ def _check(path: Path, limits: Limits) -> FileCheck:
         names = {p.name for p in parts}
         _check_required(names)
         sheets: dict[str, SheetExtent] = {}
-        content_types = b""
+        kept: dict[str, bytes] = {}
         for part in parts:
-            keep = part.name == "[Content_Types].xml"
+            keep = part.name == REQUIRED_PARTS[0] or (part.name == CUSTOM_PROPERTIES and part.size <= KEEP_BYTES)
             extent, data = _scan_part(f, part, limits, keep=keep)
             if extent is not None:
                 sheets[part.name] = extent
             if keep:
-                content_types = data
-        _check_content_types(content_types)
-    return FileCheck(path, size, parts, sum(p.size for p in parts), sheets)
+                kept[part.name] = data
+        _check_content_types(kept.get(REQUIRED_PARTS[0], b""))
+    return FileCheck(path, size, parts, sum(p.size for p in parts), sheets, kept)
 
 
 # ---- what the file is, when it is not a zip ----------------------------------------------------
@@ -403,7 +406,7 @@ def _scan_part(f, part: Part, limits: Limits, *, keep: bool) -> tuple[SheetExten
                 raise _Reject(f"{part.name} 过大，不是正常的 .xlsx")
             kept += chunk
         buffer += chunk
-        if _DTD.search(buffer):
+        if b"<!" in buffer and _DTD.search(buffer):  # the literal first: a scan at C speed, the regex rarely
             raise _Reject(f"{part.name} 含有 DOCTYPE/ENTITY 声明（可用于实体炸弹或读取本机文件），已拒收；"
                           "Excel 和 WPS 保存的文件不会有这种内容")
         if not is_xml:
@@ -454,7 +457,7 @@ class _SheetState:
 
     def feed(self, data: bytes, name: str, limits: Limits) -> None:
         if not self.seen_sheet_data:
-            for match in _DIMENSION.finditer(data):  # calamine parses it and fails on garbage
+            for match in _DIMENSION.finditer(data) if b"dimension" in data else ():  # calamine fails on garbage
                 if not _RANGE.match(match.group(1)):
                     raise _Reject(f"{name} 的 <dimension> 写着无效的范围 "
                                   f"\"{match.group(1)[:20].decode('ascii', 'replace')}\"，文件已损坏或被篡改")

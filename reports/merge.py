@@ -181,11 +181,11 @@ def _read(item: str | Path | ReturnFile) -> tuple[MergeResult, ReturnFile | None
     else:
         result = MergeResult(file=str(item))
         try:
-            check_file(item)
+            checked = check_file(item)
         except FileRejected as exc:
             return result.reject(*exc.problems), None
         try:
-            rf = _reader()(Path(item))
+            rf = _reader()(Path(item), checked=checked)
         except LiangxinError as exc:
             return result.reject(*_problems_of(exc, item)), None
         except CalamineError as exc:  # the spreadsheet library found the workbook's XML broken
@@ -308,6 +308,13 @@ def _records(code: str, period: str) -> list[_Record]:
     return [_Record(*row) for row in cursor.fetchall()]
 
 
+def _submitted(period: str, *codes: str) -> set[str]:
+    """Which of these units' month is submitted (locked): what is_locked says, for several units in one query."""
+    cursor = rawsql.execute('SELECT "unit_id", "state" FROM "period_state" WHERE "period" = ? '
+                            f'AND "unit_id" IN ({rawsql.placeholders(len(codes))})', (period, *codes))
+    return {unit for unit, state in cursor.fetchall() if state == "submitted"}
+
+
 def _has_entries(code: str, period: str) -> bool:
     return rawsql.execute('SELECT 1 FROM "entry" WHERE "unit_id" = ? AND "period" = ? LIMIT 1',
                           (code, period)).fetchone() is not None
@@ -318,11 +325,12 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
     """Give one file its verdict; store what the verdict calls for (inside the caller's savepoint)."""
     _check_unit(result, rf, own, actor=actor, confirm=confirm_unknown_units)
     code, period = rf.unit_code, rf.period
-    if is_locked(own.code, period):
+    locked = _submitted(period, own.code, code)
+    if own.code in locked:
         result.reject(f"本单位 {own.name} {period_label(period)} 已报送锁定，不能再并入下级报表；"
                       f"{lock_reason(own.code, period)}")
         raise _Rejected
-    if is_locked(code, period):
+    if code in locked:
         result.reject(f"{result.unit_name or code} {period_label(period)} 在本库中已锁定：{lock_reason(code, period)}")
         raise _Rejected
     records = _records(code, period)

@@ -141,6 +141,18 @@ def read_custom_properties(path) -> dict[str, str]:
     return out
 
 
+def parse_custom_xml(data: bytes) -> dict[str, str]:
+    """Return the custom document properties from the bytes of docProps/custom.xml (read_custom_properties' parse)."""
+    if len(data) > _MAX_CUSTOM_XML:
+        raise MetaError("docProps/custom.xml is implausibly large")
+    out = {}
+    for prop in ElementTree.fromstring(data):
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = prop[0].text or ""
+    return out
+
+
 def _build(scalars: dict[str, str], forms: list[FormRef], keys: dict) -> ReturnMeta:
     kind = scalars.get("kind", "")
     if kind not in KINDS:

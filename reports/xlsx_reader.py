@@ -27,8 +27,18 @@ from models.entries import canonical_row, content_hash
 from models.errors import DataError
 from models.periods import check_period, period_bounds
 from reports import xlsx_layout as lay
+from reports.filecheck import CUSTOM_PROPERTIES, FileCheck
 from reports.returnfile import CellProblem, ReturnFile
-from reports.xlsx_meta import META_SHEET, FormRef, MetaError, ReturnMeta, parse_custom_properties, parse_meta_rows, read_custom_properties
+from reports.xlsx_meta import (
+    META_SHEET,
+    FormRef,
+    MetaError,
+    ReturnMeta,
+    parse_custom_properties,
+    parse_custom_xml,
+    parse_meta_rows,
+    read_custom_properties,
+)
 
 HEADER_SEARCH_ROWS = 40  # how far down a sheet the column-number row (甲 乙 … 1 2 …) may have moved
 MAX_PROBLEMS_SHOWN = 20
@@ -63,8 +73,11 @@ class _Context:
         self.warnings.append(CellProblem(str(self.path), sheet, cell, message))
 
 
-def read_return(path: str | Path) -> ReturnFile:
-    """Read a return or filled template into a ReturnFile, or raise ReturnReadError listing every problem."""
+def read_return(path: str | Path, *, checked: FileCheck | None = None) -> ReturnFile:
+    """Read a return or filled template into a ReturnFile, or raise ReturnReadError listing every problem.
+
+    checked is the file check of the same file, when it was just made: the parts it kept are not read again.
+    """
     ctx = _Context(Path(path))
     if not ctx.path.is_file():
         raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")])
@@ -73,7 +86,7 @@ def read_return(path: str | Path) -> ReturnFile:
     except Exception as exc:  # calamine raises its own types for zip, XML and password trouble
         raise ReturnReadError([CellProblem(str(ctx.path), "", "", f"not a readable .xlsx workbook ({exc})")]) from None
     with workbook:
-        meta = _read_meta(ctx, workbook)
+        meta = _read_meta(ctx, workbook, checked)
         ctx.period = meta.period if meta and not ctx.problems else ""
         forms = _forms_to_read(ctx, meta)
         sheets = {name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
@@ -115,7 +128,7 @@ def _sheet_names(workbook) -> list[tuple[str, bool]]:
     return out
 
 
-def _read_meta(ctx: _Context, workbook) -> ReturnMeta | None:
+def _read_meta(ctx: _Context, workbook, checked: FileCheck | None) -> ReturnMeta | None:
     """Return the metadata from the hidden sheet, else the document properties; None when neither exists."""
     hidden = props = None
     if META_SHEET in workbook.sheet_names:
@@ -124,7 +137,8 @@ def _read_meta(ctx: _Context, workbook) -> ReturnMeta | None:
         except MetaError as exc:
             ctx.problem(META_SHEET, "", f"metadata unreadable: {exc}")
     try:
-        props = parse_custom_properties(read_custom_properties(ctx.path))
+        kept = checked.kept.get(CUSTOM_PROPERTIES) if checked is not None else None
+        props = parse_custom_properties(read_custom_properties(ctx.path) if kept is None else parse_custom_xml(kept))
     except (MetaError, zipfile.BadZipFile, SyntaxError) as exc:  # ElementTree's ParseError is a SyntaxError
         ctx.problem("", "", f"document properties unreadable: {exc}")
     if hidden and props:
