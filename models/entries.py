@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
+from functools import lru_cache
 
 from peewee import IntegrityError, InternalError, OperationalError
 
@@ -164,13 +165,22 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
 
 def _period_findings(form: Form, row: Row, period: str) -> list[Finding]:
     """Dates must fall inside the reporting month."""
-    first, last = period_bounds(period)
     out = []
     for f in form.input_fields:
-        v = row.values.get(f.key)
-        if f.type == "date" and v is not None and not first <= v <= last:
+        v = row.values.get(f.key) if f.type == "date" else None
+        if v is not None and not _in_month(v, period):
             out.append(Finding(form.id, row.row_key, f.key, "hard", f"{f.label} {v:%Y-%m-%d} 不在报告期 {period} 内", "in_period"))
     return out
+
+
+@lru_cache(maxsize=64)
+def _bounds(period: str) -> tuple[dt.date, dt.date]:
+    return period_bounds(period)
+
+
+def _in_month(day: dt.date, period: str) -> bool:
+    first, last = _bounds(period)
+    return first <= day <= last
 
 
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
@@ -421,10 +431,9 @@ def content_hash(data: dict[str, list[dict]]) -> str:
     """Return the SHA-256 over canonical data (not over file bytes); events are order-independent."""
     normal = {}
     for form_id, rows in sorted(data.items()):
-        form = get_form(form_id)
-        rows = [{k: v for k, v in r.items() if not (form.rows == "events" and k == "row_key")} for r in rows]
-        if form.rows == "events":
-            rows = sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+        if get_form(form_id).rows == "events":
+            rows = sorted(({k: v for k, v in r.items() if k != "row_key"} for r in rows),
+                          key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
         else:
             rows = [r for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
         normal[form_id] = rows
@@ -473,6 +482,7 @@ class MonthWriter:
             changed_bases: dict[str, Decimal] = {}
             new_rows: list[dict] = []
             stored: dict[str, dict[str, _Stored]] = {}
+            now = m.now()
             for form, rows in checked:
                 kept = stored[form.id] = {}
                 for order, (key, typed) in enumerate(rows):
@@ -485,7 +495,7 @@ class MonthWriter:
                     values = {k: to_json_value(v) for k, v in typed.items()}
                     new_rows.append({"unit": unit_code, "period": period, "form_id": form.id, "row_key": key,
                                      "data": json.dumps(values, ensure_ascii=False, sort_keys=True),
-                                     "updated_by": user, "updated_at": m.now()})
+                                     "updated_by": user, "updated_at": now})
                     # As form_rows would read it back: through its JSON values.
                     kept[key] = _Stored({f.key: from_json_value(f, values.get(f.key)) for f in form.input_fields}, 1,
                                         order)

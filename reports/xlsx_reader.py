@@ -437,6 +437,8 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, str) and "\u00a0" not in value:
+        return value.strip()  # what normalise_text gives: str.strip() takes full-width spaces too
     return normalise_text(value)
 
 
