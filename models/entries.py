@@ -411,6 +411,11 @@ def reopen_period(*, unit_code: str, period: str, reason: str, user: str = "") -
 # ---- canonical data (returns and merge) -------------------------------------------------------
 
 
+# json.dumps(..., ensure_ascii=False, sort_keys=True) builds an encoder per call; these are built once.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_data(*, unit_code: str, period: str) -> dict[str, list[dict]]:
     """Return a unit's month as canonical JSON-ready data: input fields per row, by form."""
     out = {}
@@ -433,11 +438,11 @@ def content_hash(data: dict[str, list[dict]]) -> str:
     for form_id, rows in sorted(data.items()):
         if get_form(form_id).rows == "events":
             rows = sorted(({k: v for k, v in r.items() if k != "row_key"} for r in rows),
-                          key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
+                          key=_ROW_JSON.encode)
         else:
             rows = [r for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
         normal[form_id] = rows
-    text = json.dumps(normal, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _HASH_JSON.encode(normal)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -494,7 +499,7 @@ class MonthWriter:
                         continue
                     values = {k: to_json_value(v) for k, v in typed.items()}
                     new_rows.append({"unit": unit_code, "period": period, "form_id": form.id, "row_key": key,
-                                     "data": json.dumps(values, ensure_ascii=False, sort_keys=True),
+                                     "data": _ROW_JSON.encode(values),
                                      "updated_by": user, "updated_at": now})
                     # As form_rows would read it back: through its JSON values.
                     kept[key] = _Stored({f.key: from_json_value(f, values.get(f.key)) for f in form.input_fields}, 1,
