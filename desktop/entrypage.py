@@ -49,6 +49,11 @@ class TaskFilter(QSortFilterProxyModel):
             self.section, self.lead, self.status, self.text = section, lead, status, text.strip()
             self.invalidateRowsFilter()
 
+    def multiData(self, index: QModelIndex, roleDataSpan) -> None:  # noqa: N802
+        """Hand a cell's roles to the form model in one call (Qt's proxy would ask for them one by one)."""
+        if index.isValid():
+            self.sourceModel().multiData(self.mapToSource(index), roleDataSpan)
+
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802
         row = self.sourceModel().row_at(source_row)
         if row is None:

@@ -164,7 +164,7 @@ class EntryTable(QTableView):
         frozen.horizontalHeader().setDefaultAlignment(self.horizontalHeader().defaultAlignment())
         frozen.horizontalHeader().setMinimumHeight(self.horizontalHeader().minimumHeight())
         frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.viewport().stackUnder(frozen)
+        frozen.raise_()  # above the grid's own cells and headers (stacked there already as the newest child)
         self._sync_frozen_columns()
         frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         self.verticalScrollBar().valueChanged.connect(frozen.verticalScrollBar().setValue)
@@ -201,7 +201,10 @@ class EntryTable(QTableView):
             return
         width = self.frozen_width()
         frame = self.frameWidth()
-        left, height = self.verticalHeader().width() + frame, self.viewport().height() + self.horizontalHeader().height()
+        # The vertical header is as tall as the viewport; asking for viewport() itself would make PySide wrap a
+        # plain QWidget made by Qt, which loads every widget class to find its type (~30 ms at start-up).
+        vh = self.verticalHeader()
+        left, height = vh.width() + frame, vh.height() + self.horizontalHeader().height()
         if self.frozen is not None:
             self.frozen.setGeometry(left, frame, width, height)
         else:

@@ -15,7 +15,7 @@ from dataclasses import field as dc_field
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QColor, QFont, QUndoCommand, QUndoStack
 
 from desktop.i18n import tr
 from forms.schema import Field, Form
@@ -59,8 +59,9 @@ COLOURS = {
     CellState.COMPUTED: QColor("#eef1f5"),
     CellState.FIXED: QColor("#f7f8fa"),
 }
-BRUSHES = {state: QBrush(colour) for state, colour in COLOURS.items()}
-INK_REJECTED, INK_COMPUTED = QBrush(QColor("#8b1a1a")), QBrush(QColor("#3c4a5c"))
+# Colours serve as the background and text brushes: Qt converts them, and QBrush's type is not loaded at start-up.
+BRUSHES = COLOURS
+INK_REJECTED, INK_COMPUTED = QColor("#8b1a1a"), QColor("#3c4a5c")
 ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 MARKERS = {CellState.REJECTED: QColor("#c62828"), CellState.HARD: QColor("#d93025"),
@@ -257,6 +258,13 @@ class FormTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.fields)
 
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
+        # Qt's own index() asks rowCount() and columnCount() first: two calls into Python for every cell a view
+        # or the filter looks at. The same bounds, checked in one.
+        if parent.isValid() or not (0 <= column < len(self.fields) and 0 <= row < self.rowCount()):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -295,6 +303,21 @@ class FormTableModel(QAbstractTableModel):
             return None
         return handler(index.row(), index.column())
 
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, roleDataSpan) -> None:  # noqa: N802
+        """Fill several roles of a cell in one call (Qt's delegate asks for seven to paint a cell, and would cross
+        into Python seven times, each through the filter's mapping, with data())."""
+        if not index.isValid():
+            return
+        r, c = index.row(), index.column()
+        handlers = self._handlers
+        for role_data in roleDataSpan:
+            handler = handlers.get(role_data.role())
+            value = handler(r, c) if handler is not None else None
+            if value is None:
+                role_data.clearData()
+            else:
+                role_data.setData(value)
+
     def _cell(self, r: int, c: int) -> tuple[Row | None, Field, tuple[str, str] | None]:
         row = self._rows[r] if r < len(self._rows) else None
         field = self.fields[c]
@@ -331,10 +354,10 @@ class FormTableModel(QAbstractTableModel):
         _, field, rejected = self._cell(r, c)
         return self._state(r, field, rejected)
 
-    def _background_role(self, r: int, c: int) -> QBrush | None:
+    def _background_role(self, r: int, c: int) -> QColor | None:
         return BRUSHES.get(self._state_role(r, c))
 
-    def _foreground_role(self, r: int, c: int) -> QBrush | None:
+    def _foreground_role(self, r: int, c: int) -> QColor | None:
         _, field, rejected = self._cell(r, c)
         if rejected:
             return INK_REJECTED

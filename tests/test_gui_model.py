@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop.entrypage import TaskFilter
 from desktop.formmodel import (
@@ -134,3 +136,48 @@ def test_text_copied_from_excel_or_wps(text, rows):
     from desktop.entrytable import parse_clipboard
 
     assert parse_clipboard(text) == rows
+
+
+class _Delegate(QStyledItemDelegate):
+    def option_for(self, index) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initStyleOption(option, index)
+        return option
+
+
+@pytest.mark.parametrize("through_filter", [False, True])
+@pytest.mark.parametrize("form_id", ["tasks", "events", "figures"])
+def test_the_delegate_reads_each_cell_in_one_call_as_data_gives_it_role_by_role(sqlite_db, form_id, through_filter):
+    # Qt's delegate asks multiData() for seven roles at once (and the filter hands the request on); what it gets
+    # must be what data() says role by role: text, colours, italics, alignment, on rows with findings and refusals.
+    save_row(unit_code=TOWN, period=P, form_id="events", row_key=None, values={"date": "2025-10-03", "name": "车展"})
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "已完成", "achieved": 3})
+    model = loaded(form_id)
+    model.edit_cells([(0, model.first_input_key if form_id != "tasks" else "achieved", "abc")], text="bad")
+    view_model = model
+    if through_filter:
+        view_model = TaskFilter()
+        view_model.setSourceModel(model)
+    delegate = _Delegate()
+    states = set()
+    for r in range(view_model.rowCount()):
+        for c in range(view_model.columnCount()):
+            index = view_model.index(r, c)
+            option = delegate.option_for(index)
+            states.add(index.data(STATE_ROLE))
+            assert option.text == (index.data() or "")
+            background = index.data(Qt.ItemDataRole.BackgroundRole)
+            if background is None:
+                assert option.backgroundBrush.style() == Qt.BrushStyle.NoBrush
+            else:
+                assert option.backgroundBrush.color() == background
+            ink = index.data(Qt.ItemDataRole.ForegroundRole)
+            if ink is not None:
+                assert option.palette.color(QPalette.ColorRole.Text) == ink
+            font = index.data(Qt.ItemDataRole.FontRole)
+            assert option.font.italic() == bool(font and font.italic())
+            assert int(option.displayAlignment.value) == index.data(Qt.ItemDataRole.TextAlignmentRole)
+    assert {CellState.REJECTED, CellState.COMPUTED if form_id != "events" else CellState.HARD} <= states
+    assert not view_model.index(view_model.rowCount(), 0).isValid()  # rows and columns out of range give no index
+    assert not view_model.index(0, view_model.columnCount()).isValid()
+    assert not model.index(-1, 0).isValid() and not model.index(0, 0, model.index(0, 0)).isValid()
