@@ -26,7 +26,7 @@ from desktop.entrytable import EntryTable, to_source
 from desktop.formmodel import FormTableModel
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
-from desktop.style import repolish
+from desktop.style import set_style_property
 from desktop.widgets import Banner, Page, page_header, scrolling
 from forms import get_form
 from forms.schema import Field
@@ -266,8 +266,7 @@ class EntryPage(Page):
 
     def _on_saved(self, text: str) -> None:
         self.saved_label.setText("✓ " + text)
-        self.saved_label.setProperty("error", False)
-        repolish(self.saved_label)
+        set_style_property(self.saved_label, "error", False)
         self.message.hide()
         self.status_message.emit(text)
         self.session.data_changed.emit(self)
@@ -276,8 +275,7 @@ class EntryPage(Page):
 
     def _on_refused(self, text: str) -> None:
         self.saved_label.setText(tr("未保存"))
-        self.saved_label.setProperty("error", True)
-        repolish(self.saved_label)
+        set_style_property(self.saved_label, "error", True)
         self.message.show_message("error", text)
         self.status_message.emit(text)
 
@@ -294,9 +292,7 @@ class EntryPage(Page):
             parts.append(tr("{n} 处待说明").format(n=soft))
         self.counts.setText(" · ".join(parts) if parts else tr("本表没有发现问题"))
         tone = "error" if hard else ("warning" if soft else "ok")
-        if self.counts.property("tone") != tone:  # a property and the one style sheet: no sheet of its own to parse
-            self.counts.setProperty("tone", tone)
-            repolish(self.counts)
+        set_style_property(self.counts, "tone", tone)  # the one style sheet, not a sheet of its own to parse
         self.findings.clear()
         for r, f in self.model.findings():
             label = self.form.field(f.field).label if f.field else ""
@@ -370,8 +366,7 @@ class EntryPage(Page):
             asks = key == "explanation" and bool(unexplained) and not (row and row.values.get(key))
             state = "hard" if any(f.level == "hard" for f in found) else (
                 "soft" if asks or any(f.level == "soft" and not f.explained for f in found) else "")
-            box.setProperty("state", state)
-            repolish(box)
+            set_style_property(box, "state", state)
             box.setToolTip("\n".join(f.message for f in found))
             box.setPlaceholderText(tr("请填写说明：") + "；".join(unexplained) if asks else
                                    (found[0].message if found else ""))

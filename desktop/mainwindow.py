@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.i18n import QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import ON_DARK, app_icon, icon
 from desktop.options import get_option, set_option
-from desktop.style import repolish
+from desktop.style import set_style_property
 from models.periods import current_period, period_label
 
 # key, title, icon, module, class; the order is the navigation's and Ctrl+1 … Ctrl+7's.
@@ -102,8 +102,7 @@ class PeriodBar(QWidget):
         reason = self.session.lock_reason()
         self.chip.setText(tr("已报送 · 只读") if reason else tr("填报中"))
         self.chip.setToolTip(reason or tr("本月可以填写和修改"))
-        self.chip.setProperty("state", "locked" if reason else "open")
-        repolish(self.chip)
+        set_style_property(self.chip, "state", "locked" if reason else "open")
 
 
 class MainWindow(QMainWindow):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 # Chinese UI fonts in order of preference: Windows, macOS, Linux (fonts-noto-cjk).
@@ -84,12 +85,10 @@ QFrame#DropZone[active="true"] {{ border-color: {PRIMARY}; background: #e8f1fb; 
 
 def ui_font() -> QFont:
     """Return the interface font: the first installed Chinese UI font, at a comfortable size."""
-    families = set(QFontDatabase.families())
     font = QFont(QApplication.font())
-    for family in CJK_FAMILIES:
-        if family in families:
-            font.setFamilies([family, *[f for f in CJK_FAMILIES if f != family and f in families]])
-            break
+    # Font matching takes the first of these that is installed (and the default font when none is), without
+    # listing every font on the system first.
+    font.setFamilies([*CJK_FAMILIES, *font.families()])
     font.setPointSizeF(10.5 if sys.platform == "win32" else 10.0)
     return font
 
@@ -103,5 +102,18 @@ def apply_style(app: QApplication) -> None:
 
 def repolish(widget) -> None:
     """Re-apply the style sheet after a dynamic property (state, kind, error) changed."""
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        return  # polished for the first time when shown, with the property as it is then
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+
+
+def set_style_property(widget, name: str, value) -> None:
+    """Set a property the style sheet selects on (state, kind, error, tone); the sheet is re-applied only on a change.
+
+    Unset, "" and False select nothing alike; re-applying the sheet for a look that did not change costs time.
+    """
+    if (widget.property(name) or "") == (value or ""):
+        return
+    widget.setProperty(name, value)
+    repolish(widget)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.icons import icon
-from desktop.style import repolish
+from desktop.style import set_style_property
 
 
 class Banner(QFrame):
@@ -41,8 +41,7 @@ class Banner(QFrame):
 
     def show_message(self, kind: str, text: str, button: str = "", icon_name: str = "") -> None:
         """Show a message of a kind (locked, error, info, ok)."""
-        self.setProperty("kind", kind)
-        repolish(self)
+        set_style_property(self, "kind", kind)
         colour = {"locked": "#8a4b08", "error": "#c62828", "ok": "#276738"}.get(kind, "#1f5fa8")
         name = icon_name or {"locked": "lock", "error": "warning", "ok": "check"}.get(kind, "check")
         self.icon_label.setPixmap(icon(name, colour, 18).pixmap(18, 18))

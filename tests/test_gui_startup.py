@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from desktop.style import CJK_FAMILIES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PROBE = """
 import json, sys
+from PySide6.QtGui import QFontInfo
 from desktop.app import create_app, create_main_window
 app = create_app()
 window = create_main_window(db=sys.argv[1], period="2025-10")
@@ -17,7 +20,8 @@ window.show()
 app.processEvents()
 heavy = ("pydantic", "xlsxwriter", "python_calamine", "openpyxl", "PySide6.QtCharts", "reports.returns",
          "playhouse.migrate")
-print(json.dumps({"loaded": [name for name in heavy if name in sys.modules], "title": window.windowTitle()}))
+print(json.dumps({"loaded": [name for name in heavy if name in sys.modules], "title": window.windowTitle(),
+                  "font": QFontInfo(app.font()).family(), "painted": not window.grab().isNull()}))
 """
 
 def _run(code: str, *args: str, tmp_path) -> dict:
@@ -35,3 +39,5 @@ def test_the_main_window_opens_without_the_heavy_libraries(sqlite_db, tmp_path):
     out = _run(PROBE, str(sqlite_db), tmp_path=tmp_path)
     assert out["loaded"] == []
     assert out["title"].startswith("两新填报 — ")
+    assert out["painted"]
+    assert out["font"] in CJK_FAMILIES  # the first preferred Chinese font that is installed (font matching picks it)
