@@ -481,8 +481,9 @@ class MonthWriter:
         user = require(self._permission, user=self.user, unit_code=unit_code) if self._login else self.user
         _refuse_if_locked(unit_code, period, self.action, user)
         with m.database.atomic():
-            checked = [(get_form(form_id), list(_checked_rows(get_form(form_id), period, rows, self.plan())))
-                       for form_id, rows in data.items()]
+            forms = [(get_form(form_id), rows) for form_id, rows in data.items()]
+            checked = [(form, list(_checked_rows(form, period, rows, self.plan() if form.rows == "plan_tasks" else None)))
+                       for form, rows in forms]
             bases = _bases(unit_code)
             changed_bases: dict[str, Decimal] = {}
             new_rows: list[dict] = []
