@@ -428,8 +428,10 @@ def canonical_data(*, unit_code: str, period: str) -> dict[str, list[dict]]:
 
 def canonical_row(form: Form, row_key: str, values: dict) -> dict:
     """Return one row as canonical data: its key and its input fields as JSON values."""
-    key = row_key if form.rows != "events" else ""
-    return {"row_key": key, **{f.key: to_json_value(values.get(f.key)) for f in form.input_fields}}
+    out = {"row_key": row_key if form.rows != "events" else ""}
+    for f in form.input_fields:
+        out[f.key] = to_json_value(values.get(f.key))
+    return out
 
 
 def content_hash(data: dict[str, list[dict]]) -> str:

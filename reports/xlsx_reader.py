@@ -262,6 +262,7 @@ class _Columns:
     dates: tuple[tuple[str, int, str], ...]  # (key, index, label) of the date input columns
     index_of: dict[str, int]
     totals: bool  # the form has a 合计 row
+    total_label_column: int
     width: int  # cells a row must have to reach the last column
 
 
@@ -280,7 +281,7 @@ def _columns(form: Form) -> _Columns:
         row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
         dates=tuple((key, i, f.label) for key, i, f in inputs if f.type == "date"),
         index_of={c.field.key: c.index for c in layout.columns}, totals=bool(layout.total_columns),
-        width=max((c.index for c in layout.columns), default=0) + 1)
+        total_label_column=layout.total_label_column, width=max((c.index for c in layout.columns), default=0) + 1)
     _COLUMNS[form.id] = (form, columns)
     return columns
 
@@ -328,6 +329,22 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
     return out
 
 
+_IDENTITIES: dict[tuple[int, tuple], tuple[Form, str]] = {}
+
+
+def _row_identity(form: Form, texts: tuple[tuple[str, str], ...]) -> str:
+    """lay.row_identity, remembered: every township's return prints the same task and indicator rows."""
+    key = (id(form), texts)  # by identity: hashing a whole form declaration costs more than the fingerprint
+    cached = _IDENTITIES.get(key)
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    if len(_IDENTITIES) > 4096:
+        _IDENTITIES.clear()
+    identity = lay.row_identity(form, dict(texts))
+    _IDENTITIES[key] = (form, identity)
+    return identity
+
+
 def _default_order(form: Form, found: dict[str, dict]) -> list[str]:
     if form.rows == "indicators":
         return [i.key for i in form.indicators]
@@ -339,7 +356,7 @@ _LATER_END_MARKERS = tuple(lay.END_MARKERS[1:])
 
 def _is_end(row: list, cols: _Columns) -> bool:
     """True at the 合计 row, the signature line or the notes: the end of the data area."""
-    if cols.totals and lay.same_label(row[cols.layout.total_label_column], lay.TOTAL_LABEL):
+    if cols.totals and lay.same_label(row[cols.total_label_column], lay.TOTAL_LABEL):
         return True
     return _text(row[0]).replace(" ", "").startswith(_LATER_END_MARKERS)
 
@@ -366,7 +383,7 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
     form = cols.layout.form
     texts = {key: _text(row[i]) for key, i in cols.row_texts}
     if have_keys:
-        keys = by_identity.get(lay.row_identity(form, texts))
+        keys = by_identity.get(_row_identity(form, tuple(texts.items())))
         if keys:
             return keys.pop(0)
         shown = " ".join(t for t in list(texts.values())[:2] if t)
