@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from models.frozen import Record, record, spec
+
+if TYPE_CHECKING:
+    from forms.validate import FormChecks
 
 FieldType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 NUMERIC_TYPES = ("integer", "decimal", "percent")
@@ -116,6 +119,13 @@ class Form(Record):
     def input_fields(self) -> tuple[Field, ...]:
         """The fields a user types."""
         return tuple(f for f in self.fields if f.editable)
+
+    @cached_property
+    def checks(self) -> FormChecks:
+        """The form's field checks and compiled rules, prepared once (forms/validate.py)."""
+        from forms.validate import FormChecks  # validate uses this module's types
+
+        return FormChecks(self)
 
     def indicator(self, key: str) -> Indicator:
         """Return the indicator row with this key."""

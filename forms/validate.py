@@ -1,12 +1,22 @@
-"""Check one row of a form against its declaration: field checks, then the declared rules."""
+"""Check one row of a form against its declaration: field checks, then the declared rules.
+
+Everything a check needs from the declaration is prepared once per form (FormChecks, kept on the Form):
+the field checks with their messages, which fields are text, and the rules compiled into closures
+(forms.expr.rule_function). Checking a row then only looks at the row's values.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from forms.coerce import CoerceError, coerce
-from forms.expr import NotApplicable, evaluate
-from forms.schema import Form
+from forms.expr import NotApplicable, RuleFunction, names_in, rule_function
+
+if TYPE_CHECKING:
+    from forms.schema import Form
+
+_TEXT_TYPES = ("text", "choice")
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,47 @@ class Finding:
     message: str
     rule_id: str = ""
     explained: bool = False  # a soft warning with a 说明 passes
+
+
+class FormChecks:
+    """A form's checks prepared once: per-field limits and messages, the rules' scope template, compiled rules."""
+
+    def __init__(self, form: Form) -> None:
+        self.form_id = form.id
+        # (key, required message or None, min, min message, max, max message) of each typed field, in order.
+        self.fields = tuple(
+            (f.key, f"{f.label}必须填写" if f.required else None,
+             f.min, f"{f.label}不能小于{f.min:g}" if f.min is not None else "",
+             f.max, f"{f.label}不能大于{f.max:g}" if f.max is not None else "")
+            for f in form.input_fields)
+        self.field_keys = frozenset(f.key for f in form.fields)
+        self.text_keys = frozenset(f.key for f in form.fields if f.type in _TEXT_TYPES)
+        # What a rule sees for a name the row does not give: "" for a text field, None (not applicable) otherwise.
+        self.defaults = {f.key: ("" if f.type in _TEXT_TYPES else None) for f in form.fields}
+        self.rules: tuple[tuple[RuleFunction, str, str, str, str], ...] = tuple(
+            (rule_function(r.check), r.field or "", r.level, r.message, r.id) for r in form.rules)
+        # Only the names the rules read go into a row's scope.
+        self.names = tuple(sorted(set().union(*(names_in(r.check) for r in form.rules))))
+
+    def scope(self, values: dict, context: dict | None) -> dict:
+        """The values the rules see: the row's typed values over the context over the defaults, blanks as ""."""
+        if not values.keys() <= self.field_keys:
+            for k, v in values.items():
+                if v is None and k not in self.field_keys:
+                    raise KeyError(k)  # as Form.field(k) did for an unknown key
+        text_keys, defaults = self.text_keys, self.defaults
+        scope = {}
+        for name in self.names:
+            if name in values:
+                v = values[name]
+                if v is None and name in text_keys:
+                    v = ""
+            elif context and name in context:
+                v = context[name]
+            else:
+                v = defaults.get(name)
+            scope[name] = v
+        return scope
 
 
 def coerce_row(form: Form, raw: dict, *, row_key: str = "") -> tuple[dict, list[Finding]]:
@@ -36,35 +87,38 @@ def coerce_row(form: Form, raw: dict, *, row_key: str = "") -> tuple[dict, list[
 
 def check_fields(form: Form, values: dict, *, row_key: str = "") -> list[Finding]:
     """Return the per-field findings of a typed row: required, min and max (these refuse a save)."""
+    return _field_findings(form.checks, values, row_key)
+
+
+def _field_findings(checks: FormChecks, values: dict, row_key: str) -> list[Finding]:
     findings = []
-    for field in form.input_fields:
-        v = values.get(field.key)
+    for key, required, lo, lo_message, hi, hi_message in checks.fields:
+        v = values.get(key)
         if v is None:
-            if field.required:
-                findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}必须填写", "required"))
+            if required is not None:
+                findings.append(Finding(checks.form_id, row_key, key, "hard", required, "required"))
             continue
-        if field.min is not None and v < field.min:
-            findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能小于{field.min:g}", "min"))
-        if field.max is not None and v > field.max:
-            findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能大于{field.max:g}", "max"))
+        if lo is not None and v < lo:
+            findings.append(Finding(checks.form_id, row_key, key, "hard", lo_message, "min"))
+        if hi is not None and v > hi:
+            findings.append(Finding(checks.form_id, row_key, key, "hard", hi_message, "max"))
     return findings
 
 
 def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | None = None) -> list[Finding]:
     """Return the findings for one typed row; context adds row and computed values for the rules."""
-    findings = check_fields(form, values, row_key=row_key)
-    scope = {f.key: ("" if f.type in ("text", "choice") else None) for f in form.fields}
-    scope.update(context or {})
-    scope.update({k: ("" if v is None and form.field(k).type in ("text", "choice") else v) for k, v in values.items()})
+    checks = form.checks
+    findings = _field_findings(checks, values, row_key)
+    scope = checks.scope(values, context)
     explained = bool(values.get("explanation"))
-    for rule in form.rules:
+    for test, field, level, message, rule_id in checks.rules:
         try:
-            ok = evaluate(rule.check, scope)
+            ok = test(scope)
         except NotApplicable:
             continue
         if not ok:
-            findings.append(Finding(form.id, row_key, rule.field or "", rule.level, rule.message, rule.id,
-                                    explained=rule.level == "soft" and explained))
+            findings.append(Finding(checks.form_id, row_key, field, level, message, rule_id,
+                                    explained=level == "soft" and explained))
     return findings
 
 
