@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from peewee import IntegrityError, InternalError, OperationalError
 
@@ -67,9 +68,41 @@ def _refuse_if_locked(unit_code: str, period: str, action: str, user: str) -> No
 # ---- reading -----------------------------------------------------------------------------------
 
 
+class _Stored(NamedTuple):
+    """A stored row as form_rows needs it: typed input values, version, and its place in insertion order."""
+
+    typed: dict
+    version: int
+    order: int
+
+
 def _decode(form: Form, data: str) -> dict:
-    raw = json.loads(data)
-    return {f.key: from_json_value(f, raw.get(f.key)) for f in form.input_fields}
+    return _decoder(form)(data)
+
+
+# from_json_value's conversion for each field type (text and choice are kept as stored).
+_FROM_JSON = {"date": dt.date.fromisoformat, "decimal": Decimal, "percent": Decimal, "integer": int}
+_decoders: dict[int, tuple[Form, object]] = {}
+
+
+def _decoder(form: Form):
+    """Return a function turning a stored row's JSON into typed input values, as from_json_value does per field."""
+    known = _decoders.get(id(form))
+    if known is not None and known[0] is form:
+        return known[1]
+    fields = tuple((f.key, _FROM_JSON.get(f.type)) for f in form.input_fields)
+    loads = json.loads
+
+    def decode(data: str) -> dict:
+        raw = loads(data)
+        out = {}
+        for key, convert in fields:
+            v = raw.get(key)
+            out[key] = v if v is None or convert is None else convert(v)
+        return out
+
+    _decoders[id(form)] = (form, decode)
+    return decode
 
 
 def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> dict[str, m.Entry]:
@@ -80,13 +113,18 @@ def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str]
     return {e.row_key: e for e in query}
 
 
-@dataclass(frozen=True)
-class _Stored:
-    """A stored row as form_rows needs it: typed input values, version, and its place in insertion order."""
-
-    typed: dict
-    version: int
-    order: int
+def _stored_rows(form: Form, unit_code: str, period: str, row_keys: set[str] | None) -> dict[str, _Stored]:
+    """The stored rows of a form for a unit and month (all, or only row_keys) as form_rows needs them, by row key."""
+    sql = 'SELECT "row_key", "data", "version", "id" FROM "entry" WHERE "unit_id" = ? AND "period" = ? AND "form_id" = ?'
+    params: tuple = (unit_code, period, form.id)
+    if row_keys is not None:
+        if not row_keys:
+            return {}
+        sql += f' AND "row_key" IN ({rawsql.placeholders(len(row_keys))})'
+        params += tuple(row_keys)
+    decode = _decoder(form)
+    return {key: _Stored(decode(data), version, order)
+            for key, data, version, order in rawsql.execute(sql, params).fetchall()}
 
 
 class _PlanView:
@@ -128,21 +166,33 @@ def form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set[str] |
     """Return the rows of a form for a unit and month (all, or only row_keys), with computed values and findings."""
     check_period(period)
     form = get_form(form_id)
-    stored = {key: _Stored(_decode(form, e.data), e.version, e.id)
-              for key, e in stored_entries(unit_code, period, form_id, row_keys).items()}
     plan = _PlanView(stored_plan() if form.rows != "events" else None)
-    return _build_rows(form, unit_code, period, stored, plan, row_keys)
+    return _build_rows(form, unit_code, period, _stored_rows(form, unit_code, period, row_keys), plan, row_keys)
+
+
+def month_rows(*, unit_code: str, period: str, form_ids: list[str] | None = None) -> dict[str, list[Row]]:
+    """Return the rows of several forms (all by default) for a unit and month, as form_rows gives each.
+
+    The plan is read once for all of them; call it inside a transaction for one snapshot of the month.
+    """
+    check_period(period)
+    forms = all_forms() if form_ids is None else [get_form(form_id) for form_id in form_ids]
+    plan = _PlanView(stored_plan() if any(form.rows != "events" for form in forms) else None)
+    return {form.id: _build_rows(form, unit_code, period, _stored_rows(form, unit_code, period, None), plan, None)
+            for form in forms}
 
 
 def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], plan: _PlanView,
                 row_keys: set[str] | None) -> list[Row]:
     """The rows of a form from its stored rows: row values, computed values and findings.
 
-    form_rows passes the rows read from the database; a MonthWriter the rows it has just stored.
+    form_rows passes the rows read from the database; a MonthWriter the rows it has just stored. An event's row
+    values are its stored typed values themselves (not copied: both callers made them for this call).
     """
-    empty = {f.key: None for f in form.input_fields}
+    inputs = form.input_fields
     rows: list[Row] = []
     if form.rows == "plan_tasks":
+        empty = {f.key: None for f in inputs}
         for key, row_values in plan.task_rows(period):
             if row_keys is not None and key not in row_keys:
                 continue
@@ -154,33 +204,28 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
     elif form.rows == "indicators":
         rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan)
     else:
-        rows = [Row(key, dict(entry.typed), entry.version) for key, entry in stored.items()]
-        rows.sort(key=lambda r: (r.values.get("date") or dt.date.min, stored[r.row_key].order))
+        least = dt.date.min
+        order = sorted(stored.items(), key=lambda item: (item[1].typed.get("date") or least, item[1].order))
+        rows = [Row(key, entry.typed, entry.version) for key, entry in order]
+    dates = [f for f in inputs if f.type == "date"]
+    first, last = _bounds(period)
     for row in rows:
-        typed = {f.key: row.values.get(f.key) for f in form.input_fields}
-        row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
-        row.findings += _period_findings(form, row, period)
+        values = row.values
+        # An event's values are exactly its input fields, in their order; other rows add row and computed values.
+        typed = dict(values) if form.rows == "events" else {f.key: values.get(f.key) for f in inputs}
+        findings = check_row(form, typed, row_key=row.row_key, context=values)
+        for f in dates:  # dates must fall inside the reporting month
+            v = values.get(f.key)
+            if v is not None and not first <= v <= last:
+                findings.append(Finding(form.id, row.row_key, f.key, "hard", f"{f.label} {v:%Y-%m-%d} 不在报告期 {period} 内",
+                                        "in_period"))
+        row.findings = findings
     return rows
-
-
-def _period_findings(form: Form, row: Row, period: str) -> list[Finding]:
-    """Dates must fall inside the reporting month."""
-    out = []
-    for f in form.input_fields:
-        v = row.values.get(f.key) if f.type == "date" else None
-        if v is not None and not _in_month(v, period):
-            out.append(Finding(form.id, row.row_key, f.key, "hard", f"{f.label} {v:%Y-%m-%d} 不在报告期 {period} 内", "in_period"))
-    return out
 
 
 @lru_cache(maxsize=64)
 def _bounds(period: str) -> tuple[dt.date, dt.date]:
     return period_bounds(period)
-
-
-def _in_month(day: dt.date, period: str) -> bool:
-    first, last = _bounds(period)
-    return first <= day <= last
 
 
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
@@ -368,8 +413,7 @@ def delete_row(*, unit_code: str, period: str, form_id: str, row_key: str, user:
 
 def validate_period(*, unit_code: str, period: str) -> list[Finding]:
     """Return every finding of every form for a unit and month."""
-    return [f for form in all_forms() for row in form_rows(unit_code=unit_code, period=period, form_id=form.id)
-            for f in row.findings]
+    return [f for rows in month_rows(unit_code=unit_code, period=period).values() for row in rows for f in row.findings]
 
 
 def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
@@ -419,10 +463,9 @@ _HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 def canonical_data(*, unit_code: str, period: str) -> dict[str, list[dict]]:
     """Return a unit's month as canonical JSON-ready data: input fields per row, by form."""
     out = {}
-    for form in all_forms():
-        rows = form_rows(unit_code=unit_code, period=period, form_id=form.id)
-        out[form.id] = [canonical_row(form, r.row_key, r.values) for r in rows
-                        if form.rows != "events" or r.version]
+    for form_id, rows in month_rows(unit_code=unit_code, period=period).items():
+        form = get_form(form_id)
+        out[form_id] = [canonical_row(form, r.row_key, r.values) for r in rows if form.rows != "events" or r.version]
     return out
 
 
@@ -521,12 +564,10 @@ class MonthWriter:
         check_period(period)
         out: list[Finding] = []
         for form in all_forms():
-            if form.id in stored:
-                plan = self.plan() if form.rows != "events" else _PlanView(None)
-                rows = _build_rows(form, unit_code, period, stored[form.id], plan, None)
-            else:
-                rows = form_rows(unit_code=unit_code, period=period, form_id=form.id)
-            out += [f for row in rows for f in row.findings]
+            # A form not replaced here is read as form_rows reads it (with the plan this writer has read).
+            kept = stored[form.id] if form.id in stored else _stored_rows(form, unit_code, period, None)
+            plan = self.plan() if form.rows != "events" else _PlanView(None)
+            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None) for f in row.findings]
         return out
 
 

@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 
 from models import db as m
+from models import rawsql
 from models.audit import audit
 from models.auth import require
 from models.errors import DataError, PlanError
@@ -74,11 +75,14 @@ def import_plan_file(path, *, user: str = "") -> Plan:
 
 def stored_plan(plan_id: str | None = None) -> Plan | None:
     """Return a stored plan (the current one by default)."""
-    plan_id = plan_id or get_setting("plan_id")
-    if not plan_id:
-        return None
-    row = m.PlanRecord.get_or_none(m.PlanRecord.id == plan_id)
-    return _parse_stored_plan(plan_id, row.body) if row else None
+    # One plain statement (peewee took longer to build its two queries than the database to run them). The body
+    # is read every time: another PC on a shared database may have installed a new plan since the last call.
+    if plan_id:
+        row = rawsql.execute('SELECT "id", "body" FROM "plan_record" WHERE "id" = ?', (plan_id,)).fetchone()
+    else:
+        row = rawsql.execute('SELECT p."id", p."body" FROM "setting" s JOIN "plan_record" p ON p."id" = s."value" '
+                             'WHERE s."key" = ?', ("plan_id",)).fetchone()
+    return _parse_stored_plan(*row) if row else None
 
 
 @lru_cache(maxsize=8)
