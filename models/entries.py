@@ -162,11 +162,24 @@ class _PlanView:
         return self._targets
 
 
+_views: list[_PlanView] = []
+
+
+def _plan_view(plan: Plan | None) -> _PlanView:
+    """The view of a plan, kept while stored_plan returns that same object (it parses a new one when the body changes)."""
+    if plan is None:
+        return _PlanView(None)
+    if _views and _views[0].plan is plan:
+        return _views[0]
+    _views[:] = [_PlanView(plan)]
+    return _views[0]
+
+
 def form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> list[Row]:
     """Return the rows of a form for a unit and month (all, or only row_keys), with computed values and findings."""
     check_period(period)
     form = get_form(form_id)
-    plan = _PlanView(stored_plan() if form.rows != "events" else None)
+    plan = _plan_view(stored_plan() if form.rows != "events" else None)
     return _build_rows(form, unit_code, period, _stored_rows(form, unit_code, period, row_keys), plan, row_keys)
 
 
@@ -177,7 +190,7 @@ def month_rows(*, unit_code: str, period: str, form_ids: list[str] | None = None
     """
     check_period(period)
     forms = all_forms() if form_ids is None else [get_form(form_id) for form_id in form_ids]
-    plan = _PlanView(stored_plan() if any(form.rows != "events" for form in forms) else None)
+    plan = _plan_view(stored_plan() if any(form.rows != "events" for form in forms) else None)
     return {form.id: _build_rows(form, unit_code, period, _stored_rows(form, unit_code, period, None), plan, None)
             for form in forms}
 
@@ -283,7 +296,7 @@ def _bases(unit_code: str) -> dict[str, Decimal]:
 
 def _row_keys(form: Form, period: str, plan: _PlanView | None = None) -> set[str] | None:
     if form.rows == "plan_tasks":
-        return {k for k, _ in (plan or _PlanView(stored_plan())).task_rows(period)}
+        return {k for k, _ in (plan or _plan_view(stored_plan())).task_rows(period)}
     if form.rows == "indicators":
         return {i.key for i in form.indicators}
     return None  # events: any key
@@ -514,7 +527,7 @@ class MonthWriter:
     def plan(self) -> _PlanView:
         """The stored plan, read on first use."""
         if self._plan is None:
-            self._plan = _PlanView(stored_plan())
+            self._plan = _plan_view(stored_plan())
         return self._plan
 
     def replace(self, *, unit_code: str, period: str, data: dict[str, list[dict]],

@@ -155,3 +155,14 @@ def test_a_plan_installed_meanwhile_is_read_at_the_next_read(any_db):
     assert stored_plan("no-such-plan") is None
     m.Setting.delete().where(m.Setting.key == "plan_id").execute()
     assert stored_plan() is None and oracle_plan() is None
+
+
+def test_a_plan_changed_in_place_is_read_at_the_next_read(any_db):
+    """The same plan id with a new body (replaced before any progress was entered) gives the new tasks at once."""
+    first = form_rows(unit_code=TOWN, period=P, form_id="tasks")
+    plan = builtin_plan("huancui")
+    install_plan(type(plan)(**{**{f: getattr(plan, f) for f in plan.__dataclass_fields__}, "tasks": plan.tasks[:3]}))
+    assert len(first) == len(plan.tasks)
+    assert _shape(form_rows(unit_code=TOWN, period=P, form_id="tasks")) == \
+        _shape(oracle_form_rows(unit_code=TOWN, period=P, form_id="tasks"))
+    assert [r.row_key for r in month_rows(unit_code=TOWN, period=P)["tasks"]] == ["1", "2", "3"]
