@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from forms import all_forms, get_form
 from forms.validate import Finding
+from models import entries
 from models.entries import Row, form_rows, is_locked, validate_period
 from models.periods import months_to_date
 from models.plan_schema import Plan, Target
@@ -40,7 +41,7 @@ def month_rows(unit_code: str, period: str, *, aggregate: bool = False) -> dict[
         from reports.summary import district_month
 
         return district_month(period=period).rows
-    return {f.id: form_rows(unit_code=unit_code, period=period, form_id=f.id) for f in all_forms()}
+    return entries.month_rows(unit_code=unit_code, period=period)
 
 
 def form_month(unit_code: str, period: str, form_id: str, *, aggregate: bool = False) -> list[Row]:
@@ -161,8 +162,9 @@ class UnitOverview:
 def unit_overview(code: str, name: str, period: str) -> UnitOverview:
     """Summarise one unit's month from its rows."""
     reported, events, sales, hard = {}, 0, Decimal(0), 0
+    month = entries.month_rows(unit_code=code, period=period)  # the plan read once for all forms
     for form in all_forms():
-        rows = form_rows(unit_code=code, period=period, form_id=form.id)
+        rows = month[form.id]
         reported[form.id] = any(r.version for r in rows)
         hard += sum(1 for r in rows for f in r.findings if f.level == "hard" and r.version)
         if form.id == "events":

@@ -22,7 +22,7 @@ from forms.schema import Form
 from models import db as m
 from models.audit import audit
 from models.auth import require
-from models.entries import Row, canonical_row, content_hash, form_rows
+from models.entries import Row, canonical_row, content_hash, month_rows
 from models.errors import ConflictError, DataError
 from models.periods import check_period
 from models.units import get_unit, stored_plan
@@ -101,13 +101,11 @@ def row_keys(form: Form, rows: list[Row]) -> list[tuple[str, str]]:
 
 def month_snapshot(unit_code: str, period: str) -> tuple[dict[str, list[Row]], dict[str, list[dict]]]:
     """Return every form's rows and the canonical data built from those same rows."""
-    rows, data = {}, {}
     with m.database.atomic():  # one snapshot of the month, so the file and its hash agree
-        for form in all_forms():
-            form_list = form_rows(unit_code=unit_code, period=period, form_id=form.id)
-            rows[form.id] = form_list
-            data[form.id] = [canonical_row(form, r.row_key, r.values) for r in form_list
-                             if form.rows != "events" or r.version]
+        rows = month_rows(unit_code=unit_code, period=period)
+    data = {form.id: [canonical_row(form, r.row_key, r.values) for r in rows[form.id]
+                      if form.rows != "events" or r.version]
+            for form in all_forms()}
     return rows, data
 
 
