@@ -19,7 +19,6 @@ import datetime as dt
 import os
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 import xlsxwriter  # noqa: E402
 
+from bench.timing import best_alternating  # noqa: E402
 from forms import all_forms  # noqa: E402
 from models.database import close_database, open_database  # noqa: E402
 from models.entries import form_rows, replace_period_data  # noqa: E402
@@ -84,20 +84,6 @@ def _cells(path: Path) -> list[tuple[str, list[list]]]:
                 for name in wb.sheet_names]
 
 
-def _pair(floor, ours, repeat: int) -> tuple[float, float]:
-    """Time the floor and ours alternately (so load on the machine hits both alike); the best run of each."""
-    floor(), ours()  # warm up
-    best_floor = best_ours = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        floor()
-        best_floor = min(best_floor, time.perf_counter() - start)
-        start = time.perf_counter()
-        ours()
-        best_ours = min(best_ours, time.perf_counter() - start)
-    return best_floor, best_ours
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -137,14 +123,14 @@ def main() -> int:
             write_workbook(ours, sheets=specs, header=header, meta=case_meta)
             cells = _cells(ours)  # the floor writes exactly these values, without any formatting
             count = sum(v is not None for _, rows_ in cells for r in rows_ for v in r)
-            floor, writer = _pair(lambda c=cells: _bare(tmp / "bare.xlsx", c),
+            floor, writer = best_alternating(lambda c=cells: _bare(tmp / "bare.xlsx", c),
                                   lambda s=specs, m=case_meta, o=ours: write_workbook(o, sheets=s, header=header, meta=m,
                                                                                       atomic=False),
                                   args.repeat)
             print(f"{name:<26}{count:>8}{floor * 1000:>10.1f}{writer * 1000:>11.1f}{writer / floor:>6.2f}×")
         out = tmp / "exports"
         town_cells = _cells(export_return(unit_code=TOWN, period=PERIOD, out_dir=out).path)
-        floor, full = _pair(lambda: _bare(tmp / "bare.xlsx", town_cells),
+        floor, full = best_alternating(lambda: _bare(tmp / "bare.xlsx", town_cells),
                             lambda: export_return(unit_code=TOWN, period=PERIOD, out_dir=out), args.repeat)
         print(f"{'township full export':<26}{'':>8}{floor * 1000:>10.1f}{full * 1000:>11.1f}{full / floor:>6.2f}×"
               "   (database read, hash, record, rename)")

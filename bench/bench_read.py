@@ -18,12 +18,12 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import best_alternating  # noqa: E402
 from forms import all_forms, get_form  # noqa: E402
 from models import db as m  # noqa: E402
 from models.database import close_database, open_database  # noqa: E402
@@ -62,20 +62,6 @@ def _floor(form_ids: tuple[str, ...]) -> None:
         [json.loads(data) for _, _, data in cursor.fetchall()]
 
 
-def _pair(floor, ours, repeat: int) -> tuple[float, float]:
-    """Time the floor and ours alternately (so load on the machine hits both alike); the best run of each."""
-    floor(), ours()  # warm up
-    best_floor = best_ours = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        floor()
-        best_floor = min(best_floor, time.perf_counter() - start)
-        start = time.perf_counter()
-        ours()
-        best_ours = min(best_ours, time.perf_counter() - start)
-    return best_floor, best_ours
-
-
 def main() -> int:
     """Print the timings and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,7 +84,7 @@ def main() -> int:
         ]
         print(f"{'case':<24}{'floor ms':>10}{'ours ms':>10}{'ratio':>8}")
         for name, ids, ours in cases:
-            floor, took = _pair(lambda i=ids: _floor(i), ours, args.repeat)
+            floor, took = best_alternating(lambda i=ids: _floor(i), ours, args.repeat)
             print(f"{name:<24}{floor * 1000:>10.2f}{took * 1000:>10.2f}{took / floor:>7.1f}×")
         close_database()
     return 0
