@@ -11,7 +11,6 @@ from models import db as m
 from models.entries import canonical_data, content_hash, replace_period_data, submit_period
 from models.errors import DataError
 from models.units import add_unit, get_setting
-from reports import merge as merge_module
 from reports.merge import MergeCancelled, merge, pending_conflicts, reopen_return, resolve_conflict
 from tests.conftest import DISTRICT, TOWN, table_snapshot
 from tests.merge_samples import P, make_rf, month, refusals, snapshot_but_audit
@@ -273,25 +272,6 @@ def test_locked_months_refuse_the_merge(district_db):
     [result] = merge([make_rf()])
     assert result.verdict == "rejected" and "已报送锁定" in result.reasons[0]
     assert snapshot_but_audit() == before
-
-
-def test_an_interrupted_merge_leaves_the_database_exactly_as_before(district_db, monkeypatch):
-    merge([make_rf(data=month(0))])
-    before = table_snapshot()
-    calls = []
-    real_store = merge_module._store
-
-    def failing_store(*args, **kwargs):
-        calls.append(1)
-        real_store(*args, **kwargs)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the reviewer pulled the plug half-way
-
-    monkeypatch.setattr(merge_module, "_store", failing_store)
-    with pytest.raises(KeyboardInterrupt):
-        merge([make_rf(TOWN2), make_rf("371002003"), make_rf(data=month(1), revision=2)])
-    assert len(calls) == 2
-    assert table_snapshot() == before
 
 
 def test_cancelling_through_progress_stores_nothing(district_db):

@@ -83,6 +83,7 @@ def test_dry_run_and_interrupted_merge_leave_both_databases_as_before(any_distri
     monkeypatch.setattr(merge_module, "_store", failing_store)
     with pytest.raises(KeyboardInterrupt):
         merge(copy.deepcopy(files))
+    assert len(calls) == 2  # stopped after the second file was stored, inside the one transaction
     assert table_snapshot() == before
     monkeypatch.undo()
     real = merge(files)
