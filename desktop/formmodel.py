@@ -51,7 +51,8 @@ class CellState:
     INPUT = "input"
 
 
-COLOURS = {
+# Cell backgrounds by state. Colours serve as brushes (Qt converts them), and QBrush's type is not loaded at start-up.
+BACKGROUNDS = {
     CellState.REJECTED: QColor("#f6c4c4"),
     CellState.HARD: QColor("#fde3e1"),
     CellState.SOFT: QColor("#fff3c9"),
@@ -59,8 +60,6 @@ COLOURS = {
     CellState.COMPUTED: QColor("#eef1f5"),
     CellState.FIXED: QColor("#f7f8fa"),
 }
-# Colours serve as the background and text brushes: Qt converts them, and QBrush's type is not loaded at start-up.
-BRUSHES = COLOURS
 INK_REJECTED, INK_COMPUTED = QColor("#8b1a1a"), QColor("#3c4a5c")
 ALIGN_NUMBER = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ALIGN_TEXT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -355,7 +354,7 @@ class FormTableModel(QAbstractTableModel):
         return self._state(r, field, rejected)
 
     def _background_role(self, r: int, c: int) -> QColor | None:
-        return BRUSHES.get(self._state_role(r, c))
+        return BACKGROUNDS.get(self._state_role(r, c))
 
     def _foreground_role(self, r: int, c: int) -> QColor | None:
         _, field, rejected = self._cell(r, c)
