@@ -12,7 +12,7 @@ import openpyxl
 
 from forms import get_form
 from reports.xlsx_layout import sheet_layout
-from tests.conftest import missing_outside_ci
+from tests.conftest import missing_prerequisite
 
 
 def soffice() -> str | None:
@@ -24,7 +24,7 @@ def require_soffice() -> str:
     """Skip without LibreOffice on a developer's machine; in CI the re-save tests must run."""
     program = soffice()
     if program is None:
-        missing_outside_ci("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+        missing_prerequisite("LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
     return program
 
 

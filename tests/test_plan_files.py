@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from models.plans import BUILTIN_PLAN_IDS, builtin_plan
-from tests.conftest import missing_outside_ci
+from tests.conftest import missing_prerequisite
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILE = {
@@ -28,7 +28,7 @@ def squash(text: str) -> str:
 
 def seed_text(plan_id: str) -> str:
     if not SEEDS.exists():
-        missing_outside_ci(f"seed texts not found at {SEEDS} (shared/ sits beside the project)")
+        missing_prerequisite(f"seed texts not found at {SEEDS} (shared/ sits beside the project)")
     return squash((SEEDS / SEED_FILE[plan_id]).read_text(encoding="utf-8"))
 
 
