@@ -252,11 +252,7 @@ class DashboardPage(Page):
     def _figures_table(self, lines) -> QTableWidget:
         headers = [tr("指标"), tr("单位"), tr("本年累计"), tr("上年同期"), tr("同比"), tr("2023年基数"), tr("较2023年"),
                    tr("2025年目标"), tr("2027年目标"), tr("目标进度")]
-        table = QTableWidget(len(lines), len(headers))
-        table.setObjectName("FiguresTable")
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table = _read_only_table("FiguresTable", headers, len(lines))
         for r, ln in enumerate(lines):
             decimals = 2 if ln.unit == "万元" else 0
             cells = [ln.label, ln.unit, _num(ln.ytd, decimals), _num(ln.last_year, decimals), _pct(ln.yoy),
@@ -275,7 +271,7 @@ class DashboardPage(Page):
         for c in (7, 8):
             table.setColumnWidth(c, 220)
         table.horizontalHeader().setStretchLastSection(True)
-        table.setMinimumHeight(table.verticalHeader().length() + table.horizontalHeader().height() + 6)
+        _fit_height(table)
         return table
 
     def _township_chart(self, overview) -> QChart:
@@ -310,11 +306,7 @@ class DashboardPage(Page):
     def _completeness_table(self, overview) -> QTableWidget:
         forms = form_short_names()
         headers = [tr("单位"), *forms.values(), tr("错误"), tr("活动场次"), tr("销售额（万元）")]
-        table = QTableWidget(len(overview), len(headers))
-        table.setObjectName("CompletenessTable")
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().hide()
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table = _read_only_table("CompletenessTable", headers, len(overview))
         for r, u in enumerate(overview):
             cells = [u.name, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms],
                      str(u.hard), str(u.events), f"{u.sales:,.2f}"]
@@ -329,5 +321,20 @@ class DashboardPage(Page):
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setMinimumHeight(table.verticalHeader().length() + table.horizontalHeader().height() + 6)
+        _fit_height(table)
         return table
+
+
+def _read_only_table(name: str, headers: list[str], rows: int) -> QTableWidget:
+    """An empty read-only table with these column headings and no row numbers."""
+    table = QTableWidget(rows, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return table
+
+
+def _fit_height(table: QTableWidget) -> None:
+    """Make a table tall enough to show all its rows (the page scrolls, not the table)."""
+    table.setMinimumHeight(table.verticalHeader().length() + table.horizontalHeader().height() + 6)
