@@ -33,19 +33,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     width, height = (int(v) for v in args.size.lower().split("x"))
-    saved_dir = os.environ.get("LIANGXIN_DATA_DIR")
-    with tempfile.TemporaryDirectory(prefix="liangxin-shots-") as tmp:
-        os.environ["LIANGXIN_DATA_DIR"] = str(Path(tmp) / "userdata")
-        try:
-            files = render_all(out, Path(tmp), lang=args.lang, size=(width, height), period=args.period)
-        finally:
-            from models.database import close_database
+    from models.database import data_dir_at
 
-            close_database()
-            if saved_dir is None:
-                os.environ.pop("LIANGXIN_DATA_DIR", None)
-            else:
-                os.environ["LIANGXIN_DATA_DIR"] = saved_dir
+    with tempfile.TemporaryDirectory(prefix="liangxin-shots-") as tmp, data_dir_at(Path(tmp) / "userdata"):
+        files = render_all(out, Path(tmp), lang=args.lang, size=(width, height), period=args.period)
     for f in files:
         print(f)
     return 0

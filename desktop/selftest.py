@@ -457,14 +457,12 @@ STEPS: tuple[Step, ...] = (
 def run_selftest(*, workdir: Path, only: tuple[str, ...] | None = None,
                  report: Callable[[StepResult], None] | None = None) -> list[StepResult]:
     """Run the steps (all, or only the named ones) in workdir; every step is reported, none is skipped."""
-    from models.database import close_database
+    from models.database import data_dir_at
 
     ctx = Context(workdir)
     results: dict[str, StepResult] = {}
-    saved_data_dir = os.environ.get("LIANGXIN_DATA_DIR")
     # Backups, caches and the like that the core writes go to the temporary folder, not the user's.
-    os.environ["LIANGXIN_DATA_DIR"] = str(workdir / "userdata")
-    try:
+    with data_dir_at(workdir / "userdata"):
         for step in STEPS:
             if only is not None and step.name not in only:
                 continue
@@ -473,12 +471,6 @@ def run_selftest(*, workdir: Path, only: tuple[str, ...] | None = None,
             log.info("selftest %s: %s: %s", step.name, result.status, result.detail)
             if report:
                 report(result)
-    finally:
-        close_database()
-        if saved_data_dir is None:
-            os.environ.pop("LIANGXIN_DATA_DIR", None)
-        else:
-            os.environ["LIANGXIN_DATA_DIR"] = saved_data_dir
     return list(results.values())
 
 

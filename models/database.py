@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from peewee import PostgresqlDatabase, SqliteDatabase
@@ -20,6 +22,21 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10000,
 }
+
+
+@contextmanager
+def data_dir_at(path: Path) -> Iterator[Path]:
+    """Use path as the data folder inside the block (self-test, screenshots), then the one before; closes the database."""
+    saved = os.environ.get("LIANGXIN_DATA_DIR")
+    os.environ["LIANGXIN_DATA_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        close_database()
+        if saved is None:
+            os.environ.pop("LIANGXIN_DATA_DIR", None)
+        else:
+            os.environ["LIANGXIN_DATA_DIR"] = saved
 
 
 def data_dir() -> Path:
