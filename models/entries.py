@@ -22,7 +22,7 @@ from forms.schema import Form
 from forms.validate import Finding, check_fields, check_row, coerce_row
 from models import compute, rawsql
 from models import db as m
-from models.audit import audit, audit_refusal
+from models.audit import audit, audit_line, audit_refusal, write_audit
 from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
 from models.periods import check_period, months_to_date, period_bounds, same_period_last_year
@@ -568,8 +568,8 @@ class MonthWriter:
                                f'AND "form_id" IN ({rawsql.placeholders(len(data))})', (unit_code, period, *data))
             rawsql.insert_rows(m.Entry, new_rows)
             lines = _upsert_baselines(unit_code, changed_bases, bases, user)
-            lines.append(rawsql.audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data), user=user))
-            rawsql.write_audit(lines)
+            lines.append(audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data), user=user))
+            write_audit(lines)
             return self._findings(unit_code, period, stored) if validate else []
 
     def _findings(self, unit_code: str, period: str, stored: dict[str, dict[str, _Stored]]) -> list[Finding]:
@@ -591,7 +591,7 @@ def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str
     rawsql.insert_rows(m.Baseline, [{"unit": unit_code, "indicator": k, "year": compute.BASE_YEAR, "value": v}
                                     for k, v in changed.items()],
                        conflict=("unit", "indicator", "year"), update=("value",))
-    return [rawsql.audit_line("edit", "baseline", f"{unit_code}/{k}/{compute.BASE_YEAR}", old=to_json_value(old.get(k)),
+    return [audit_line("edit", "baseline", f"{unit_code}/{k}/{compute.BASE_YEAR}", old=to_json_value(old.get(k)),
                               new=to_json_value(v), user=user) for k, v in changed.items()]
 
 

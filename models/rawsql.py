@@ -8,7 +8,7 @@ query hooks and error classes apply to them as to every other statement.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from peewee import AutoField, CharField, Field, ForeignKeyField, Model, TextField
@@ -90,18 +90,3 @@ def _column(model: type[Model], name: str) -> str:
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def audit_line(action: str, entity: str, key: str = "", *, field: str = "", old=None, new=None, reason: str = "",
-               user: str = "") -> dict:
-    """Return one audit-log row as models.audit.audit writes it, for insert_rows."""
-    return {"action": action, "entity": entity, "entity_key": key, "field": field,
-            "old": None if old is None else str(old), "new": None if new is None else str(new),
-            "reason": reason, "user": user, "at": m.now()}
-
-
-def write_audit(lines: Iterable[dict]) -> None:
-    """Append audit lines (from audit_line) inside the caller's transaction."""
-    rows = list(lines)
-    if rows:
-        insert_rows(m.AuditLog, rows)

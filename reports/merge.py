@@ -37,7 +37,7 @@ from forms.schema import Form
 from forms.validate import Finding
 from models import db as m
 from models import rawsql
-from models.audit import audit
+from models.audit import audit, audit_line, write_audit
 from models.auth import require
 from models.entries import (
     MonthWriter,
@@ -156,10 +156,10 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
         for result, _ in read:
             if result.verdict == "rejected":
                 key = f"{result.unit_code}/{result.period}" if result.unit_code and result.period else ""
-                refused.append(rawsql.audit_line(
+                refused.append(audit_line(
                     "refused:merge", "return", key or Path(result.file).name[:200], new=Path(result.file).name,
                     reason="\n".join(r[:MAX_REASON] for r in result.reasons[:20]), user=actor))
-        rawsql.write_audit(refused)
+        write_audit(refused)
         if dry_run:
             transaction.rollback()
     return [r for r, _ in read]
@@ -572,7 +572,7 @@ def _store(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None
     record_uuid = _new_uuid(rf)
     rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "current",
                                          "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
-    rawsql.write_audit([rawsql.audit_line("accept" if verdict == "accepted" else "replace", "return", key,
+    write_audit([audit_line("accept" if verdict == "accepted" else "replace", "return", key,
                                           old=held.uuid if held else None,
                                           new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", user=actor)])
 
@@ -582,7 +582,7 @@ def _store_conflict(result: MergeResult, rf: ReturnFile, data: dict, held: _Reco
     record_uuid = _new_uuid(rf)
     rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "conflict",
                                          "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
-    rawsql.write_audit([rawsql.audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}",
+    write_audit([audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}",
                                           old=held.uuid if held else None,
                                           new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", reason=why,
                                           user=actor)])
