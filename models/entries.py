@@ -45,9 +45,14 @@ class Row:
 
 def is_locked(unit_code: str, period: str) -> bool:
     """True when the unit's month is submitted and refuses writes."""
-    row = rawsql.execute('SELECT "state" FROM "period_state" WHERE "unit_id" = ? AND "period" = ?',
-                         (unit_code, period)).fetchone()
-    return bool(row and row[0] == "submitted")
+    return bool(locked_units(period, unit_code))
+
+
+def locked_units(period: str, *unit_codes: str) -> set[str]:
+    """Which of these units' month is submitted (locked), in one query."""
+    cursor = rawsql.execute('SELECT "unit_id", "state" FROM "period_state" WHERE "period" = ? '
+                            f'AND "unit_id" IN ({rawsql.placeholders(len(unit_codes))})', (period, *unit_codes))
+    return {unit for unit, state in cursor.fetchall() if state == "submitted"}
 
 
 def lock_reason(unit_code: str, period: str) -> str:

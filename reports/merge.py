@@ -43,6 +43,7 @@ from models.entries import (
     MonthWriter,
     is_locked,
     lock_reason,
+    locked_units,
     replace_period_data,
     validate_period,
 )
@@ -308,13 +309,6 @@ def _records(code: str, period: str) -> list[_Record]:
     return [_Record(*row) for row in cursor.fetchall()]
 
 
-def _submitted(period: str, *codes: str) -> set[str]:
-    """Which of these units' month is submitted (locked): what is_locked says, for several units in one query."""
-    cursor = rawsql.execute('SELECT "unit_id", "state" FROM "period_state" WHERE "period" = ? '
-                            f'AND "unit_id" IN ({rawsql.placeholders(len(codes))})', (period, *codes))
-    return {unit for unit, state in cursor.fetchall() if state == "submitted"}
-
-
 def _has_entries(code: str, period: str) -> bool:
     return rawsql.execute('SELECT 1 FROM "entry" WHERE "unit_id" = ? AND "period" = ? LIMIT 1',
                           (code, period)).fetchone() is not None
@@ -325,7 +319,7 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
     """Give one file its verdict; store what the verdict calls for (inside the caller's savepoint)."""
     _check_unit(result, rf, own, actor=actor, confirm=confirm_unknown_units)
     code, period = rf.unit_code, rf.period
-    locked = _submitted(period, own.code, code)
+    locked = locked_units(period, own.code, code)
     if own.code in locked:
         result.reject(f"本单位 {own.name} {period_label(period)} 已报送锁定，不能再并入下级报表；"
                       f"{lock_reason(own.code, period)}")
