@@ -1,0 +1,52 @@
+"""An xlsxwriter worksheet that writes formatted cells' XML faster, byte for byte as the stock one does.
+
+A return is almost all formatted cells (borders, number formats). For each of them the stock
+``Worksheet._write_cell`` builds an attribute list and escapes every attribute, and the integer style index
+goes through a regex search that raises and catches a ``TypeError``. Neither can change anything for the
+cells we write: a cell reference is letters and digits, a style index is an integer. ``FastWorksheet``
+writes those cells' ``<c>`` elements directly and hands everything else (unformatted cells, formulas, rich
+strings, constant-memory mode) to the stock method, so the file is the same; tests/test_xlsx_fastsheet.py
+compares every part of whole returns and templates written both ways.
+
+The worksheet class is xlsxwriter's own extension point (``Workbook.add_worksheet(worksheet_class=...)``);
+``worksheet_class()`` says which class to use and falls back to the stock one when an xlsxwriter version
+lacks the internals relied on here.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.worksheet import Worksheet
+
+try:
+    from xlsxwriter.utility import xl_rowcol_to_cell_fast
+    from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple
+except ImportError:  # a version with other internals: write the stock way
+    FastWorksheet = None
+else:
+    _STRING, _NUMBER, _DATETIME, _BLANK = CellStringTuple, CellNumberTuple, CellDatetimeTuple, CellBlankTuple
+
+    class FastWorksheet(Worksheet):
+        """A Worksheet whose formatted string, number, date and blank cells skip the generic attribute path."""
+
+        def _write_cell(self, row: int, col: int, cell) -> None:
+            fmt = cell.format
+            kind = cell.__class__
+            if fmt is None or self.constant_memory:
+                super()._write_cell(row, col, cell)
+            elif kind is _STRING:
+                self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}" t="s">'
+                              f'<v>{cell.string}</v></c>')
+            elif kind is _BLANK:
+                self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}"/>')
+            elif kind is _NUMBER or kind is _DATETIME:
+                self.fh.write(f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{fmt._get_xf_index()}">'
+                              f'<v>{cell.number:.16G}</v></c>')
+            else:
+                super()._write_cell(row, col, cell)
+
+
+def worksheet_class() -> type[Worksheet]:
+    """The worksheet class to write returns with: the fast one when this xlsxwriter has what it relies on."""
+    if FastWorksheet is not None and callable(getattr(Worksheet, "_write_cell", None)):
+        return FastWorksheet
+    return Worksheet
