@@ -18,7 +18,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 try:
-    from xlsxwriter.utility import xl_rowcol_to_cell_fast
+    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple
 except ImportError:  # a version with other internals: write the stock way
     FastWorksheet = None
@@ -27,6 +27,46 @@ else:
 
     class FastWorksheet(Worksheet):
         """A Worksheet whose formatted string, number, date and blank cells skip the generic attribute path."""
+
+        def _write_rows(self) -> None:
+            # The stock loop, with the formatted cells written inline: spans per block of 16 rows from each row's
+            # first and last column, rows in order, each row's cells in column order.
+            if self.comments or self.constant_memory:
+                super()._write_rows()
+                return
+            table, row_info = self.table, self.row_info
+            bounds: dict[int, tuple[int, int]] = {}
+            for row_num, cells in table.items():
+                if cells:
+                    lo, hi = min(cells), max(cells)
+                    seen = bounds.get(row_num // 16)
+                    if seen is not None:
+                        lo, hi = min(lo, seen[0]), max(hi, seen[1])
+                    bounds[row_num // 16] = (lo, hi)
+            self.row_spans = spans = {block: f"{lo + 1}:{hi + 1}" for block, (lo, hi) in bounds.items()}
+            write, write_row, write_cell = self.fh.write, self._write_row, self._write_cell
+            names = _column_names(self.dim_colmax)
+            for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+                cells = table.get(row_num)
+                if cells:
+                    write_row(row_num, spans.get(row_num // 16), row_info.get(row_num))
+                    r = str(row_num + 1)
+                    for col in sorted(cells):
+                        cell = cells[col]
+                        fmt, kind = cell.format, cell.__class__
+                        if fmt is None:
+                            write_cell(row_num, col, cell)
+                        elif kind is _STRING:
+                            write(f'<c r="{names[col]}{r}" s="{fmt._get_xf_index()}" t="s"><v>{cell.string}</v></c>')
+                        elif kind is _BLANK:
+                            write(f'<c r="{names[col]}{r}" s="{fmt._get_xf_index()}"/>')
+                        elif kind is _NUMBER or kind is _DATETIME:
+                            write(f'<c r="{names[col]}{r}" s="{fmt._get_xf_index()}"><v>{cell.number:.16G}</v></c>')
+                        else:
+                            write_cell(row_num, col, cell)
+                    write("</row>")
+                elif row_num in row_info:
+                    self._write_empty_row(row_num, spans.get(row_num // 16), row_info[row_num])
 
         def _write_cell(self, row: int, col: int, cell) -> None:
             fmt = cell.format
@@ -43,6 +83,14 @@ else:
                               f'<v>{cell.number:.16G}</v></c>')
             else:
                 super()._write_cell(row, col, cell)
+
+    _NAMES: list[str] = []
+
+    def _column_names(last: int) -> list[str]:
+        """Column letters A, B, … up to index last (grown once, shared by every sheet)."""
+        while len(_NAMES) <= last:
+            _NAMES.append(xl_col_to_name(len(_NAMES)))
+        return _NAMES
 
 
 def worksheet_class() -> type[Worksheet]:

@@ -38,7 +38,7 @@ def test_this_xlsxwriter_gets_the_fast_sheet():
     assert xw.SHEET_CLASS is FastWorksheet
 
 
-def _every_kind(path: Path, sheet_class, texts: list[str], numbers: list[float]) -> None:
+def _every_kind(path: Path, sheet_class, texts: list[str], numbers: list[float], *, comment: bool = False) -> None:
     """One sheet with every kind of cell xlsxwriter writes, with and without formats."""
     wb = xlsxwriter.Workbook(str(path), {**xw.WORKBOOK_OPTIONS, "nan_inf_to_errors": True})
     ws = wb.add_worksheet("s", worksheet_class=sheet_class)
@@ -65,6 +65,9 @@ def _every_kind(path: Path, sheet_class, texts: list[str], numbers: list[float])
     ws.write_blank(62, 1, None)  # takes the row's format
     ws.set_column(5, 5, 12, fmts[3])
     ws.write_string(63, 5, "takes the column's format")
+    ws.set_row(70, 40)  # a row with a height and no cells
+    if comment:  # rows with comments: the stock row loop
+        ws.write_comment(1, 1, "批注")
     wb.close()
 
 
@@ -72,10 +75,11 @@ TRICKY = ["", " leading", "trailing ", "a&b<c>\"d\"", "=1+1", "line\nbreak", "\x
           "中文，全角　空格", "\ufffe", "😀"]
 
 
-def test_every_cell_kind_same_xml(tmp_path):
+@pytest.mark.parametrize("comment", [False, True])
+def test_every_cell_kind_same_xml(tmp_path, comment):
     numbers = [0, -0.0, 1, -1.5, 1e20, 1.23456789012345678, 1e-10, 12345678901234567890, math.nan, math.inf]
-    _every_kind(tmp_path / "stock.xlsx", Worksheet, TRICKY, numbers)
-    _every_kind(tmp_path / "fast.xlsx", FastWorksheet, TRICKY, numbers)
+    _every_kind(tmp_path / "stock.xlsx", Worksheet, TRICKY, numbers, comment=comment)
+    _every_kind(tmp_path / "fast.xlsx", FastWorksheet, TRICKY, numbers, comment=comment)
     assert _parts(tmp_path / "fast.xlsx") == _parts(tmp_path / "stock.xlsx")
 
 
