@@ -13,6 +13,7 @@ from peewee import PostgresqlDatabase, SqliteDatabase
 
 from models import db as m
 from models.errors import SchemaError
+from models.pgdriver import load_postgres_driver
 
 SCHEMA_VERSION = 2
 APP_NAME = "LiangXin"
@@ -78,6 +79,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     if m.database.obj is not None and not m.database.is_closed():
         m.database.close()
     if is_postgres_url(target):
+        load_postgres_driver()
         database = _postgres(target)
     else:
         if is_network_path(target):
