@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import struct
 import zlib
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -69,9 +70,12 @@ _CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
 # Addresses as every spreadsheet program writes them; anything else takes the exact path, which refuses it.
 _ROW_REF = re.compile(rb"<" + _PREFIX + rb"""row\s(?:[^>]*?\s)?r\s*=\s*["'](\d{1,7})["']""")
 _CELL_REF_TAG = re.compile(rb"<" + _PREFIX + rb"""c\s(?:[^>]*?\s)?r\s*=\s*["']([A-Z]{1,3})(\d{1,7})["']""")
-# The form every spreadsheet program writes (r first), matched fastest.
-_ROW_REF_FIRST = re.compile(rb'<row r="(\d{1,7})"')
-_CELL_REF_FIRST = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+# Every unprefixed row and cell tag (the name followed by a space, a tab, a line break, '/' or '>'), with its
+# address when it comes first as every spreadsheet program writes it (r="…" right after the name); the group is
+# empty for a tag written any other way, which then takes the slower paths.
+_ROW_ANY = re.compile(rb'<row(?=[\s/>])(?: r="(\d{1,7})")?')
+_CELL_ANY = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})(\d{1,7})")?')
+_SHEET_DATA = re.compile(rb"<" + _PREFIX + rb"sheetData(?=[\s/>])")
 _PREFIXED_TAG = re.compile(rb":(?:row|c)[\s/>]")
 _CELL_ADDRESS = re.compile(r"^\$?([A-Za-z]{1,4})\$?(\d{1,10})$")
 _DIMENSION = re.compile(rb"<" + _PREFIX + rb"""dimension\s[^>]*?ref\s*=\s*["']([^"']*)["']""")
@@ -461,55 +465,75 @@ class _SheetState:
                 if not _RANGE.match(match.group(1)):
                     raise _Reject(f"{name} 的 <dimension> 写着无效的范围 "
                                   f"\"{match.group(1)[:20].decode('ascii', 'replace')}\"，文件已损坏或被篡改")
-            at = data.find(b"<sheetData")
+            at = _sheet_data_start(data)
             if at < 0:
                 return
             self.seen_sheet_data = True
             data = data[at:]
-        prefixed = _PREFIXED_TAG.search(data) is not None
-        rows = (len(_ROW_TAG.findall(data)) if prefixed else
-                data.count(b"<row ") + data.count(b"<row>") + data.count(b"<row/>"))
-        cells = (len(_CELL_TAG.findall(data)) if prefixed else
-                 data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>"))
-        for row_pattern, cell_pattern in ((_ROW_REF_FIRST, _CELL_REF_FIRST), (_ROW_REF, _CELL_REF_TAG)):
-            row_refs = row_pattern.findall(data)
-            cell_refs = cell_pattern.findall(data) if len(row_refs) == rows else ()
-            if len(row_refs) == rows and len(cell_refs) == cells:
-                self._addressed(data, row_refs, cell_refs, name, limits)
-                break
+        if _PREFIXED_TAG.search(data) is None:
+            # One scan for rows and one for cells find every tag; where each has its address first, that is all.
+            row_refs, cell_refs = _ROW_ANY.findall(data), _CELL_ANY.findall(data)
+            rows, cells = len(row_refs), len(cell_refs)
+            numbers, letters, cell_rows = set(row_refs), *_split(cell_refs)
+            fast = b"" not in numbers and b"" not in letters
         else:
-            self.unaddressed += rows + cells
-            if self.unaddressed > limits.max_unaddressed:
-                raise _Reject(f"{name} 有大量没有地址的单元格（超过 {limits.max_unaddressed:,} 个），不是正常的月报")
-            self._exact(data, name, limits)
+            rows, cells = len(_ROW_TAG.findall(data)), len(_CELL_TAG.findall(data))
+            fast = False
+        if fast:
+            self._addressed(numbers, letters, cell_rows, name, limits)
+            # Where the last tag left off, in case the next chunk has tags without addresses.
+            last_row = data.rfind(b'<row r="') if row_refs else -1
+            if row_refs:
+                self.row, self.column = int(row_refs[-1]), 0
+            if cell_refs and data.rfind(b'<c r="') > last_row:
+                self.column, self.row = _column_number(cell_refs[-1][0].decode("ascii")), int(cell_refs[-1][1])
+        else:
+            row_refs = _ROW_REF.findall(data)
+            cell_refs = _CELL_REF_TAG.findall(data) if len(row_refs) == rows else []
+            if len(row_refs) == rows and len(cell_refs) == cells:
+                self._addressed(set(row_refs), *_split(cell_refs), name, limits)
+                self._left_off(data)
+            else:
+                self.unaddressed += rows + cells
+                if self.unaddressed > limits.max_unaddressed:
+                    raise _Reject(f"{name} 有大量没有地址的单元格（超过 {limits.max_unaddressed:,} 个），不是正常的月报")
+                self._exact(data, name, limits)
         self.extent.cells += cells
         self._check_area(name, limits)
 
-    def _addressed(self, data: bytes, row_refs: list[bytes], cell_refs: list[tuple[bytes, bytes]], name: str,
+    def _addressed(self, row_numbers: set[bytes], letters: set[bytes], cell_rows: set[bytes], name: str,
                    limits: Limits) -> None:
-        if row_refs:
-            top = max(map(int, set(row_refs)))
-            if not 1 <= top <= limits.max_rows or min(map(int, set(row_refs))) < 1:
+        """Take the extent from the distinct row numbers, cell column letters and cell row numbers seen."""
+        if row_numbers:
+            low, top = _bounds(row_numbers)
+            if top > limits.max_rows:
                 raise _Reject(f"{name} 的行号 {top} 超出 Excel 的上限 {limits.max_rows}，文件已损坏或被篡改")
+            if low < 1:
+                raise _Reject(f"{name} 中有无效的行号 {low}（Excel 的行号从 1 开始），文件已损坏或被篡改")
             self.extent.rows = max(self.extent.rows, top)
-        if cell_refs:
-            letters, numbers = zip(*cell_refs, strict=True)  # at C speed: a sheet has thousands of cells
-            widest = max(_column_number(c.decode("ascii")) for c in set(letters))
-            deepest = max(map(int, set(numbers)))
+        if letters:
+            widest = max(_column_number(c.decode("ascii")) for c in letters)
             if not 1 <= widest <= limits.max_columns:
                 raise _Reject(f"{name} 的列号 {widest} 超出 Excel 的上限 {limits.max_columns}，文件已损坏或被篡改")
-            if not 1 <= deepest <= limits.max_rows:
+            low, deepest = _bounds(cell_rows)
+            if deepest > limits.max_rows:
                 raise _Reject(f"{name} 的单元格行号 {deepest} 超出 Excel 的行数上限 {limits.max_rows}，文件已损坏或被篡改")
+            if low < 1:
+                raise _Reject(f"{name} 中有无效的单元格行号 {low}（Excel 的行号从 1 开始），文件已损坏或被篡改")
             self.extent.rows = max(self.extent.rows, deepest)
             self.extent.columns = max(self.extent.columns, widest)
-        # Where the last tag left off, in case the next chunk has tags without addresses.
-        last_row = data.rfind(b"<row")
-        last_cell = max(data.rfind(b"<c "), data.rfind(b"<c>"), data.rfind(b"<c/"))
-        if last_row >= 0:
-            ref = _ATTR_R.search(data, last_row, data.find(b">", last_row) + 1)
+
+    def _left_off(self, data: bytes) -> None:
+        """Where the last row or cell tag left off, in case the next chunk has tags without addresses."""
+        last_row = deque(_ROW_TAG.finditer(data), maxlen=1)  # the last match, found at C speed
+        last_cell = deque(_CELL_TAG.finditer(data), maxlen=1)
+        row_at = last_row[0].start() if last_row else -1
+        if last_row:
+            ref = _ATTR_R.search(data, row_at, data.find(b">", row_at) + 1)
             self.row, self.column = (int(ref.group(1)) if ref and ref.group(1).isdigit() else self.row), 0
-        if last_cell > last_row:
-            ref = _ATTR_R.search(data, last_cell, data.find(b">", last_cell) + 1)
+        if last_cell and last_cell[0].start() > row_at:
+            at = last_cell[0].start()
+            ref = _ATTR_R.search(data, at, data.find(b">", at) + 1)
             m = _CELL_ADDRESS.match(ref.group(1).decode("ascii", "replace")) if ref else None
             if m:
                 self.column, self.row = _column_number(m.group(1)), int(m.group(2))
@@ -582,6 +606,31 @@ def dimension_tags(data: bytes):
                 yield match
                 end = match.end()
         at = data.find(b"dimension", at + 1)
+
+
+def _sheet_data_start(data: bytes) -> int:
+    """Where the first <sheetData> tag starts (with or without a namespace prefix, as readers accept it), or -1."""
+    at = data.find(b"sheetData")
+    while at >= 0:
+        start = data.rfind(b"<", 0, at)
+        if start >= 0 and _SHEET_DATA.match(data, start):
+            return start
+        at = data.find(b"sheetData", at + 1)
+    return -1
+
+
+def _split(cell_refs: list[tuple[bytes, bytes]]) -> tuple[set[bytes], set[bytes]]:
+    """The distinct column letters and the distinct row numbers of cell addresses, at C speed."""
+    if not cell_refs:
+        return set(), set()
+    letters, numbers = zip(*cell_refs, strict=True)
+    return set(letters), set(numbers)
+
+
+def _bounds(numbers: set[bytes]) -> tuple[int, int]:
+    """The lowest and highest of distinct decimal numbers."""
+    values = list(map(int, numbers))
+    return min(values), max(values)
 
 
 def _column_number(letters: str) -> int:

@@ -24,6 +24,7 @@ from tests.hostile_corpus import (
     build_zip,
     overlapping_bomb,
     parts_of,
+    sub_part,
     zip_bomb,
 )
 
@@ -180,3 +181,32 @@ def test_limits_can_be_tightened(workbook):
     assert "文件过多" in rejected(workbook, Limits(max_entries=3))
     assert "范围过大" in rejected(workbook, Limits(max_sheet_cells=100))
     assert "解压后过大" in rejected(workbook, Limits(max_part_bytes=1000))
+
+
+def test_cells_and_rows_written_with_a_tab_or_line_break_are_measured_too(tmp_path, workbook):
+    """XML allows any whitespace after a tag's name; a reader honours such a cell, so the check must count it."""
+    base = workbook.read_bytes()
+    for i, row in enumerate((b'<row r="100"><c\tr="XFD100"><v>5</v></c></row>',
+                             b'<row\tr="100"><c\nr="XFD100"><v>5</v></c></row>',
+                             b'<row\r\nr="1048576"><c\r\nr="XFD1048576"/></row>')):
+        path = tmp_path / f"ws{i}.xlsx"
+        path.write_bytes(_append_row(base, row))
+        assert "范围过大" in rejected(path), row
+    path = tmp_path / "fine.xlsx"
+    path.write_bytes(_append_row(base, b'<row\tr="40"\tspans="1:2"><c\tr="B40"\tt="n"><v>5</v></c></row>'))
+    extent = check_file(path).sheets[SHEET]
+    assert (extent.rows, extent.columns, extent.cells) == (40, 12, 361)
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_measured(tmp_path, workbook):
+    """Readers accept <x:sheetData>, <x:row>, <x:c> as well; such a sheet is measured like any other."""
+    prefixed = (b'<x:sheetData xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                b'<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'
+                b'<x:row r="100"><x:c r="XFD100"><x:v>5</x:v></x:c></x:row></x:sheetData>')
+    path = tmp_path / "prefixed.xlsx"
+    path.write_bytes(sub_part(workbook.read_bytes(), SHEET, rb"<sheetData>.*</sheetData>", prefixed))
+    assert "范围过大" in rejected(path)
+    path.write_bytes(sub_part(workbook.read_bytes(), SHEET, rb"<sheetData>.*</sheetData>",
+                              prefixed.replace(b"XFD100", b"B100")))
+    extent = check_file(path).sheets[SHEET]
+    assert (extent.rows, extent.columns, extent.cells) == (100, 2, 2)
