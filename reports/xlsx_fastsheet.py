@@ -5,7 +5,8 @@ A return is almost all formatted cells (borders, number formats). For each of th
 goes through a regex search that raises and catches a ``TypeError``. Neither can change anything for the
 cells we write: a cell reference is letters and digits, a style index is an integer. ``FastWorksheet``
 writes those cells' ``<c>`` elements directly and hands everything else (unformatted cells, formulas, rich
-strings, constant-memory mode) to the stock method, so the file is the same; tests/test_xlsx_fastsheet.py
+strings, constant-memory mode) to the stock method, and skips the future-function substitutions for plain SUM
+formulas (the totals), which they never change; so the file is the same: tests/test_xlsx_fastsheet.py
 compares every part of whole returns and templates written both ways.
 
 The worksheet class is xlsxwriter's own extension point (``Workbook.add_worksheet(worksheet_class=...)``);
@@ -14,6 +15,8 @@ lacks the internals relied on here.
 """
 
 from __future__ import annotations
+
+import re
 
 from xlsxwriter.worksheet import Worksheet
 
@@ -24,6 +27,7 @@ except ImportError:  # a version with other internals: write the stock way
     FastWorksheet = None
 else:
     _STRING, _NUMBER, _DATETIME, _BLANK = CellStringTuple, CellNumberTuple, CellDatetimeTuple, CellBlankTuple
+    _PLAIN_SUM = re.compile(r"=?SUM\(\$?[A-Z]{1,3}\$?[0-9]+:\$?[A-Z]{1,3}\$?[0-9]+\)")
 
     class FastWorksheet(Worksheet):
         """A Worksheet whose formatted string, number, date and blank cells skip the generic attribute path."""
@@ -67,6 +71,13 @@ else:
                     write("</row>")
                 elif row_num in row_info:
                     self._write_empty_row(row_num, spans.get(row_num // 16), row_info[row_num])
+
+        def _prepare_formula(self, formula, expand_future_functions=False):
+            # The stock method tries some thirty substitutions (Excel 365's function prefixes) on every formula;
+            # none of them touches a plain SUM over a range, which is every formula of a return.
+            if _PLAIN_SUM.fullmatch(formula):
+                return formula[1:] if formula.startswith("=") else formula
+            return super()._prepare_formula(formula, expand_future_functions)
 
         def _write_cell(self, row: int, col: int, cell) -> None:
             fmt = cell.format

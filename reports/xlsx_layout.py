@@ -8,6 +8,7 @@ and get a consistent layout for it.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import math
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ POINTS_PER_LINE = 13.5  # a 10 pt 宋体 line, with leading
 # stays readable; wider forms keep their declared proportions and wrap more.
 MAX_TABLE_WIDTH = 155
 MIN_COLUMN_WIDTH = 5
+_GBK = codecs.getencoder("gbk")  # str.encode("gbk") looks the codec up by name on every call
 
 
 @dataclass(frozen=True)
@@ -229,7 +231,7 @@ def number_format(field: Field, decimals: int | None = None) -> str | None:
 
 def display_width(text: str) -> int:
     """Return how many Latin character widths a text takes: CJK characters count twice."""
-    return len(text.encode("gbk", errors="replace"))
+    return len(_GBK(text, "replace")[0])
 
 
 def text_lines(text: str, width: float) -> int:
@@ -238,7 +240,7 @@ def text_lines(text: str, width: float) -> int:
     if "\n" not in text:  # the usual case, called for every long cell: no split, no generator
         if len(text) * 2 <= usable:
             return 1  # short enough even if every character were CJK
-        return max(1, math.ceil(len(text.encode("gbk", errors="replace")) / usable))
+        return max(1, math.ceil(len(_GBK(text, "replace")[0]) / usable))
     return sum(max(1, math.ceil(display_width(part) / usable)) for part in text.split("\n"))
 
 

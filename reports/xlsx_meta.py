@@ -76,9 +76,10 @@ def write_meta(workbook, meta: ReturnMeta) -> None:
     rows += [[name, value] for name, value in meta.scalars().items() if name != "forms"]
     rows += [["form", f.id, str(f.version), f.sheet] for f in meta.forms]
     rows += [["row", form_id, key, identity] for form_id, keys in meta.rows.items() for key, identity in keys]
+    write_string = getattr(ws, "_write_string", None) or ws.write_string  # without the A1-notation check per cell
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
-            ws.write_string(r, c, value)
+            write_string(r, c, value)
     ws.very_hidden()
     for name, value in meta.scalars().items():
         if value:

@@ -155,3 +155,12 @@ def test_district_summary_same_file(district_db, tmp_path, monkeypatch):
 
     stock, fast = _both_ways(monkeypatch, tmp_path, write)
     assert fast == stock
+
+
+@pytest.mark.parametrize("expand", [False, True])
+def test_formulas_prepared_as_stock(expand):
+    formulas = ["=SUM(A1:A3)", "SUM(B2:B20)", "=SUM($C$9:C200)", "=SUM(AA1:AB2)", "=SUM(A1:A3)+1", "=SUM(A1,A3)",
+                "=XLOOKUP(A1,B:B,C:C)", "=STDEV.S(A1:A3)", "{=SUM(A1:A2*B1:B2)}", "=_xlfn.SUM(A1:A2)", "=SUMIFS(A:A,B:B,1)"]
+    stock, fast = Worksheet(), FastWorksheet()
+    for formula in formulas:
+        assert fast._prepare_formula(formula, expand) == stock._prepare_formula(formula, expand), formula
