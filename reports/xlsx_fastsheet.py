@@ -10,14 +10,18 @@ formulas (the totals), which they never change; so the file is the same: tests/t
 compares every part of whole returns and templates written both ways.
 
 The worksheet class is xlsxwriter's own extension point (``Workbook.add_worksheet(worksheet_class=...)``);
-``worksheet_class()`` says which class to use and falls back to the stock one when an xlsxwriter version
-lacks the internals relied on here.
+``worksheet_class()`` says which class to use: the fast one only when, in this process, it writes a small sheet
+of every cell kind exactly as the stock one does, so another xlsxwriter version falls back to the stock class.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import io
 import re
 
+import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 try:
@@ -104,8 +108,38 @@ else:
         return _NAMES
 
 
+@functools.cache
 def worksheet_class() -> type[Worksheet]:
-    """The worksheet class to write returns with: the fast one when this xlsxwriter has what it relies on."""
-    if FastWorksheet is not None and callable(getattr(Worksheet, "_write_cell", None)):
-        return FastWorksheet
-    return Worksheet
+    """The worksheet class to write returns with: the fast one when it writes what this xlsxwriter writes.
+
+    Checked once per process on a small sheet of every cell kind a return has, so a newer xlsxwriter that
+    writes cells differently gets its own, stock, Worksheet rather than a file that differs from it.
+    """
+    if FastWorksheet is None:
+        return Worksheet
+    try:
+        return FastWorksheet if _same_xml() else Worksheet
+    except Exception:  # internals moved: whatever went wrong, the stock class writes correct files
+        return Worksheet
+
+
+def _same_xml() -> bool:
+    """True when the fast and the stock worksheet write the same sheet data and prepare formulas alike."""
+    workbook = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True, "strings_to_formulas": False})
+    bordered, decimal = workbook.add_format({"border": 1}), workbook.add_format({"num_format": "0.00", "bold": True})
+    xml = []
+    for cls in (Worksheet, FastWorksheet):
+        ws = workbook.add_worksheet(worksheet_class=cls)
+        for r in range(0, 40, 3):
+            ws.write_string(r, 0, f"文本 & <{r}>", bordered)
+            ws.write_number(r, 2, r / 7, decimal)
+            ws.write_blank(r, 3, None, bordered)
+            ws.write_datetime(r, 4, dt.datetime(2025, 10, 1 + r % 28), decimal)
+            ws.write_string(r + 1, 1, "plain")
+            ws.set_row(r + 2, 30)
+        ws.merge_range(41, 0, 42, 2, "", bordered)
+        ws.write_formula(43, 2, "=SUM(C1:C40)", decimal, 12.5)
+        ws.fh = io.StringIO()
+        ws._write_sheet_data()
+        xml.append((ws.fh.getvalue(), ws._prepare_formula("=SUM(C1:C40)"), ws._prepare_formula("=SUM(A1,B2)")))
+    return xml[0] == xml[1]

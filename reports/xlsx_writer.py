@@ -46,7 +46,7 @@ WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "
                     "in_memory": True}
 TEMPLATE_MIN_LINES = 2
 NARROW = 10  # row texts in columns this narrow (序号, 计量单位) are centred, not wrapped
-SHEET_CLASS = worksheet_class()  # writes the same XML as xlsxwriter's own Worksheet, faster
+SHEET_CLASS = None  # None: worksheet_class(), decided at the first write (the same XML as xlsxwriter's own, faster)
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def write_form_sheet(workbook, styles: Styles, spec: SheetSpec, header: ReturnHe
     form = spec.form
     layout = lay.sheet_layout(form, lines=lay.top_lines(form, header.overrides))
     name = spec.sheet_name or form.sheet_name
-    ws = workbook.add_worksheet(name, worksheet_class=SHEET_CLASS)
+    ws = workbook.add_worksheet(name, worksheet_class=SHEET_CLASS or worksheet_class())
     widths = [c.width for c in layout.columns]
     for col in layout.columns:
         ws.set_column(col.index, col.index, col.width)

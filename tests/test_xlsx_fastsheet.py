@@ -35,7 +35,22 @@ def _parts(path: Path) -> dict[str, bytes]:
 def test_this_xlsxwriter_gets_the_fast_sheet():
     """Otherwise the speed-up silently falls away (the tests below would still pass on the stock class)."""
     assert worksheet_class() is FastWorksheet
-    assert xw.SHEET_CLASS is FastWorksheet
+    assert xw.SHEET_CLASS is None  # so write_form_sheet asks worksheet_class()
+
+
+def test_falls_back_to_the_stock_sheet_when_the_xml_differs(monkeypatch):
+    """A newer xlsxwriter that wrote cells differently would get its own Worksheet, not a different file."""
+    from reports import xlsx_fastsheet
+
+    monkeypatch.setattr(FastWorksheet, "_write_cell", lambda self, row, col, cell: self.fh.write("<c/>"))
+    monkeypatch.setattr(FastWorksheet, "_write_rows", Worksheet._write_rows)
+    worksheet_class.cache_clear()
+    try:
+        assert xlsx_fastsheet.worksheet_class() is Worksheet
+    finally:
+        monkeypatch.undo()
+        worksheet_class.cache_clear()
+    assert worksheet_class() is FastWorksheet
 
 
 def _every_kind(path: Path, sheet_class, texts: list[str], numbers: list[float], *, comment: bool = False) -> None:
