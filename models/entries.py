@@ -8,17 +8,18 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
 from peewee import IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
-from forms.coerce import from_json_value, to_json_value
-from forms.schema import Form
+from forms.coerce import CoerceError, coerce, from_json_value, to_json_value
+from forms.schema import Field, Form
 from forms.validate import Finding, check_fields, check_row, coerce_row
 from models import compute, rawsql
 from models import db as m
@@ -554,20 +555,21 @@ class MonthWriter:
             now = m.now()
             for form, rows in checked:
                 kept = stored[form.id] = {}
-                for order, (key, typed) in enumerate(rows):
+                for order, (key, typed, values) in enumerate(rows):
                     if form.rows == "indicators":
                         base = typed.pop("base_2023", None)
+                        values.pop("base_2023", None)
                         if base is not None and bases.get(key) != base:
                             changed_bases[key] = base
                     if form.rows != "events" and all(v in (None, "") for v in typed.values()):
                         continue
-                    values = {k: to_json_value(v) for k, v in typed.items()}
                     new_rows.append({"unit": unit_code, "period": period, "form_id": form.id, "row_key": key,
                                      "data": _ROW_JSON.encode(values),
                                      "updated_by": user, "updated_at": now})
-                    # As form_rows would read it back: through its JSON values.
-                    kept[key] = _Stored({f.key: from_json_value(f, values.get(f.key)) for f in form.input_fields}, 1,
-                                        order)
+                    # The typed values are what form_rows would read back from these JSON values.
+                    if form.rows == "indicators":
+                        typed["base_2023"] = None
+                    kept[key] = _Stored(typed, 1, order)
             if data:
                 rawsql.execute(f'DELETE FROM "entry" WHERE "unit_id" = ? AND "period" = ? '
                                f'AND "form_id" IN ({rawsql.placeholders(len(data))})', (unit_code, period, *data))
@@ -601,16 +603,96 @@ def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str
 
 
 def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | None = None):
-    """Yield (row key, typed values) for canonical rows; raise DataError naming the first bad row."""
+    """Yield (row key, typed values, their JSON values) for canonical rows; raise DataError naming the first bad row.
+
+    The values are what coerce_row and to_json_value give; check_fields checks them as for any save.
+    """
     allowed = _row_keys(form, period, plan)
+    fields = _codec(form)
     for i, raw in enumerate(rows, start=1):
-        raw = dict(raw)
-        key = str(raw.pop("row_key", "") or "") or str(uuid.uuid4())
+        key = str(raw.get("row_key", "") or "") or str(uuid.uuid4())
         if allowed is not None and key not in allowed:
             raise DataError(f"{form.sheet_name} row {i}: {key!r} is not a row of this form")
-        typed, errors = coerce_row(form, raw, row_key=key)
+        typed, values, errors = {}, {}, []
+        for name, convert in fields:
+            try:
+                typed[name], values[name] = convert(raw.get(name))
+            except CoerceError as exc:  # as coerce_row reports it
+                typed[name] = values[name] = None
+                errors.append(Finding(form.id, key, name, "hard", str(exc), "type"))
         errors += check_fields(form, typed, row_key=key)
         if errors:
             e = errors[0]
             raise DataError(f"{form.sheet_name} row {i} {form.field(e.field).label}: {e.message}")
-        yield key, typed
+        yield key, typed, values
+
+
+_codecs: dict[int, tuple[Form, tuple]] = {}
+
+
+def _codec(form: Form) -> tuple[tuple[str, Callable[[object], tuple[object, object]]], ...]:
+    """(key, convert) for each input field of a form, made once per form declaration."""
+    known = _codecs.get(id(form))
+    if known is not None and known[0] is form:
+        return known[1]
+    codec = tuple((f.key, value_converter(f)) for f in form.input_fields)
+    _codecs[id(form)] = (form, codec)
+    return codec
+
+
+def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
+    """Return convert(value) -> (typed, JSON value), what coerce and then to_json_value give, or raise CoerceError.
+
+    Rows merged from returns or loaded from files hold their values as to_json_value writes them (the reader
+    wrote them so), and such a value is taken as it is rather than parsed and written again; any other value
+    goes through coerce. tests/test_entries_codec.py checks that both give the same for any value.
+    """
+    blank = coerce(field, None)
+    blank_pair = (blank, to_json_value(blank))
+
+    def general(value: object) -> tuple[object, object]:
+        typed = coerce(field, value)
+        return typed, to_json_value(typed)
+
+    if field.type == "integer":
+        def convert(value: object) -> tuple[object, object]:
+            if value is None:
+                return blank_pair
+            return (value, value) if type(value) is int else general(value)
+    elif field.type in ("decimal", "percent"):
+        def convert(value: object) -> tuple[object, object]:
+            if value is None:
+                return blank_pair
+            if type(value) is str:
+                try:
+                    # What coerce would read: a string Decimal takes as it is has nothing coerce cleans away.
+                    number = Decimal(value)
+                except InvalidOperation:
+                    return general(value)
+                if number.is_finite():
+                    return number, to_json_value(number)
+            return general(value)
+    elif field.type == "date":
+        def convert(value: object) -> tuple[object, object]:
+            if value is None:
+                return blank_pair
+            if type(value) is str and len(value) == 10:
+                try:
+                    day = dt.date.fromisoformat(value)
+                except ValueError:
+                    return general(value)
+                if day.isoformat() == value:
+                    return day, value
+            return general(value)
+    else:
+        choices = frozenset(field.choices) if field.type == "choice" else None
+
+        def convert(value: object) -> tuple[object, object]:
+            if value is None:
+                return blank_pair
+            # Text with nothing for normalise_text to strip or replace is stored as it is.
+            if (type(value) is str and value and value.strip() == value and "\u00a0" not in value
+                    and (choices is None or value in choices)):
+                return value, value
+            return general(value)
+    return convert

@@ -1,0 +1,57 @@
+"""The writer's value conversion gives exactly what coerce and to_json_value give, for any value of any field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forms import all_forms
+from forms.coerce import CoerceError, coerce, to_json_value
+from models.entries import value_converter
+
+FIELDS = [f for form in all_forms() for f in form.input_fields]
+CHOICES = sorted({c for f in FIELDS for c in f.choices})
+ALPHABET = "0123456789０１２３４５６７８９.．,，-－+＋%％eE_ \t\u00a0\u3000aNnIif年月日/—无٣"
+# What people and programs put in cells, and what the reader writes: canonical forms and near misses.
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str), st.decimals(places=4, allow_nan=False).map(str),
+    st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: to_json_value(d)),
+    st.dates().map(dt.date.isoformat), st.dates(), st.dates().map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+    st.sampled_from(["2025-02-30", "2025-W41-1", "20251005", "2025-10-5", "2025-10-05 ", "0999-01-01"]),
+    st.sampled_from(CHOICES), st.sampled_from(CHOICES).map(lambda c: f" {c}\u3000"),
+    st.text(ALPHABET, max_size=12), st.text(max_size=12), st.sampled_from(["", " ", "—", "1,200", "5%", "NaN", "sNaN"]),
+)
+
+
+def expected(field, value):
+    try:
+        typed = coerce(field, value)
+    except CoerceError as exc:
+        return "error", str(exc)
+    return type(typed), repr(typed), to_json_value(typed)
+
+
+def converted(field, value):
+    try:
+        typed, json_value = value_converter(field)(value)
+    except CoerceError as exc:
+        return "error", str(exc)
+    return type(typed), repr(typed), json_value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.sampled_from(FIELDS), VALUES)
+def test_the_writers_conversion_is_coerce_then_to_json_value(field, value):
+    assert converted(field, value) == expected(field, value)
+
+
+def test_canonical_values_of_each_type_are_taken_as_they_are():
+    by_type = {f.type: f for f in FIELDS}
+    assert value_converter(by_type["integer"])(12) == (12, 12)
+    assert value_converter(by_type["decimal"])("12.5") == (Decimal("12.5"), "12.5")
+    assert value_converter(by_type["date"])("2025-10-05") == (dt.date(2025, 10, 5), "2025-10-05")
+    assert value_converter(by_type["text"])("资金压力较大") == ("资金压力较大", "资金压力较大")
