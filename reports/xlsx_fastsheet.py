@@ -99,13 +99,15 @@ else:
             else:
                 super()._write_cell(row, col, cell)
 
-    _NAMES: list[str] = []
+    _NAMES: tuple[str, ...] = ()
 
-    def _column_names(last: int) -> list[str]:
-        """Column letters A, B, … up to index last (grown once, shared by every sheet)."""
-        while len(_NAMES) <= last:
-            _NAMES.append(xl_col_to_name(len(_NAMES)))
-        return _NAMES
+    def _column_names(last: int) -> tuple[str, ...]:
+        """Column letters A, B, … at least up to index last, shared by every sheet."""
+        global _NAMES
+        names = _NAMES
+        if len(names) <= last:  # a new tuple, bound in one step: exports on other threads see the old or the new
+            names = _NAMES = tuple(xl_col_to_name(i) for i in range(max(last + 1, 2 * len(names), 32)))
+        return names
 
 
 @functools.cache

@@ -179,3 +179,16 @@ def test_formulas_prepared_as_stock(expand):
     stock, fast = Worksheet(), FastWorksheet()
     for formula in formulas:
         assert fast._prepare_formula(formula, expand) == stock._prepare_formula(formula, expand), formula
+
+
+def test_wide_sheets_same_xml(tmp_path):
+    """Column letters past Z, AZ and ZZ, as a district summary with many columns could need."""
+    for cls in (Worksheet, FastWorksheet):
+        wb = xlsxwriter.Workbook(str(tmp_path / f"{cls.__name__}.xlsx"), xw.WORKBOOK_OPTIONS)
+        ws = wb.add_worksheet("s", worksheet_class=cls)
+        fmt = wb.add_format({"border": 1})
+        for c in (0, 25, 26, 51, 52, 701, 702, 16383):
+            ws.write_string(c % 7, c, f"c{c}", fmt)
+            ws.write_number(20 + c % 5, c, c, fmt)
+        wb.close()
+    assert _parts(tmp_path / "FastWorksheet.xlsx") == _parts(tmp_path / "Worksheet.xlsx")
