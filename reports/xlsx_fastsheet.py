@@ -25,7 +25,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 try:
-    from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
+    from xlsxwriter.utility import xl_col_to_name, xl_range, xl_rowcol_to_cell_fast
     from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTuple, CellStringTuple
 except ImportError:  # a version with other internals: write the stock way
     FastWorksheet = None
@@ -75,6 +75,35 @@ else:
                     write("</row>")
                 elif row_num in row_info:
                     self._write_empty_row(row_num, spans.get(row_num // 16), row_info[row_num])
+
+        def merge_text(self, first_row: int, first_col: int, last_row: int, last_col: int, text: str,
+                       cell_format) -> int:
+            """merge_range(…, "", cell_format) and write_string(first_row, first_col, text, cell_format) in one step.
+
+            The same checks, cells and merge record as the two stock calls, without writing the first cell twice
+            or checking each padding blank's position again (the corners were checked).
+            """
+            if (self.constant_memory or (first_row, first_col) == (last_row, last_col) or first_row > last_row
+                    or first_col > last_col):
+                return self._stock_merge_text(first_row, first_col, last_row, last_col, text, cell_format)
+            if self._check_dimensions(first_row, first_col) or self._check_dimensions(last_row, last_col):
+                return -1
+            cells = [(r, c) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)]
+            merged, taken = self.merged_cells, self.table_cells
+            if any(merged.get(cell) or taken.get(cell) for cell in cells):  # the stock call raises OverlappingRange
+                return self._stock_merge_text(first_row, first_col, last_row, last_col, text, cell_format)
+            cell_range = xl_range(first_row, first_col, last_row, last_col)
+            for cell in cells:
+                merged[cell] = cell_range
+            self.merge.append([first_row, first_col, last_row, last_col])
+            table, blank = self.table, _BLANK(cell_format)
+            for r, c in cells[1:]:
+                table[r][c] = blank
+            return self._write_string(first_row, first_col, text, cell_format)
+
+        def _stock_merge_text(self, first_row, first_col, last_row, last_col, text, cell_format) -> int:
+            rc = self.merge_range(first_row, first_col, last_row, last_col, "", cell_format)
+            return rc or self.write_string(first_row, first_col, text, cell_format)
 
         def _prepare_formula(self, formula, expand_future_functions=False):
             # The stock method tries some thirty substitutions (Excel 365's function prefixes) on every formula;
@@ -139,9 +168,16 @@ def _same_xml() -> bool:
             ws.write_datetime(r, 4, dt.datetime(2025, 10, 1 + r % 28), decimal)
             ws.write_string(r + 1, 1, "plain")
             ws.set_row(r + 2, 30)
-        ws.merge_range(41, 0, 42, 2, "", bordered)
-        ws.write_formula(43, 2, "=SUM(C1:C40)", decimal, 12.5)
+        for r1, c1, r2, c2 in ((41, 0, 42, 2), (43, 3, 43, 6), (44, 7, 46, 7)):
+            if cls is FastWorksheet:
+                ws.merge_text(r1, c1, r2, c2, "合并", bordered)
+            else:
+                ws.merge_range(r1, c1, r2, c2, "", bordered)
+                ws.write_string(r1, c1, "合并", bordered)
+        ws.write_formula(47, 2, "=SUM(C1:C40)", decimal, 12.5)
         ws.fh = io.StringIO()
         ws._write_sheet_data()
-        xml.append((ws.fh.getvalue(), ws._prepare_formula("=SUM(C1:C40)"), ws._prepare_formula("=SUM(A1,B2)")))
+        ws._write_merge_cells()
+        xml.append((ws.fh.getvalue(), ws._prepare_formula("=SUM(C1:C40)"), ws._prepare_formula("=SUM(A1,B2)"),
+                    ws.merged_cells, (ws.dim_rowmin, ws.dim_rowmax, ws.dim_colmin, ws.dim_colmax)))
     return xml[0] == xml[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import zipfile
@@ -11,6 +12,7 @@ import pytest
 import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.worksheet import Worksheet
 
 import reports.xlsx_writer as xw
@@ -190,5 +192,25 @@ def test_wide_sheets_same_xml(tmp_path):
         for c in (0, 25, 26, 51, 52, 701, 702, 16383):
             ws.write_string(c % 7, c, f"c{c}", fmt)
             ws.write_number(20 + c % 5, c, c, fmt)
+        wb.close()
+    assert _parts(tmp_path / "FastWorksheet.xlsx") == _parts(tmp_path / "Worksheet.xlsx")
+
+
+def test_merge_text_is_merge_range_then_write_string(tmp_path):
+    """The same cells, merge records and dimensions, and the same refusal of an overlapping merge."""
+    ranges = [(0, 0, 0, 5), (1, 0, 3, 0), (1, 1, 2, 4), (5, 5, 4, 2), (7, 7, 7, 7), (1_048_575, 0, 1_048_576, 1)]
+    for cls in (Worksheet, FastWorksheet):
+        wb = xlsxwriter.Workbook(str(tmp_path / f"{cls.__name__}.xlsx"), xw.WORKBOOK_OPTIONS)
+        ws = wb.add_worksheet("s", worksheet_class=cls)
+        fmt = wb.add_format({"border": 1, "align": "center"})
+        for i, (r1, c1, r2, c2) in enumerate(ranges):
+            with pytest.warns(UserWarning) if (r1, c1) == (r2, c2) else contextlib.nullcontext():
+                if cls is FastWorksheet:
+                    ws.merge_text(r1, c1, r2, c2, f"合并{i} & <b>", fmt)
+                else:
+                    if ws.merge_range(r1, c1, r2, c2, "", fmt) == 0:
+                        ws.write_string(r1, c1, f"合并{i} & <b>", fmt)
+        with pytest.raises(OverlappingRange, match="overlaps previous merge range 'B2:E3'"):
+            (ws.merge_text if cls is FastWorksheet else ws.merge_range)(2, 3, 2, 6, "x", fmt)
         wb.close()
     assert _parts(tmp_path / "FastWorksheet.xlsx") == _parts(tmp_path / "Worksheet.xlsx")
