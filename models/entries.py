@@ -628,6 +628,7 @@ def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | N
 
 
 _codecs: dict[int, tuple[Form, tuple]] = {}
+_EXACT_FLOAT = 2.0**53
 
 
 def _codec(form: Form) -> tuple[tuple[str, Callable[[object], tuple[object, object]]], ...]:
@@ -658,7 +659,13 @@ def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
         def convert(value: object) -> tuple[object, object]:
             if value is None:
                 return blank_pair
-            return (value, value) if type(value) is int else general(value)
+            if type(value) is int:
+                return value, value
+            # A whole number read from a spreadsheet cell: below 2**53 the float holds it exactly, as str() writes it.
+            if type(value) is float and value.is_integer() and -_EXACT_FLOAT < value < _EXACT_FLOAT:
+                number = int(value)
+                return number, number
+            return general(value)
     elif field.type in ("decimal", "percent"):
         def convert(value: object) -> tuple[object, object]:
             if value is None:
@@ -669,13 +676,17 @@ def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
                     number = Decimal(value)
                 except InvalidOperation:
                     return general(value)
-                if number.is_finite():
-                    return number, to_json_value(number)
-            return general(value)
+            elif type(value) is float:
+                number = Decimal(str(value))  # as coerce reads a number from a spreadsheet cell
+            else:
+                return general(value)
+            return (number, to_json_value(number)) if number.is_finite() else general(value)
     elif field.type == "date":
         def convert(value: object) -> tuple[object, object]:
             if value is None:
                 return blank_pair
+            if type(value) is dt.date:
+                return value, value.isoformat()
             if type(value) is str and len(value) == 10:
                 try:
                     day = dt.date.fromisoformat(value)

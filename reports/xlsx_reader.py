@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,10 @@ import python_calamine
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from forms import FORM_IDS, get_form
-from forms.coerce import CoerceError, coerce, normalise_text
+from forms.coerce import CoerceError, normalise_text
 from forms.schema import Field, Form
 from forms.validate import check_fields
-from models.entries import canonical_row, content_hash
+from models.entries import canonical_row, content_hash, value_converter
 from models.errors import DataError
 from models.periods import check_period, period_bounds
 from reports import xlsx_layout as lay
@@ -258,6 +259,8 @@ class _Columns:
     layout: lay.SheetLayout
     every: tuple[int, ...]  # every column's index
     inputs: tuple[tuple[str, int, Field], ...]  # (key, index, field) of the columns a user fills
+    converters: tuple[tuple[str, int, Callable[[object], tuple[object, object]]], ...]  # (key, index, convert)
+    canonical: bool  # the inputs are the form's input fields in their order: a row's JSON values are its canonical row
     row_texts: tuple[tuple[str, int], ...]  # (key, index) of the printed row columns (task, indicator)
     dates: tuple[tuple[str, int, str], ...]  # (key, index, label) of the date input columns
     index_of: dict[str, int]
@@ -278,6 +281,8 @@ def _columns(form: Form) -> _Columns:
     inputs = tuple((c.field.key, c.index, c.field) for c in layout.input_columns)
     columns = _Columns(
         layout=layout, every=tuple(c.index for c in layout.columns), inputs=inputs,
+        converters=tuple((key, i, value_converter(f)) for key, i, f in inputs),
+        canonical=[key for key, _, _ in inputs] == [f.key for f in form.input_fields],
         row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
         dates=tuple((key, i, f.label) for key, i, f in inputs if f.type == "date"),
         index_of={c.field.key: c.index for c in layout.columns}, totals=bool(layout.total_columns),
@@ -310,16 +315,16 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
             break
         if all(_blank(row[i]) for i in every):
             continue
-        values = _read_values(ctx, sheet, r, row, form, cols, template=template)
+        values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)
         if not fixed:
-            out.append(canonical_row(form, "", values))
+            out.append({"row_key": "", **json_values} if cols.canonical else canonical_row(form, "", values))
         else:
             key = _row_key(ctx, sheet, r, row, cols, by_identity, bool(known), position)
             position += 1
             if key is not None:
                 if key in found:
                     ctx.problem(sheet, _addr(r, 0), f"row {key} appears twice")
-                found[key] = canonical_row(form, key, values)
+                found[key] = {"row_key": key, **json_values} if cols.canonical else canonical_row(form, key, values)
     if fixed:
         order = [k for k, _ in known] if known else _default_order(form, found)
         for key in order:
@@ -400,21 +405,25 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
     return str(position + 1)
 
 
-def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols: _Columns, *, template: bool) -> dict:
-    """Coerce a row's input cells; blanks are 0 where the form allows, in hand-filled rows with any input."""
-    has_input = not all(_blank(row[i]) for _, i, _ in cols.inputs)
-    values, bad = {}, set()
-    for key, i, fld in cols.inputs:
+def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols: _Columns, *,
+                 template: bool) -> tuple[dict, dict]:
+    """Coerce a row's input cells: typed values and their JSON values.
+
+    Blanks are 0 where the form allows, in hand-filled rows with any input.
+    """
+    has_input = not all(_blank(row[i]) for _, i, _ in cols.converters)
+    values, json_values, bad = {}, {}, set()
+    for key, i, convert in cols.converters:
         raw = row[i]
         if _blank(raw):
             if not (template and has_input):
-                values[key] = None  # an export writes blank exactly where nothing was reported
+                values[key] = json_values[key] = None  # an export writes blank exactly where nothing was reported
                 continue
             raw = None
         try:
-            values[key] = coerce(fld, raw)
+            values[key], json_values[key] = convert(raw)  # coerce, then to_json_value
         except CoerceError as exc:
-            values[key] = None
+            values[key] = json_values[key] = None
             bad.add(key)
             ctx.problem(sheet, _addr(r, i), str(exc))
     if has_input:
@@ -423,7 +432,7 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols:
                 ctx.problem(sheet, _addr(r, cols.index_of[finding.field]), finding.message)
         if cols.dates and ctx.period:
             _warn_dates_outside(ctx, sheet, r, cols, values)
-    return values
+    return values, json_values
 
 
 def _warn_dates_outside(ctx: _Context, sheet: str, r: int, cols: _Columns, values: dict) -> None:

@@ -18,9 +18,10 @@ ALPHABET = "0123456789０１２３４５６７８９.．,，-－+＋%％eE_ \t\u
 # What people and programs put in cells, and what the reader writes: canonical forms and near misses.
 VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(-2**60, 2**60).map(float), st.sampled_from([2.0**53, -2.0**53, 2.0**53 - 1, 1e16, -0.0, 0.1 + 0.2]),
     st.decimals(allow_nan=True, allow_infinity=True).map(str), st.decimals(places=4, allow_nan=False).map(str),
     st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: to_json_value(d)),
-    st.dates().map(dt.date.isoformat), st.dates(), st.dates().map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
+    st.dates().map(dt.date.isoformat), st.dates(), st.datetimes(), st.dates().map(lambda d: f"{d.year}年{d.month}月{d.day}日"),
     st.sampled_from(["2025-02-30", "2025-W41-1", "20251005", "2025-10-5", "2025-10-05 ", "0999-01-01"]),
     st.sampled_from(CHOICES), st.sampled_from(CHOICES).map(lambda c: f" {c}\u3000"),
     st.text(ALPHABET, max_size=12), st.text(max_size=12), st.sampled_from(["", " ", "—", "1,200", "5%", "NaN", "sNaN"]),
