@@ -479,6 +479,27 @@ _ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _HASH_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _made_once(encoder: json.JSONEncoder) -> Callable[[object], str]:
+    """encoder.encode for the many small rows of a month, its C encoder made once instead of on every call.
+
+    The same C encoder with the same settings, so the same text (tests/test_entries_codec.py checks it), but
+    without the check for circular references (rows are flat); encoder.encode where that encoder is missing.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None or encoder.indent is not None:
+        return encoder.encode
+    strings = json.encoder.encode_basestring_ascii if encoder.ensure_ascii else json.encoder.encode_basestring
+    try:
+        iterencode = make(None, encoder.default, strings, encoder.indent, encoder.key_separator,
+                          encoder.item_separator, encoder.sort_keys, encoder.skipkeys, encoder.allow_nan)
+    except TypeError:  # another Python's signature
+        return encoder.encode
+    return lambda value: "".join(iterencode(value, 0))
+
+
+_row_json = _made_once(_ROW_JSON)
+
+
 def canonical_data(*, unit_code: str, period: str) -> dict[str, list[dict]]:
     """Return a unit's month as canonical JSON-ready data: input fields per row, by form."""
     out = {}
@@ -502,7 +523,7 @@ def content_hash(data: dict[str, list[dict]]) -> str:
     for form_id, rows in sorted(data.items()):
         if get_form(form_id).rows == "events":
             rows = sorted(({k: v for k, v in r.items() if k != "row_key"} for r in rows),
-                          key=_ROW_JSON.encode)
+                          key=_row_json)
         else:
             rows = [r for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
         normal[form_id] = rows
@@ -564,7 +585,7 @@ class MonthWriter:
                     if form.rows != "events" and all(v in (None, "") for v in typed.values()):
                         continue
                     new_rows.append({"unit": unit_code, "period": period, "form_id": form.id, "row_key": key,
-                                     "data": _ROW_JSON.encode(values),
+                                     "data": _row_json(values),
                                      "updated_by": user, "updated_at": now})
                     # The typed values are what form_rows would read back from these JSON values.
                     if form.rows == "indicators":

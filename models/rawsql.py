@@ -39,17 +39,23 @@ def insert_rows(model: type[Model], rows: list[dict], *, conflict: tuple[str, ..
 
     With conflict and update, a row whose conflict fields already exist updates those fields instead.
     """
-    fields = _insert_fields(model)
-    texts = _text_fields(model)
+    plan = _insert_plan(model)
     for start in range(0, len(rows), BATCH_ROWS):
         chunk = rows[start:start + BATCH_ROWS]
         params = []
+        append = params.append
         for row in chunk:
-            for f, text in zip(fields, texts, strict=True):
-                value = row[f.name] if f.name in row else _default(f)
+            for name, text, db_value, f in plan:
+                value = row[name] if name in row else _default(f)
                 # A text column stores a str as it is (peewee's db_value would return it unchanged).
-                params.append(value if text and type(value) is str else f.db_value(value))
+                append(value if text and type(value) is str else db_value(value))
         execute(_insert_sql(model, len(chunk), conflict, update), params)
+
+
+@lru_cache(maxsize=64)
+def _insert_plan(model: type[Model]) -> tuple[tuple[str, bool, object, Field], ...]:
+    """For each inserted field: its name, whether it is a plain text column, its db_value, the field."""
+    return tuple((f.name, text, f.db_value, f) for f, text in zip(_insert_fields(model), _text_fields(model), strict=True))
 
 
 def _default(f: Field):

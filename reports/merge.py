@@ -332,16 +332,17 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
     verdict, why = _verdict(rf, records, held, _has_entries(code, period))
     if verdict != "duplicate":
         data = {form_id: _reported_rows(form_id, rf.data.get(form_id, [])) for form_id in FORM_IDS}
-        with m.database.atomic() as savepoint:
-            # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back.
+        if verdict == "conflict":
+            with m.database.atomic() as savepoint:
+                # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back.
+                findings, event_rows = _apply(result, rf, data, writer)
+                _note_findings(result, rf, findings, event_rows)
+                savepoint.rollback()
+            _store_conflict(result, rf, data, held, actor, why)
+        else:  # inside the caller's savepoint, which a rejection rolls back
             findings, event_rows = _apply(result, rf, data, writer)
             _note_findings(result, rf, findings, event_rows)
-            if verdict == "conflict":
-                savepoint.rollback()
-            else:
-                _store(result, rf, data, held, verdict, actor)
-        if verdict == "conflict":
-            _store_conflict(result, rf, data, held, actor, why)
+            _store(result, rf, data, held, verdict, actor)
     result.verdict = verdict
     if why:
         result.reasons.insert(0, why)

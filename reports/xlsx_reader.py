@@ -15,6 +15,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import python_calamine
@@ -214,7 +216,7 @@ def _find_code_row(rows: list[list], layout: lay.SheetLayout) -> int | None:
         row = rows[r]
         if all(_text(_cell(row, c.index)) == c.code for c in layout.columns) and r >= 1:
             above = [rows[r - 1]] + ([rows[r - 2]] if r >= 2 else [])
-            if all(any(lay.same_label(_cell(a, c.index), c.label) for a in above) for c in layout.columns):
+            if all(any(_same_label(_cell(a, c.index), c.label) for a in above) for c in layout.columns):
                 return r
     return None
 
@@ -262,6 +264,7 @@ class _Columns:
     converters: tuple[tuple[str, int, Callable[[object], tuple[object, object]]], ...]  # (key, index, convert)
     canonical: bool  # the inputs are the form's input fields in their order: a row's JSON values are its canonical row
     row_texts: tuple[tuple[str, int], ...]  # (key, index) of the printed row columns (task, indicator)
+    row_cells: Callable[[list], tuple]  # a row's cells in those columns, as a tuple
     dates: tuple[tuple[str, int, str], ...]  # (key, index, label) of the date input columns
     index_of: dict[str, int]
     totals: bool  # the form has a 合计 row
@@ -284,11 +287,20 @@ def _columns(form: Form) -> _Columns:
         converters=tuple((key, i, value_converter(f)) for key, i, f in inputs),
         canonical=[key for key, _, _ in inputs] == [f.key for f in form.input_fields],
         row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
+        row_cells=_getter(tuple(c.index for c in layout.columns if c.field.source == "row")),
         dates=tuple((key, i, f.label) for key, i, f in inputs if f.type == "date"),
         index_of={c.field.key: c.index for c in layout.columns}, totals=bool(layout.total_columns),
         total_label_column=layout.total_label_column, width=max((c.index for c in layout.columns), default=0) + 1)
     _COLUMNS[form.id] = (form, columns)
     return columns
+
+
+def _getter(indexes: tuple[int, ...]) -> Callable[[list], tuple]:
+    """A function returning the cells at these indexes of a row, always as a tuple."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda row: (row[index],)
+    return itemgetter(*indexes) if indexes else lambda row: ()
 
 
 def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[list], layout: lay.SheetLayout,
@@ -350,6 +362,27 @@ def _row_identity(form: Form, texts: tuple[tuple[str, str], ...]) -> str:
     return identity
 
 
+_CELL_IDENTITIES: dict[tuple, tuple[Form, str]] = {}
+
+
+def _cells_identity(form: Form, cols: _Columns, row: list) -> str:
+    """_row_identity of a row's printed texts, remembered by the cells themselves.
+
+    The key holds each cell's type beside its value (1.0, 1 and True are equal as keys but print differently);
+    cells of one type and value always give the same text.
+    """
+    cells = cols.row_cells(row)
+    key = (id(form), cells, tuple(map(type, cells)))
+    cached = _CELL_IDENTITIES.get(key)
+    if cached is not None and cached[0] is form:
+        return cached[1]
+    if len(_CELL_IDENTITIES) > 4096:
+        _CELL_IDENTITIES.clear()
+    identity = _row_identity(form, tuple((k, _text(row[i])) for k, i in cols.row_texts))
+    _CELL_IDENTITIES[key] = (form, identity)
+    return identity
+
+
 def _default_order(form: Form, found: dict[str, dict]) -> list[str]:
     if form.rows == "indicators":
         return [i.key for i in form.indicators]
@@ -359,16 +392,26 @@ def _default_order(form: Form, found: dict[str, dict]) -> list[str]:
 _LATER_END_MARKERS = tuple(lay.END_MARKERS[1:])
 
 
+def _same_label(found: object, expected: str) -> bool:
+    """lay.same_label; for text, remembered (every township's return prints the same headings and row texts)."""
+    return _same_text(found, expected) if type(found) is str else lay.same_label(found, expected)
+
+
+@lru_cache(maxsize=4096)
+def _same_text(found: str, expected: str) -> bool:
+    return lay.same_label(found, expected)
+
+
 def _is_end(row: list, cols: _Columns) -> bool:
     """True at the 合计 row, the signature line or the notes: the end of the data area."""
-    if cols.totals and lay.same_label(row[cols.total_label_column], lay.TOTAL_LABEL):
+    if cols.totals and _same_label(row[cols.total_label_column], lay.TOTAL_LABEL):
         return True
     return _text(row[0]).replace(" ", "").startswith(_LATER_END_MARKERS)
 
 
 def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:
     """Values typed between the 合计 row and the signature line would be lost: say so."""
-    if not layout.total_columns or not lay.same_label(_cell(rows[r], layout.total_label_column), lay.TOTAL_LABEL):
+    if not layout.total_columns or not _same_label(_cell(rows[r], layout.total_label_column), lay.TOTAL_LABEL):
         return
     for below in range(r + 1, len(rows)):
         row = rows[below]
@@ -386,11 +429,12 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
              by_identity: dict[str, list[str]], have_keys: bool, position: int) -> str | None:
     """Identify a fixed row: by its printed texts (metadata), else by indicator label or by position."""
     form = cols.layout.form
-    texts = {key: _text(row[i]) for key, i in cols.row_texts}
     if have_keys:
-        keys = by_identity.get(_row_identity(form, tuple(texts.items())))
+        keys = by_identity.get(_cells_identity(form, cols, row))
         if keys:
             return keys.pop(0)
+    texts = {key: _text(row[i]) for key, i in cols.row_texts}
+    if have_keys:
         shown = " ".join(t for t in list(texts.values())[:2] if t)
         ctx.problem(sheet, _addr(r, 0), f"row '{shown}' is not a row of this return (its printed texts were changed?)")
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from forms import all_forms
 from forms.coerce import CoerceError, coerce, to_json_value
-from models.entries import value_converter
+from models.entries import _ROW_JSON, _row_json, value_converter
 
 FIELDS = [f for form in all_forms() for f in form.input_fields]
 CHOICES = sorted({c for f in FIELDS for c in f.choices})
@@ -56,3 +57,13 @@ def test_canonical_values_of_each_type_are_taken_as_they_are():
     assert value_converter(by_type["decimal"])("12.5") == (Decimal("12.5"), "12.5")
     assert value_converter(by_type["date"])("2025-10-05") == (dt.date(2025, 10, 5), "2025-10-05")
     assert value_converter(by_type["text"])("资金压力较大") == ("资金压力较大", "资金压力较大")
+
+
+JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=False))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(), JSON_VALUES, max_size=12))
+def test_the_row_encoder_made_once_writes_what_the_json_encoder_writes(row):
+    assert _row_json(row) == _ROW_JSON.encode(row)
+    assert _row_json(row) == json.dumps(row, ensure_ascii=False, sort_keys=True)
