@@ -247,9 +247,15 @@ def _bounds(period: str) -> tuple[dt.date, dt.date]:
     return period_bounds(period)
 
 
+@lru_cache(maxsize=64)
+def _months_to_date(period: str) -> tuple[list[str], list[str]]:
+    """The months of the year so far, and of last year to the same month (shared: callers do not change them)."""
+    return months_to_date(period), months_to_date(same_period_last_year(period))
+
+
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
                     plan: _PlanView) -> list[Row]:
-    year, last_year = months_to_date(period), months_to_date(same_period_last_year(period))
+    year, last_year = _months_to_date(period)
     indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
     # This month's values are the stored rows given; the other months of this year and last year are read.
     monthly = _monthly_values(form, unit_code, [p for p in year + last_year if p != period],
@@ -282,11 +288,13 @@ def _monthly_values(form: Form, unit_code: str, periods: list[str], keys: list[s
     if not periods or not keys:
         return {}
     current = form.field("current")
+    # One index seek per month; the keys are picked here (an IN list of keys too would make months × keys seeks).
     cursor = rawsql.execute(
         'SELECT "row_key", "period", "data" FROM "entry" WHERE "unit_id" = ? AND "form_id" = ? '
-        f'AND "period" IN ({rawsql.placeholders(len(periods))}) AND "row_key" IN ({rawsql.placeholders(len(keys))})',
-        (unit_code, form.id, *periods, *keys))
-    return {(key, p): from_json_value(current, json.loads(data).get("current")) for key, p, data in cursor.fetchall()}
+        f'AND "period" IN ({rawsql.placeholders(len(periods))})', (unit_code, form.id, *periods))
+    wanted = set(keys)
+    return {(key, p): from_json_value(current, json.loads(data).get("current"))
+            for key, p, data in cursor.fetchall() if key in wanted}
 
 
 def _bases(unit_code: str) -> dict[str, Decimal]:

@@ -61,7 +61,8 @@ _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
-_DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY|ELEMENT|ATTLIST)", re.IGNORECASE)
+_UTF8_BOM = b"\xef\xbb\xbf"
+_SPACE = b" \t\r\n"  # XML's white space
 _PREFIX = rb"(?:[A-Za-z_][\w.\-]*:)?"
 _TAG = re.compile(rb"<(/?)" + _PREFIX + rb"(sheetData|row|c)(?=[\s/>])([^>]*?)(/?)>")
 _ATTR_R = re.compile(rb"""\sr\s*=\s*["']([^"']*)["']""")
@@ -397,25 +398,32 @@ def _scan_part(f, part: Part, limits: Limits, *, keep: bool) -> tuple[SheetExten
     """Stream one part: refuse DTDs and non-UTF-8 XML, measure sheet extents; keep small parts' bytes."""
     buffer = b""
     first = True
-    is_xml = False
-    extent: SheetExtent | None = None
+    is_xml: bool | None = None  # undecided while the part has shown nothing but white space
+    prolog: bytes | None = b""  # an XML part's beginning, until its root element starts
     state = _SheetState()
     kept = bytearray()
     for chunk in _inflate(f, part, limits):
-        if first:
-            is_xml = _check_encoding(part.name, chunk)
-            first = False
         if keep:
             if len(kept) + len(chunk) > MiB:
                 raise _Reject(f"{part.name} 过大，不是正常的 .xlsx")
             kept += chunk
-        buffer += chunk
-        if b"<!" in buffer and _DTD.search(buffer):  # the literal first: a scan at C speed, the regex rarely
-            raise _Reject(f"{part.name} 含有 DOCTYPE/ENTITY 声明（可用于实体炸弹或读取本机文件），已拒收；"
-                          "Excel 和 WPS 保存的文件不会有这种内容")
+        if first:
+            first = False
+            chunk = chunk.removeprefix(_UTF8_BOM)
+        if is_xml is None:
+            chunk = chunk.lstrip(_SPACE)
+            if not chunk:
+                continue
+            is_xml = _check_encoding(part.name, chunk)
         if not is_xml:
-            buffer = buffer[-16:]
-            continue
+            continue  # text before any tag: no XML parser reads this part
+        if prolog is not None:
+            prolog += chunk
+            if _root_start(part.name, prolog) >= 0:
+                prolog = None
+            elif len(prolog) > limits.max_tag_bytes:
+                raise _Reject(f"{part.name} 的 XML 开头部分（声明与注释）超长，已拒收")
+        buffer += chunk
         # Complete tags end at the last '>'; a tag still open at the buffer's end waits for the next chunk.
         end = buffer.rfind(b">")
         if end >= 0:
@@ -425,9 +433,33 @@ def _scan_part(f, part: Part, limits: Limits, *, keep: bool) -> tuple[SheetExten
         buffer = buffer[open_at:] if open_at >= 0 else buffer[-16:]
         if len(buffer) > limits.max_tag_bytes:
             raise _Reject(f"{part.name} 中有一个 XML 标签超长（超过 {limits.max_tag_bytes // 1024} KB），已拒收")
-    if state.seen_sheet_data:
-        extent = state.extent
-    return extent, bytes(kept)
+    return (state.extent if state.seen_sheet_data else None), bytes(kept)
+
+
+def _root_start(name: str, data: bytes) -> int:
+    """Where the root element starts in the first bytes of an XML part; -1 while it is not in them yet.
+
+    XML allows a document type declaration (and with it entities) only in the prolog, before the root element;
+    after that every parser refuses the part as malformed. So the prolog is what is searched: the XML
+    declaration, processing instructions and comments are passed over, any other <!…> there is refused.
+    """
+    at = data.find(b"<")
+    while at >= 0:
+        if len(data) - at < 4 and b"<!--".startswith(data[at:]):
+            return -1  # "<", "<!" or "<!-" at the end: the next bytes say what it is
+        if data.startswith(b"<?", at):
+            end = data.find(b"?>", at + 2)
+        elif data.startswith(b"<!--", at):
+            end = data.find(b"-->", at + 4)
+        elif data.startswith(b"<!", at):
+            raise _Reject(f"{name} 含有 DOCTYPE/ENTITY 声明（可用于实体炸弹或读取本机文件），已拒收；"
+                          "Excel 和 WPS 保存的文件不会有这种内容")
+        else:
+            return at
+        if end < 0:
+            return -1
+        at = data.find(b"<", end + 2)
+    return -1
 
 
 def _check_encoding(name: str, head: bytes) -> bool:

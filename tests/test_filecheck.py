@@ -24,6 +24,7 @@ from tests.hostile_corpus import (
     build_zip,
     overlapping_bomb,
     parts_of,
+    rezip,
     sub_part,
     zip_bomb,
 )
@@ -210,3 +211,46 @@ def test_a_sheet_written_with_a_namespace_prefix_is_measured(tmp_path, workbook)
                               prefixed.replace(b"XFD100", b"B100")))
     extent = check_file(path).sheets[SHEET]
     assert (extent.rows, extent.columns, extent.cells) == (100, 2, 2)
+
+
+def strings_workbook(tmp_path):
+    path = tmp_path / "strings.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet().write_string(0, 0, "文本")
+    wb.close()
+    return path.read_bytes()
+
+
+def test_a_dtd_is_looked_for_where_xml_allows_one_before_the_root_element(tmp_path):
+    """Comments, processing instructions and white space before the root do not hide a DOCTYPE; one after it
+    makes the part malformed XML, which the parsers refuse (the check itself parses [Content_Types].xml)."""
+    base = strings_workbook(tmp_path)
+    hidden = {
+        "after-comment": _in_part(base, STRINGS, b"<!-- made by a tool -->\n" + BILLION_LAUGHS, b"&lol9;"),
+        "after-pi": _in_part(base, STRINGS, b'<?mso-application progid="Excel.Sheet"?>' + XXE, b"&xxe;"),
+        "comment-then-lowercase": _in_part(base, STRINGS, b"<!---->\r\n<!doctype sst [<!ENTITY a 'b'>]>"),
+        # No XML declaration, and more white space than one inflated chunk (64 KB) before the DOCTYPE.
+        "after-white-space": rezip(base, lambda n, d: b" \n" * 40_000 + XXE + d[d.index(b"?>") + 2:]
+                                   if n == STRINGS else d),
+    }
+    for name, data in hidden.items():
+        path = tmp_path / f"{name}.xlsx"
+        path.write_bytes(data)
+        assert "DOCTYPE" in rejected(path), name
+    inside = tmp_path / "inside.xlsx"
+    inside.write_bytes(sub_part(base, "[Content_Types].xml", rb"(<Types[^>]*>)", rb"\1<!DOCTYPE t [<!ENTITY a 'b'>]>"))
+    assert "不是有效的 XML" in rejected(inside)
+    long_prolog = tmp_path / "long-prolog.xlsx"
+    long_prolog.write_bytes(_in_part(base, STRINGS, b"<!--" + b"-" * 150_000 + b"x-->" + XXE))
+    assert "超长" in rejected(long_prolog)
+    mentioned = tmp_path / "mentioned.xlsx"  # a comment that only mentions a DOCTYPE declares nothing
+    mentioned.write_bytes(_in_part(base, STRINGS, b"<!-- no <!DOCTYPE here -->"))
+    assert check_file(mentioned).size == mentioned.stat().st_size
+
+
+def test_a_sheet_after_much_white_space_is_still_measured(tmp_path, workbook):
+    """A part that starts with more white space than one inflated chunk is still read as XML and measured."""
+    data = _append_row(workbook.read_bytes(), b'<row r="100"><c r="XFD100"><v>5</v></c></row>')
+    path = tmp_path / "padded.xlsx"
+    path.write_bytes(rezip(data, lambda n, d: b"\n" * 100_000 + d[d.index(b"?>") + 2:] if n == SHEET else d))
+    assert "范围过大" in rejected(path)
