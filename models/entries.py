@@ -202,36 +202,43 @@ def month_rows(*, unit_code: str, period: str, form_ids: list[str] | None = None
 
 
 def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], plan: _PlanView,
-                row_keys: set[str] | None) -> list[Row]:
+                row_keys: set[str] | None, *, for_rules: bool = False) -> list[Row]:
     """The rows of a form from its stored rows: row values, computed values and findings.
 
     form_rows passes the rows read from the database; a MonthWriter the rows it has just stored. An event's row
-    values are its stored typed values themselves (not copied: both callers made them for this call).
+    values are its stored typed values themselves (not copied: both callers made them for this call). for_rules:
+    only the findings are wanted, so of the computed values only those the form's rules read are worked out.
     """
     inputs = form.input_fields
+    wanted = form.checks.names if for_rules else None
     rows: list[Row] = []
+    typed_of: list[dict] = []  # each row's typed input values
     if form.rows == "plan_tasks":
         empty = {f.key: None for f in inputs}
+        percent = wanted is None or "percent" in wanted
         for key, row_values in plan.task_rows(period):
             if row_keys is not None and key not in row_keys:
                 continue
             entry = stored.get(key)
             typed = dict(entry.typed) if entry else dict(empty)
             values = {**row_values, **typed}
-            values["percent"] = compute.ratio(typed.get("achieved"), row_values["target_value"])
+            if percent:
+                values["percent"] = compute.ratio(typed.get("achieved"), row_values["target_value"])
             rows.append(Row(key, values, entry.version if entry else 0))
+            typed_of.append(typed)
     elif form.rows == "indicators":
-        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan)
+        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted)
+        typed_of = [{f.key: row.values.get(f.key) for f in inputs} for row in rows]
     else:
         least = dt.date.min
         order = sorted(stored.items(), key=lambda item: (item[1].typed.get("date") or least, item[1].order))
         rows = [Row(key, entry.typed, entry.version) for key, entry in order]
+        # An event's values are exactly its input fields, in their order.
+        typed_of = [dict(row.values) for row in rows]
     dates = [f for f in inputs if f.type == "date"]
     first, last = _bounds(period)
-    for row in rows:
+    for row, typed in zip(rows, typed_of, strict=True):
         values = row.values
-        # An event's values are exactly its input fields, in their order; other rows add row and computed values.
-        typed = dict(values) if form.rows == "events" else {f.key: values.get(f.key) for f in inputs}
         findings = check_row(form, typed, row_key=row.row_key, context=values)
         for f in dates:  # dates must fall inside the reporting month
             v = values.get(f.key)
@@ -254,7 +261,8 @@ def _months_to_date(period: str) -> tuple[list[str], list[str]]:
 
 
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
-                    plan: _PlanView) -> list[Row]:
+                    plan: _PlanView, wanted: tuple[str, ...] | None = None) -> list[Row]:
+    """The indicator rows with their computed values (only those named in wanted, when given)."""
     year, last_year = _months_to_date(period)
     indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
     # This month's values are the stored rows given; the other months of this year and last year are read.
@@ -264,21 +272,28 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _
         monthly[(key, period)] = entry.typed.get("current")
     bases = _bases(unit_code)
     targets = plan.indicator_targets()
+    need = {name: wanted is None or name in wanted for name in ("last_year", "yoy", "vs_base", "target", "progress")}
     rows = []
     for ind in indicators:
         entry = stored.get(ind.key)
         typed = dict(entry.typed) if entry else {f.key: None for f in form.input_fields}
         ytd = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in year])
-        last = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in last_year])
         base = bases.get(ind.key)
         typed["base_2023"] = base
-        target = compute.pick_target(targets.get(ind.key, []), period)
-        values = {
-            "indicator": ind.label, "unit": ind.unit, **typed, "ytd": ytd, "last_year": last,
-            "yoy": compute.growth(ytd, last), "vs_base": compute.growth(ytd, compute.base_to_date(ind, base, len(year))),
-            "target": "；".join(t.wording for t in targets.get(ind.key, [])),
-            "progress": compute.target_progress(target, ytd, base, ind.unit),
-        }
+        values = {"indicator": ind.label, "unit": ind.unit, **typed, "ytd": ytd}
+        if need["last_year"] or need["yoy"]:
+            last = compute.year_to_date(ind, [monthly.get((ind.key, p)) for p in last_year])
+            if need["last_year"]:
+                values["last_year"] = last
+            if need["yoy"]:
+                values["yoy"] = compute.growth(ytd, last)
+        if need["vs_base"]:
+            values["vs_base"] = compute.growth(ytd, compute.base_to_date(ind, base, len(year)))
+        if need["target"]:
+            values["target"] = "；".join(t.wording for t in targets.get(ind.key, []))
+        if need["progress"]:
+            target = compute.pick_target(targets.get(ind.key, []), period)
+            values["progress"] = compute.target_progress(target, ytd, base, ind.unit)
         rows.append(Row(ind.key, values, entry.version if entry else 0))
     return rows
 
@@ -525,6 +540,14 @@ def canonical_row(form: Form, row_key: str, values: dict) -> dict:
     return out
 
 
+def has_values(row: dict) -> bool:
+    """True when a canonical row has any value besides its key (a fixed row with nothing reported has none)."""
+    for key, value in row.items():
+        if value is not None and value != "" and key != "row_key":
+            return True
+    return False
+
+
 def content_hash(data: dict[str, list[dict]]) -> str:
     """Return the SHA-256 over canonical data (not over file bytes); events are order-independent."""
     normal = {}
@@ -533,7 +556,7 @@ def content_hash(data: dict[str, list[dict]]) -> str:
             rows = sorted(({k: v for k, v in r.items() if k != "row_key"} for r in rows),
                           key=_row_json)
         else:
-            rows = [r for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
+            rows = [r for r in rows if has_values(r)]
         normal[form_id] = rows
     text = _HASH_JSON.encode(normal)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -616,7 +639,8 @@ class MonthWriter:
             # A form not replaced here is read as form_rows reads it (with the plan this writer has read).
             kept = stored[form.id] if form.id in stored else _stored_rows(form, unit_code, period, None)
             plan = self.plan() if form.rows != "events" else _PlanView(None)
-            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None) for f in row.findings]
+            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True)
+                    for f in row.findings]
         return out
 
 

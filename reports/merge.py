@@ -41,6 +41,7 @@ from models.audit import audit, audit_line, write_audit
 from models.auth import require
 from models.entries import (
     MonthWriter,
+    has_values,
     is_locked,
     lock_reason,
     locked_units,
@@ -405,7 +406,7 @@ def _reported_rows(form_id: str, rows: list[dict]) -> list[dict]:
     """
     if get_form(form_id).rows == "events":
         return [dict(r) for r in rows]
-    return [dict(r) for r in rows if any(v not in (None, "") for k, v in r.items() if k != "row_key")]
+    return [dict(r) for r in rows if has_values(r)]
 
 
 def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter) -> tuple[list[Finding], dict[str, int]]:
@@ -528,7 +529,7 @@ def _record_fields(result: MergeResult, rf: ReturnFile, data: dict) -> dict:
     payload = {}
     for form_id, rows in data.items():
         events = get_form(form_id).rows == "events"
-        payload[form_id] = [{**r, "row_key": ""} if events else dict(r) for r in rows]  # canonical: events unkeyed
+        payload[form_id] = [{**r, "row_key": ""} for r in rows] if events else rows  # canonical: events unkeyed
     return {"unit": rf.unit_code, "period": rf.period,
             "form_ids": json.dumps([f"{f}@{v}" for f, v in sorted(rf.form_versions.items(),
                                                                  key=lambda kv: _form_order(kv[0]))]),
