@@ -82,7 +82,7 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
     checked is the file check of the same file, when it was just made: the parts it kept are not read again.
     """
     ctx = _Context(Path(path))
-    if not ctx.path.is_file():
+    if checked is None and not ctx.path.is_file():  # a file just checked was there
         raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")])
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(ctx.path))
@@ -187,13 +187,18 @@ def _printed_facts(rows: list[list], code_row: int) -> dict[str, str]:
     facts = {}
     for row in rows[:code_row]:
         for cell in row:
+            if type(cell) is not str or "：" not in cell:  # every label ends with a full-width colon
+                continue
             text = _text(cell)
-            for label, key in (("填报单位（盖章）：", "unit_name"), ("单位代码：", "unit_code"), ("报告期：", "period")):
+            for label, key in _PRINTED_LABELS:
                 if text.startswith(label):
                     facts[key] = text[len(label):].strip()
     m = _PERIOD_TEXT.search(facts.get("period", ""))
     facts["period"] = f"{m[1]}-{int(m[2]):02d}" if m else ""
     return facts
+
+
+_PRINTED_LABELS = (("填报单位（盖章）：", "unit_name"), ("单位代码：", "unit_code"), ("报告期：", "period"))
 
 
 def _meta_from_print(ctx: _Context, printed: dict[str, str], forms: list[Form]) -> ReturnMeta | None:
