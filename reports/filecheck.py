@@ -17,6 +17,7 @@ import struct
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -651,12 +652,12 @@ def _sheet_data_start(data: bytes) -> int:
     return -1
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 def _split(cell_refs: list[tuple[bytes, bytes]]) -> tuple[set[bytes], set[bytes]]:
     """The distinct column letters and the distinct row numbers of cell addresses, at C speed."""
-    if not cell_refs:
-        return set(), set()
-    letters, numbers = zip(*cell_refs, strict=True)
-    return set(letters), set(numbers)
+    return set(map(_FIRST, cell_refs)), set(map(_SECOND, cell_refs))
 
 
 def _bounds(numbers: set[bytes]) -> tuple[int, int]:
