@@ -33,6 +33,16 @@ POINTS_PER_LINE = 13.5  # a 10 pt 宋体 line, with leading
 # stays readable; wider forms keep their declared proportions and wrap more.
 MAX_TABLE_WIDTH = 155
 MIN_COLUMN_WIDTH = 5
+# The printed page: A4 landscape less the margins (inches) the writer sets; the footer sits in the bottom margin.
+PAPER_POINTS = (841.9, 595.3)
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.55, "bottom": 0.7}
+PAGE_WIDTH = PAPER_POINTS[0] - (MARGINS["left"] + MARGINS["right"]) * 72
+PAGE_HEIGHT = PAPER_POINTS[1] - (MARGINS["top"] + MARGINS["bottom"]) * 72
+# Our page breaks must come before the spreadsheet program's own: fill a page to at most this share of what
+# it holds (rounding of row heights and column widths by Excel, WPS and LibreOffice stays well inside this).
+PAGE_FILL = 0.97
+WIDTH_FILL = 0.93
+KEEP_WITH_FOOTER = 3  # table rows (合计 included) printed on the page of the signatures and notes
 _GBK = codecs.getencoder("gbk")  # str.encode("gbk") looks the codec up by name on every call
 
 
@@ -210,6 +220,52 @@ def right_span(widths: list[float], min_width: float = 26) -> tuple[int, int]:
         if acc >= min_width:
             break
     return first, len(widths) - 1
+
+
+def column_points(width: float) -> float:
+    """Return a column's printed width in points for an Excel character width (as xlsxwriter writes it)."""
+    pixels = int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
+    return pixels * 0.75  # 96 pixels to the inch
+
+
+def print_scale(widths: list[float]) -> int:
+    """Return the print scale (percent) that fits columns of these widths on one page wide."""
+    table = sum(column_points(w) for w in widths)
+    return max(10, min(100, math.floor(100 * WIDTH_FILL * PAGE_WIDTH / table)))
+
+
+def page_breaks(heights: list[float], *, repeat: tuple[int, int], first_row: int, footer_row: int,
+                scale: int) -> list[int]:
+    """Return the rows that start a new printed page, so the footer and notes print with the table's last rows.
+
+    heights are the printed rows' heights in points (row 0 first); rows repeat[0]…repeat[1] are printed again at
+    the top of every page; table rows run from first_row to footer_row - 1; the footer and notes follow. Every
+    page break is ours, placed where a page is PAGE_FILL full, so the program's own breaks (which would come
+    later) never fall between them. The tail kept together is the footer, the notes and up to KEEP_WITH_FOOTER
+    table rows: as many as fit on one page with the repeated header (very tall rows leave fewer).
+    """
+    room = PAGE_HEIGHT * PAGE_FILL * 100 / scale
+    repeated = sum(heights[repeat[0]:repeat[1] + 1])
+    last = len(heights) - 1
+    keep_from, block = footer_row, sum(heights[footer_row:])
+    for r in range(footer_row - 1, max(first_row + 1, footer_row - KEEP_WITH_FOOTER) - 1, -1):
+        if repeated + block + heights[r] > room:
+            break
+        keep_from, block = r, block + heights[r]
+    # The tail never takes the first table row (page 1 would hold only the headers); without a table row in it,
+    # its rows break like any others.
+    together = keep_from < footer_row
+    breaks: list[int] = []
+    used, r, page_rows = sum(heights[:first_row]), first_row, 0
+    while r <= last:
+        height = block if together and r == keep_from else heights[r]
+        if page_rows and used + height > room:
+            breaks.append(r)
+            used, page_rows = repeated, 0
+        used += height
+        page_rows += 1
+        r = last + 1 if together and r == keep_from else r + 1
+    return breaks
 
 
 def number_format(field: Field, decimals: int | None = None) -> str | None:

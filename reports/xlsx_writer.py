@@ -241,7 +241,7 @@ def write_form_sheet(workbook, styles: Styles, spec: SheetSpec, header: ReturnHe
     footer = row
     _write_footer(ws, styles, layout, footer, header, widths)
     end = _write_notes(ws, styles, layout, footer + 1, widths)
-    _page_setup(ws, layout, end, variable_rows=form.rows == "events" and template, template=template)
+    _page_setup(ws, layout, end, footer=footer, variable_rows=form.rows == "events" and template, template=template)
     return WrittenSheet(name, layout, first, last, totals, footer, end)
 
 
@@ -503,14 +503,28 @@ def _merge(ws, r1: int, c1: int, r2: int, c2: int, text: str, fmt) -> None:
         ws.write_string(r1, c1, text, fmt)
 
 
-def _page_setup(ws, layout: lay.SheetLayout, last_row: int, *, variable_rows: bool, template: bool) -> None:
+def _row_heights(ws, last_row: int) -> list[float]:
+    """Return the heights in points of rows 0…last_row as the sheet will store them (xlsxwriter keeps pixels)."""
+    sizes, default = ws.row_sizes, ws.default_row_height
+    return [(sizes[r][0] if r in sizes else default) * 0.75 for r in range(last_row + 1)]
+
+
+def _page_setup(ws, layout: lay.SheetLayout, last_row: int, *, footer: int, variable_rows: bool,
+                template: bool) -> None:
     if not template:  # a return's rows are sized for their text; templates keep Excel's growing rows
         ws.set_default_row(lay.row_height(1))
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+    # One page wide by a computed scale, not Excel's "fit to 1 page wide": Excel ignores manual page breaks
+    # under "fit to", and ours keep the signatures and notes with the table's last rows.
+    scale = lay.print_scale([c.width for c in layout.columns])
+    ws.set_print_scale(scale)
+    if not variable_rows:  # rows people add or type into grow after writing: breaks placed now would be wrong then
+        ws.set_h_pagebreaks(lay.page_breaks(
+            _row_heights(ws, last_row), repeat=(layout.header_first_row, layout.code_row),
+            first_row=layout.first_data_row, footer_row=footer, scale=scale))
     ws.repeat_rows(layout.header_first_row, layout.code_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.7)
+    ws.set_margins(**lay.MARGINS)
     ws.center_horizontally()
     ws.set_footer(f'&C&"{FONT},常规"&9第 &P 页 共 &N 页', {"margin": 0.3})
     ws.print_area(0, 0, last_row, layout.last_col)

@@ -174,8 +174,10 @@ def test_print_setup(exported, form_id):
     ws = openpyxl.load_workbook(exported.path)[form.sheet_name]
     lt = _layout(form_id)
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 wide, n tall
+    # one page wide by a computed scale: Excel ignores manual page breaks under "fit to"
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    table = sum(lay.column_points(c.width) for c in lt.columns)
+    assert 80 <= ws.page_setup.scale and table * ws.page_setup.scale / 100 <= lay.PAGE_WIDTH
     assert ws.print_title_rows == f"${lt.header_first_row + 1}:${lt.code_row + 1}"
     assert ws.freeze_panes == f"A{lt.first_data_row + 1}"
     assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
