@@ -144,6 +144,12 @@ def _pdf_pages(xlsx: Path, out: Path) -> list[str]:
     program = require_soffice()
     if shutil.which("pdftotext") is None:
         missing_prerequisite("pdftotext is not installed: apt-get install poppler-utils")
+    # Column widths are counted in the default font's (Calibri's) digits: LibreOffice prints them as Excel does only
+    # with Calibri or its metric twin Carlito; with another font the table comes out about a third wider.
+    font = subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout
+    if "Carlito" not in font and "Calibri" not in font:
+        missing_prerequisite("Calibri's metrics (fonts-crosextra-carlito) are not installed: apt-get install "
+                             "fonts-crosextra-carlito")
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([program, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
                         "--outdir", str(out), str(xlsx)], check=True, capture_output=True, timeout=300)
