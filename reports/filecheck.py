@@ -4,10 +4,12 @@ A returned file arrives by USB stick, e-mail or chat and may be broken, renamed 
 module reads the zip's own directory (not the parts) to check the file size, the number of parts,
 their declared sizes and compression ratios, and that no two parts overlap. It then inflates each
 part itself, in bounded chunks and never past the size the directory declares, to check the CRC,
-to refuse DOCTYPE and ENTITY declarations (entity bombs, XXE) and XML in any encoding but UTF-8,
-and to measure how far each sheet's cells reach — a tiny file with one cell at A1 and one at
-XFD1048576 would make a reader allocate a dense range of 17 billion cells. Every limit is in
-``Limits``; every refusal names the file and says what is wrong in the reviewer's words.
+to refuse DOCTYPE and ENTITY declarations (entity bombs, XXE) in an XML part's prolog, the only
+place XML allows them, and XML in any encoding but UTF-8, and to measure how far each sheet's
+cells reach — a tiny file with one cell at A1 and one at XFD1048576 would make a reader allocate a
+dense range of 17 billion cells; every row and cell tag counts, whatever white space follows its
+name and whatever namespace prefix it has. Every limit is in ``Limits``; every refusal names the
+file and says what is wrong in the reviewer's words.
 """
 
 from __future__ import annotations
