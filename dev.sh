@@ -8,9 +8,12 @@ cd "$(dirname "$0")"
 # Qt's offscreen/xcb platform plugins need these system libraries; CJK fonts make Chinese readable
 # in screens, screenshots and rendered returns; binutils gives PyInstaller objdump and strip;
 # LibreOffice re-saves returns in the merge tests the way a township's office suite would.
+# poppler-utils (pdftotext) reads the pages LibreOffice prints in the page-break tests, which measure columns
+# in Calibri digits as Excel does: fonts-crosextra-carlito is its metric twin.
 APT_PACKAGES="python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
-  libxcb-render-util0 libxcb-image0 fonts-noto-cjk binutils libreoffice-calc-nogui"
+  libxcb-render-util0 libxcb-image0 fonts-noto-cjk binutils libreoffice-calc-nogui poppler-utils
+  fonts-crosextra-carlito"
 
 install_system_packages() {
   command -v apt-get >/dev/null || return 0
