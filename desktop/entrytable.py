@@ -143,6 +143,33 @@ class EntryTable(QTableView):
     def _scrolled_sideways(self, value: int) -> None:
         if value and self.frozen is None:
             self._build_frozen()
+        self._snap_to_column(value)
+
+    def _snap_to_column(self, value: int) -> None:
+        """Scroll by whole columns past the frozen ones, as Excel does, so that none is left half under them.
+
+        A step right goes on to the next column edge, a step left back to the previous one; the far right end
+        stays reachable as it is.
+        """
+        bar = self.horizontalScrollBar()
+        previous, self._last_scroll_x = getattr(self, "_last_scroll_x", 0), value
+        if getattr(self, "_snapping", False) or value in (0, bar.maximum()):
+            return
+        header, edge = self.horizontalHeader(), self.frozen_width()
+        stops = sorted(header.sectionPosition(c) - edge for c in range(self.frozen_count, header.count())
+                       if not header.isSectionHidden(c) and header.sectionPosition(c) >= edge)
+        if value > previous:
+            target = next((s for s in stops if s >= value), bar.maximum())
+        else:
+            target = next((s for s in reversed(stops) if s <= value), 0)
+        target = min(max(target, 0), bar.maximum())
+        if target != value:
+            self._snapping = True
+            try:
+                bar.setValue(target)
+            finally:
+                self._snapping = False
+            self._last_scroll_x = target
 
     def _build_frozen(self) -> QTableView:
         frozen = QTableView(self)

@@ -332,3 +332,32 @@ def test_the_frozen_columns_stay_in_view_when_scrolling_right(sqlite_db, qtbot):
     assert frozen.verticalScrollBar().value() == table.verticalScrollBar().value()
     table.setColumnWidth(title, table.columnWidth(title) + 40)  # widening the title widens what stays in view
     assert frozen.columnWidth(title) == table.columnWidth(title) and frozen.width() == frozen_width + 40
+
+
+def test_scrolling_right_never_leaves_a_column_half_under_the_frozen_ones(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    table = window.show_page("tasks").table
+    bar = table.horizontalScrollBar()
+    header = table.horizontalHeader()
+    edge = table.frozen_width()
+
+    def first_visible_left() -> int:
+        """Where the first column at least partly right of the frozen ones begins on screen (viewport x)."""
+        return min(x for c in range(table.frozen_count, header.count())
+                   if (x := table.columnViewportPosition(c)) + table.columnWidth(c) > edge)
+
+    seen = []
+    while bar.value() < bar.maximum():  # one arrow step at a time, as a clerk clicks the scroll bar
+        before = bar.value()
+        bar.triggerAction(bar.SliderAction.SliderSingleStepAdd)
+        assert bar.value() > before  # every click still moves
+        seen.append(bar.value())
+        if bar.value() < bar.maximum():
+            assert first_visible_left() == edge, f"a column is cut by the frozen ones at scroll {bar.value()}"
+    while bar.value() > 0:
+        before = bar.value()
+        bar.triggerAction(bar.SliderAction.SliderSingleStepSub)
+        assert bar.value() < before
+        if bar.value() > 0:
+            assert first_visible_left() == edge, f"a column is cut by the frozen ones at scroll {bar.value()}"
+    assert len(seen) >= 2
