@@ -51,6 +51,13 @@ def _merge_module():
     return merge
 
 
+
+def shown_reasons(res) -> list[str]:
+    """A file's reasons as the merge page shows them: the file is named in its own column, not again in each reason."""
+    name = Path(res.file).name
+    return [r[len(name) + 1:].lstrip() if r.startswith(name) and r[len(name):len(name) + 1] in (":", "：") else r
+            for r in res.reasons]
+
 class DropZone(QFrame):
     """Accepts returned workbooks or folders dropped from Explorer or an e-mail client."""
 
@@ -273,10 +280,10 @@ class MergePage(Page):
             counts[res.verdict] = counts.get(res.verdict, 0) + 1
             cells = [Path(res.file).name, f"{res.unit_name}（{res.unit_code}）" if res.unit_code else "—",
                      period_label(res.period) if res.period else "—", f"r{res.revision}" if res.revision else "—",
-                     labels.get(res.verdict, res.verdict), "；".join(res.reasons) or "—"]
+                     labels.get(res.verdict, res.verdict), "；".join(shown_reasons(res)) or "—"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip("\n".join(res.reasons) if c == 5 else (res.file if c == 0 else ""))
+                item.setToolTip("\n".join(shown_reasons(res)) if c == 5 else (res.file if c == 0 else ""))
                 if c == 4:
                     item.setForeground(QColor(VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
                     font = item.font()
@@ -302,7 +309,7 @@ class MergePage(Page):
             self.reasons.setText("")
             return
         res = self.results[row]
-        self.reasons.setText(f"{Path(res.file).name}：" + ("\n".join(f"· {r}" for r in res.reasons) or "—"))
+        self.reasons.setText(f"{Path(res.file).name}：\n" + ("\n".join(f"· {r}" for r in shown_reasons(res)) or "—"))
 
     # ---- conflicts -------------------------------------------------------------------------------
 

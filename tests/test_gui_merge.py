@@ -73,6 +73,12 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
         assert page.verdicts.item(rejected_row, 4).text() == "拒收"
         page.verdicts.setCurrentCell(rejected_row, 0)
         assert bogus.name in page.reasons.text()
+        # the file has its own column: its reasons are shown once, without the file's name before each
+        reason = next(r for r in page.results if r.verdict == "rejected").reasons[0]
+        assert reason.startswith(bogus.name)
+        shown = page.verdicts.item(rejected_row, 5).text()
+        assert bogus.name not in shown and reason[len(bogus.name) + 1:].strip() in shown
+        assert page.reasons.text().count(bogus.name) == 1
 
         qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
         wait_op(qtbot, page.op)
