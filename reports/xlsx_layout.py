@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from forms.coerce import normalise_text
@@ -42,6 +42,7 @@ PAGE_HEIGHT = PAPER_POINTS[1] - (MARGINS["top"] + MARGINS["bottom"]) * 72
 # it holds (rounding of row heights and column widths by Excel, WPS and LibreOffice stays well inside this).
 PAGE_FILL = 0.97
 WIDTH_FILL = 0.93
+WRAP_FILL = 0.9  # the share of a wrapped column's width that text is counted to fill
 KEEP_WITH_FOOTER = 3  # table rows (合计 included) printed on the page of the signatures and notes
 _GBK = codecs.getencoder("gbk")  # str.encode("gbk") looks the codec up by name on every call
 
@@ -147,7 +148,7 @@ def sheet_layout(form: Form, *, lines: tuple[str, ...] | None = None) -> SheetLa
     """Compute the layout of a form's sheet; lines are the top-right lines (default: the form's own)."""
     lines = top_lines(form) if lines is None else lines
     codes = column_codes(form.fields)
-    widths = fit_widths([f.width for f in form.fields])
+    widths = fit_widths(form.fields)
     columns = tuple(Column(i, f, header_label(f, widths[i]), codes[i], widths[i]) for i, f in enumerate(form.fields))
     title = len(lines)
     info = title + 1
@@ -157,11 +158,22 @@ def sheet_layout(form: Form, *, lines: tuple[str, ...] | None = None) -> SheetLa
     return SheetLayout(form, columns, lines, title, info, group_row, label, label + 1, label + 2)
 
 
-def fit_widths(widths: list[float], max_total: float = MAX_TABLE_WIDTH) -> list[float]:
-    """Shrink declared column widths proportionally when the table is wider than a page holds."""
+def fit_widths(fields: Sequence[Field], max_total: float = MAX_TABLE_WIDTH) -> list[float]:
+    """Fit the declared column widths into what a page holds, shrinking the text columns (which wrap) first.
+
+    Numbers, dates and choices do not wrap: a column narrower than its value prints as ### in Excel, WPS and
+    LibreOffice (108.3% in a shrunk 完成进度, with a wider fallback font), so they keep their declared width
+    while the text columns can give way; only when that is not enough is every column shrunk alike.
+    """
+    widths = [f.width for f in fields]
     total = sum(widths)
     if total <= max_total:
-        return list(widths)
+        return widths
+    wraps = [f.type == "text" for f in fields]
+    text = sum(w for w, wrap in zip(widths, wraps, strict=True) if wrap)
+    room = max_total - (total - text)
+    if room >= MIN_COLUMN_WIDTH * sum(wraps) and text:
+        return [max(MIN_COLUMN_WIDTH, round(w * room / text, 1)) if wrap else w for w, wrap in zip(widths, wraps, strict=True)]
     factor = max_total / total
     return [max(MIN_COLUMN_WIDTH, round(w * factor, 1)) for w in widths]
 
@@ -291,8 +303,10 @@ def display_width(text: str) -> int:
 
 
 def text_lines(text: str, width: float) -> int:
-    """Estimate the printed lines of a wrapped text in a column of this width."""
-    usable = max(width - 0.5, 2)
+    """Estimate the printed lines of a wrapped text in a column of this width (rather one too many than too few)."""
+    # A line holds less than its width: line breaking keeps numbers whole and punctuation off a line's start, and
+    # a substitute for 宋体 (WPS or LibreOffice without it) draws digits wider than half a CJK character.
+    usable = max(width - 0.5, 2) * WRAP_FILL
     if "\n" not in text:  # the usual case, called for every long cell: no split, no generator
         if len(text) * 2 <= usable:
             return 1  # short enough even if every character were CJK

@@ -187,6 +187,8 @@ def test_print_setup(exported, form_id):
     stored = [widths[c.index + 1] for c in lt.columns]
     assert all(0 <= s - c.width < 1 for s, c in zip(stored, lt.columns, strict=True))  # Excel adds its padding
     assert sum(c.width for c in lt.columns) <= lay.MAX_TABLE_WIDTH + len(lt.columns)
+    # numbers, dates and choices never wrap: they print at their declared width (a narrower one shows ###)
+    assert all(c.width == c.field.width for c in lt.columns if c.field.type != "text")
     cell = ws.cell(lt.first_data_row + 1, 1)
     assert cell.font.name == "宋体" and ws.cell(lt.title_row + 1, 1).font.b
 
@@ -349,3 +351,27 @@ def test_stale_partial_files_are_swept_but_fresh_ones_kept(tmp_path):
     os.utime(stale, (old, old))
     partial_path(tmp_path / "两新月报.xlsx")
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_table_too_wide_for_the_page_gives_way_in_its_text_columns():
+    tasks = get_form("tasks")
+    declared = [f.width for f in tasks.fields]
+    assert sum(declared) > lay.MAX_TABLE_WIDTH  # the case at hand: 表1 is wider than A4 holds
+    fitted = lay.fit_widths(tasks.fields)
+    assert sum(fitted) <= lay.MAX_TABLE_WIDTH + 1
+    for field, was, now in zip(tasks.fields, declared, fitted, strict=True):
+        if field.type == "text":
+            assert lay.MIN_COLUMN_WIDTH <= now < was
+        else:
+            assert now == was, field.key
+    # when the columns that do not wrap leave the text too little room, every column shrinks alike
+    squeezed = lay.fit_widths(tasks.fields, max_total=60)
+    assert all(now < was or now == lay.MIN_COLUMN_WIDTH for was, now in zip(declared, squeezed, strict=True))
+    assert lay.fit_widths(tasks.fields, max_total=1000) == declared  # a table that fits keeps its widths
+
+
+def test_wrapped_text_is_given_rather_a_line_too_many():
+    width = 17.5
+    full = "一" * 8 + "2"  # exactly as wide as the column by count: a substitute font or a line break spills it
+    assert lay.display_width(full) == width - 0.5 and lay.text_lines(full, width) == 2
+    assert lay.text_lines("一" * 7, width) == 1 and lay.text_lines("第一行\n第二行", width) == 2
