@@ -68,9 +68,9 @@ QPushButton[danger="true"] {{ color: {ACCENT}; }}
 QToolButton {{ padding: 4px 8px; border: 1px solid transparent; border-radius: 5px; }}
 QToolButton:hover {{ background: #e8eef5; border-color: #d0d9e4; }}
 QListWidget#Findings {{ background: #ffffff; border: 1px solid #dde3ea; }}
-QGroupBox {{ font-weight: 600; border: 1px solid #dde3ea; border-radius: 8px; margin-top: 16px;
-             padding: 14px 10px 8px 10px; background: #ffffff; }}
-QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 12px; top: 2px; padding: 0 4px;
+QGroupBox {{ font-weight: 600; border: 1px solid #dde3ea; border-radius: 8px; margin-top: 1.7em;
+             padding: 10px 10px 8px 10px; background: #ffffff; }}
+QGroupBox::title {{ subcontrol-origin: margin; subcontrol-position: top left; left: 2px; top: 0; padding: 0 2px;
                    color: #1e2a38; }}
 QLineEdit, QPlainTextEdit {{ padding: 3px 6px; border: 1px solid #c7d0db; border-radius: 4px; background: #ffffff; }}
 QPlainTextEdit[state="hard"] {{ border: 1px solid #d93025; background: #fff6f5; }}
