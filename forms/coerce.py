@@ -15,6 +15,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# How a refusal names what was expected; clerks and reviewers read these in the grid and in merge reasons.
+_TYPE_WORDS = {"text": "文字", "choice": "可选项", "date": "日期", "integer": "整数", "decimal": "数字", "percent": "百分数"}
 
 
 class CoerceError(ValueError):
@@ -31,11 +33,11 @@ def coerce(field: Field, value: object) -> object:
     if value is None:
         return _zero(field) if field.blank_is_zero and field.numeric else None
     if isinstance(value, bool):
-        raise CoerceError(f"{value!r} is not a {field.type}")
+        raise CoerceError(f"“{value}”不是{_TYPE_WORDS.get(field.type, field.type)}")
     if field.type in ("text", "choice"):
         text = normalise_text(value) if not isinstance(value, float) or not value.is_integer() else str(int(value))
         if field.type == "choice" and text and text not in field.choices:
-            raise CoerceError(f"'{text}' is not one of {'/'.join(field.choices)}")
+            raise CoerceError(f"“{text}”不是可选项，请从 {'/'.join(field.choices)} 中选一个")
         return text or None
     if field.type == "date":
         return _to_date(value)
@@ -58,14 +60,14 @@ def _to_number(field: Field, value: object):
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise CoerceError(f"'{normalise_text(value)}' is not a number") from None
+            raise CoerceError(f"“{normalise_text(value)}”不是数字") from None
         if percent:
             number /= 100
     if not number.is_finite():
-        raise CoerceError(f"'{value}' is not a number")
+        raise CoerceError(f"“{value}”不是数字")
     if field.type == "integer":
         if number != number.to_integral_value():
-            raise CoerceError(f"'{value}' is not a whole number")
+            raise CoerceError(f"“{value}”不是整数")
         return int(number)
     return number
 
@@ -87,7 +89,7 @@ def _to_date(value: object) -> dt.date | None:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 break
-    raise CoerceError(f"'{normalise_text(value)}' is not a date (e.g. 2025-10-05 or 2025年10月5日)")
+    raise CoerceError(f"“{normalise_text(value)}”不是日期（如 2025-10-05 或 2025年10月5日）")
 
 
 def to_json_value(value: object) -> object:

@@ -38,9 +38,9 @@ def test_save_task_progress_and_audit(any_db):
 
 
 @pytest.mark.parametrize("values, message", [
-    ({"achieved": "abc"}, "'abc' is not a number"),
+    ({"achieved": "abc"}, "“abc”不是数字"),
     ({"achieved": "-1"}, "不能小于0"),
-    ({"status": "差不多"}, "is not one of"),
+    ({"status": "差不多"}, "“差不多”不是可选项"),
     ({"percent": "1"}, "not an input field"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):

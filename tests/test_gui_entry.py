@@ -47,7 +47,7 @@ def test_bad_input_is_marked_and_nothing_is_saved(sqlite_db, qtbot):
     window = make_window(qtbot)
     page = window.show_page("tasks")
     before = table_snapshot()
-    for bad, why in (("abc", "not a number"), ("-1", "不能小于0")):
+    for bad, why in (("abc", "“abc”不是数字"), ("-1", "不能小于0")):
         go_to(page, "2", "achieved")
         enter_cell(qtbot, page.table, bad)
         assert table_snapshot() == before

@@ -58,16 +58,16 @@ def test_a_failure_is_reported_in_the_users_words(qtbot, monkeypatch):
     failures = []
 
     def work(progress):
-        raise DataError("表2 第3行 参与人数：'abc' is not a number")
+        raise DataError("表2 第3行 参与人数：“abc”不是数字")
 
     op = Op(parent, work, title="t", failure=failures.append).run_in_background()
     wait_op(qtbot, op)
-    assert [str(e) for e in failures] == ["表2 第3行 参与人数：'abc' is not a number"]
+    assert [str(e) for e in failures] == ["表2 第3行 参与人数：“abc”不是数字"]
     shown = []
     monkeypatch.setattr(QMessageBox, "open", lambda self: shown.append(self.text()))
     op = Op(parent, work, title="t").run_in_background()
     wait_op(qtbot, op)
-    assert shown == ["表2 第3行 参与人数：'abc' is not a number"]
+    assert shown == ["表2 第3行 参与人数：“abc”不是数字"]
 
 
 @pytest.mark.parametrize("argv, gui, db", [

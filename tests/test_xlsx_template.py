@@ -203,15 +203,15 @@ def test_bad_cells_are_named_by_file_sheet_and_cell(template):
     found = [(p.sheet, p.cell, p.message) for p in exc.value.problems]
     first = lt.first_data_row + 1
     assert found == [
-        ("表2", f"H{first}", "'abc' is not a number"),
-        ("表2", f"A{first + 1}", "'昨天' is not a date (e.g. 2025-10-05 or 2025年10月5日)"),
-        ("表2", f"B{first + 1}", "'差不多' is not one of 汽车促销/汽车下乡展销/家电以旧换新/家装换新/其他"),
+        ("表2", f"H{first}", "“abc”不是数字"),
+        ("表2", f"A{first + 1}", "“昨天”不是日期（如 2025-10-05 或 2025年10月5日）"),
+        ("表2", f"B{first + 1}", "“差不多”不是可选项，请从 汽车促销/汽车下乡展销/家电以旧换新/家装换新/其他 中选一个"),
         ("表2", f"C{first + 2}", "活动名称必须填写"),
         ("表2", f"G{first + 2}", "参与人数不能小于0"),
         ("表2", below.coordinate, "a value below the 合计 row is not part of the table; insert rows above 合计 instead"),
-        ("表3", f"C{_layout('figures').first_data_row + 1}", "'12件' is not a number"),
+        ("表3", f"C{_layout('figures').first_data_row + 1}", "“12件”不是数字"),
     ]
-    assert f"{template.name}: 表2!H{first}: 'abc' is not a number" in str(exc.value)
+    assert f"{template.name}: 表2!H{first}: “abc”不是数字" in str(exc.value)
     assert all(p.file == str(template) for p in exc.value.problems)
     assert table_snapshot() == before
 
