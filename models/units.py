@@ -44,7 +44,7 @@ def install_plan(plan: Plan, *, source: str = "builtin", user: str = "") -> None
             used = m.Entry.select().where(m.Entry.form_id == "tasks", m.Entry.row_key.in_(
                 [str(t.seq) for t in task_ids])).exists() if get_setting("plan_id") == plan.id else False
             if used:
-                raise PlanError(f"plan {plan.id!r} is in use with entered progress; import it under a new id")
+                raise PlanError(f"工作方案 {plan.id} 已有填报的任务进展，不能替换；请换一个方案编号（id）再导入")
             existing.delete_instance(recursive=True)
         record = m.PlanRecord.create(id=plan.id, title=plan.title, jurisdiction=plan.jurisdiction,
                                      source=source, body=body)
@@ -93,11 +93,11 @@ def _parse_stored_plan(plan_id: str, body: str) -> Plan:
 
 def _check_unit_fields(code: str, name: str, level: str) -> None:
     if not code or not code.strip() or len(code) > 32 or any(c.isspace() for c in code):
-        raise DataError(f"unit code {code!r}: 1–32 characters without spaces")
+        raise DataError(f"单位代码“{code}”须为 1–32 个字符，不含空格")
     if not name or not name.strip():
-        raise DataError(f"unit {code}: name must not be empty")
+        raise DataError(f"单位 {code}：单位名称不能为空")
     if level not in LEVELS:
-        raise DataError(f"unit {code}: level {level!r} must be one of {', '.join(LEVELS)}")
+        raise DataError(f"单位 {code}：级别“{level}”须为 " + "、".join(f"{k}（{v}）" for k, v in LEVEL_LABELS.items()))
 
 
 def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None, user: str = "") -> m.OrgUnit:
@@ -106,14 +106,14 @@ def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None
     _check_unit_fields(code, name, level)
     with m.database.atomic():
         if m.OrgUnit.get_or_none(m.OrgUnit.code == code):
-            raise DataError(f"unit {code}: already exists")
+            raise DataError(f"单位 {code} 已存在")
         parent = None
         if parent_code:
             parent = m.OrgUnit.get_or_none(m.OrgUnit.code == parent_code)
             if parent is None:
-                raise DataError(f"unit {code}: parent unit {parent_code!r} does not exist")
+                raise DataError(f"单位 {code}：上级单位 {parent_code} 不存在")
             if LEVELS.index(parent.level) <= LEVELS.index(level):
-                raise DataError(f"unit {code}: a {level} cannot sit under the {parent.level} {parent_code}")
+                raise DataError(f"单位 {code}：{LEVEL_LABELS[level]}不能隶属于{LEVEL_LABELS[parent.level]} {parent_code}")
         unit = m.OrgUnit.create(code=code, name=name.strip(), level=level, parent=parent)
         audit("add", "unit", code, new=f"{name} ({level}, parent {parent_code or '-'})", user=user)
         return unit
@@ -147,7 +147,7 @@ def get_unit(code: str) -> m.OrgUnit:
     """Return a unit by code, or raise DataError naming it."""
     unit = m.OrgUnit.get_or_none(m.OrgUnit.code == code)
     if unit is None:
-        raise DataError(f"unit {code!r} does not exist in this database")
+        raise DataError(f"本数据库中没有单位 {code}")
     return unit
 
 

@@ -49,7 +49,7 @@ def test_init_unit_add_load_check_in_child_processes(tmp_path):
     assert run_cli("unit", "add", "--code", "370902001", "--name", "岱庙街道", "--level", "town",
                    "--parent-code", "370902", db=db).returncode == 0
     bad = run_cli("unit", "add", "--code", "370902009", "--name", "某镇", "--level", "town", "--parent-code", "999", db=db)
-    assert bad.returncode == 1 and "parent unit '999' does not exist" in bad.stderr
+    assert bad.returncode == 1 and "上级单位 999 不存在" in bad.stderr
     data = tmp_path / "month.json"
     data.write_text(json.dumps({"unit_code": "370902001", "period": "2025-10",
                                 "tasks": [{"no": "9", "status": "推进中", "narrative": "举办车展1场"}],
@@ -77,7 +77,7 @@ def test_init_unit_add_load_check_in_child_processes(tmp_path):
      "表2 row 2 参与人数: “很多”不是数字"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "99", "status": "推进中"}]},
      "tasks[0]: no task has number '99'"),
-    ({"unit_code": "nobody", "period": "2025-10"}, "unit 'nobody' does not exist"),
+    ({"unit_code": "nobody", "period": "2025-10"}, "本数据库中没有单位 nobody"),
     ({"unit_code": "371002001", "period": "10/2025"}, "expected a month like 2025-10"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "1", "colour": "red"}]},
      "tasks[0]: unknown field(s) colour"),

@@ -283,4 +283,4 @@ def test_cli_template_prints_the_path(sqlite_db, tmp_path, capsys):
     assert printed == str(out / "两新月报空白模板_371002001_环翠楼街道_2025-10.xlsx")
     assert read_return(printed).kind == "template"
     assert main(["--db", str(sqlite_db), "template", "--unit-code", "nope", "--period", P, "--out", str(out)]) == 1
-    assert "'nope' does not exist" in capsys.readouterr().err
+    assert "没有单位 nope" in capsys.readouterr().err
