@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -682,6 +683,8 @@ def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | N
 
 _codecs: dict[int, tuple[Form, tuple]] = {}
 _EXACT_FLOAT = 2.0**53
+# A decimal as to_json_value writes it: no sign on zero, no leading zeros, no trailing zeros after the point.
+_CANONICAL_DECIMAL = re.compile(r"0|-?(?:[1-9][0-9]*(?:\.[0-9]*[1-9])?|0\.[0-9]*[1-9])")
 
 
 def _codec(form: Form) -> tuple[tuple[str, Callable[[object], tuple[object, object]]], ...]:
@@ -729,8 +732,12 @@ def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
                     number = Decimal(value)
                 except InvalidOperation:
                     return general(value)
+                if len(value) < 20 and _CANONICAL_DECIMAL.fullmatch(value):
+                    return number, value  # already as to_json_value writes it (under 20 digits: normalize is exact)
             elif type(value) is float:
                 number = Decimal(str(value))  # as coerce reads a number from a spreadsheet cell
+                if value.is_integer() and -_EXACT_FLOAT < value < _EXACT_FLOAT:
+                    return number, str(int(value))  # a whole number: what to_json_value writes for it
             else:
                 return general(value)
             return (number, to_json_value(number)) if number.is_finite() else general(value)

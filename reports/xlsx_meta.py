@@ -93,7 +93,11 @@ class MetaError(ValueError):
 
 def parse_meta_rows(rows: list[list]) -> ReturnMeta:
     """Parse the hidden sheet's rows (as calamine gives them) into ReturnMeta."""
-    text = [[_cell_text(v) for v in row] for row in rows if any(_cell_text(v) for v in row)]
+    text = []
+    for row in rows:  # each cell's text worked out once; rows with none are left out
+        cells = [v.strip() if v.__class__ is str else _cell_text(v) for v in row]
+        if any(cells):
+            text.append(cells)
     if not text or text[0][0] != FORMAT:
         raise MetaError(f"sheet {META_SHEET} does not start with {FORMAT}")
     if text[0][1] != str(FORMAT_VERSION):

@@ -216,14 +216,40 @@ def _meta_from_print(ctx: _Context, printed: dict[str, str], forms: list[Form]) 
 
 
 def _find_code_row(rows: list[list], layout: lay.SheetLayout) -> int | None:
-    """Return the row holding the 栏次 codes (甲 乙 … 1 2 …) with the expected headings above it."""
-    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+    """Return the row holding the 栏次 codes (甲 乙 … 1 2 …) with the expected headings above it (never the first row)."""
+    codes = tuple((c.index, c.code) for c in layout.columns)
+    labels = tuple((c.index, c.label) for c in layout.columns)
+    first, first_code = codes[0] if codes else (0, None)
+    for r in range(1, min(len(rows), HEADER_SEARCH_ROWS)):
         row = rows[r]
-        if all(_text(_cell(row, c.index)) == c.code for c in layout.columns) and r >= 1:
-            above = [rows[r - 1]] + ([rows[r - 2]] if r >= 2 else [])
-            if all(any(_same_label(_cell(a, c.index), c.label) for a in above) for c in layout.columns):
-                return r
+        if first_code is not None and _text(_cell(row, first)) != first_code:
+            continue  # what the full comparison below would find at its first column, without it
+        above = [rows[r - 1]] + ([rows[r - 2]] if r >= 2 else [])
+        if _is_header(layout, codes, labels, row, above):
+            return r
     return None
+
+
+_HEADERS: dict[tuple, tuple[lay.SheetLayout, bool]] = {}
+
+
+def _is_header(layout: lay.SheetLayout, codes: tuple, labels: tuple, row: list, above: list[list]) -> bool:
+    """Whether row holds the column codes with the headings in the rows above; remembered by the cells themselves.
+
+    Every township's return prints the same header rows. The key holds each cell's type beside its value
+    (1.0, 1 and True are equal as keys but print differently); cells of one type and value always give the same text.
+    """
+    cells = (tuple(row), *map(tuple, above))
+    key = (id(layout), cells, tuple(tuple(map(type, c)) for c in cells))
+    cached = _HEADERS.get(key)
+    if cached is not None and cached[0] is layout:
+        return cached[1]
+    found = (all(_text(_cell(row, i)) == code for i, code in codes)
+             and all(any(_same_label(_cell(a, i), label) for a in above) for i, label in labels))
+    if len(_HEADERS) > 1024:
+        _HEADERS.clear()
+    _HEADERS[key] = (layout, found)
+    return found
 
 
 def _locate_sheet(ctx: _Context, sheets: dict[str, list[list]], form: Form,
@@ -330,8 +356,12 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
         if _is_end(row, cols):
             _check_below_totals(ctx, sheet, rows, r, layout)
             break
-        if all(_blank(row[i]) for i in every):
-            continue
+        for i in every:  # _blank of each cell, inline: this runs for every cell of every row
+            value = row[i]
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                break
+        else:
+            continue  # nothing in any column of the form
         values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)
         if not fixed:
             out.append({"row_key": "", **json_values} if cols.canonical else canonical_row(form, "", values))
@@ -407,11 +437,20 @@ def _same_text(found: str, expected: str) -> bool:
     return lay.same_label(found, expected)
 
 
+# Cell types whose text (digits, signs, dates, True/False) can never be 合计 or begin with an end marker.
+_NEVER_END = frozenset((float, int, bool, dt.date, dt.datetime, dt.time, dt.timedelta))
+
+
 def _is_end(row: list, cols: _Columns) -> bool:
     """True at the 合计 row, the signature line or the notes: the end of the data area."""
-    if cols.totals and _same_label(row[cols.total_label_column], lay.TOTAL_LABEL):
-        return True
-    return _text(row[0]).replace(" ", "").startswith(_LATER_END_MARKERS)
+    if cols.totals:
+        label = row[cols.total_label_column]
+        if label.__class__ not in _NEVER_END and _same_label(label, lay.TOTAL_LABEL):
+            return True
+    first = row[0]
+    if first is None or first.__class__ in _NEVER_END:
+        return False
+    return _text(first).replace(" ", "").startswith(_LATER_END_MARKERS)
 
 
 def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:
@@ -460,20 +499,25 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols:
 
     Blanks are 0 where the form allows, in hand-filled rows with any input.
     """
-    has_input = not all(_blank(row[i]) for _, i, _ in cols.converters)
-    values, json_values, bad = {}, {}, set()
+    # A template's blanks depend on the whole row, so its inputs are looked at first; in a return a blank is
+    # blank whatever else the row holds, so whether it has any input is found on the way.
+    zero_blanks = template and not all(_blank(row[i]) for _, i, _ in cols.converters)
+    has_input = zero_blanks
+    values, json_values, bad = {}, {}, ()
     for key, i, convert in cols.converters:
         raw = row[i]
-        if _blank(raw):
-            if not (template and has_input):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):  # _blank, inline
+            if not zero_blanks:
                 values[key] = json_values[key] = None  # an export writes blank exactly where nothing was reported
                 continue
             raw = None
+        else:
+            has_input = True
         try:
             values[key], json_values[key] = convert(raw)  # coerce, then to_json_value
         except CoerceError as exc:
             values[key] = json_values[key] = None
-            bad.add(key)
+            bad = (*bad, key)
             ctx.problem(sheet, _addr(r, i), str(exc))
     if has_input:
         for finding in check_fields(form, values):
