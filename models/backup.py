@@ -91,9 +91,9 @@ def check_file(path: str | Path) -> list[str]:
     """Run integrity_check on a database file (without changing it); return what is wrong."""
     path = Path(path)
     if not path.is_file():
-        return [f"{path}: no such file"]
+        return [f"{path}：文件不存在"]
     if not _is_sqlite_file(path):
-        return [f"{path}: not a SQLite database file"]
+        return [f"{path}：不是 SQLite 数据库文件"]
     con = _read_only(path)
     try:
         return [f"{path}: {p}" for p in _sqlite_problems(con, "integrity_check")]
@@ -124,7 +124,7 @@ def quick_check(target: str | Path | None = None) -> list[str]:
         return []
     path = Path(target)
     if path.stat().st_size and not _is_sqlite_file(path):
-        return [f"{path}: not a SQLite database file"]
+        return [f"{path}：不是 SQLite 数据库文件"]
     con = sqlite3.connect(path, timeout=10)
     try:
         return [f"{path}: {p}" for p in _sqlite_problems(con, "quick_check")]
@@ -148,7 +148,7 @@ def copy_checked(source: Path, out: Path) -> Path:
     """Copy a database with the online backup API to out, via a temporary name, checked before the rename."""
     source, out = Path(source), Path(out)
     if not source.is_file():
-        raise BackupError(f"{source}: no database file to back up")
+        raise BackupError(f"{source}：没有可备份的数据库文件")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     tmp.unlink(missing_ok=True)
@@ -165,15 +165,15 @@ def copy_checked(source: Path, out: Path) -> Path:
         finally:
             src.close()
         if problems:
-            raise BackupError(f"backup of {source} failed its integrity check: {'; '.join(problems[:3])}")
+            raise BackupError(f"{source} 的备份未通过完整性检查：{'；'.join(problems[:3])}")
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, out)
         _fsync_dir(out.parent)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"cannot back up {source}: {exc}") from None
+        raise BackupError(f"无法备份 {source}：{exc}") from None
     except OSError as exc:
-        raise BackupError(f"cannot write the backup {out}: {exc.strerror or exc}") from None
+        raise BackupError(f"无法写入备份文件 {out}：{exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return out
@@ -184,7 +184,7 @@ def backup_database(*, out: str | Path, source: str | Path | None = None) -> Pat
     source = Path(source) if source else current_database_path()
     out = Path(out)
     if out.resolve() == source.resolve():
-        raise BackupError(f"{out}: a backup cannot overwrite the database it copies")
+        raise BackupError(f"{out}：备份不能覆盖它所备份的数据库本身")
     return copy_checked(source, out)
 
 
@@ -269,13 +269,13 @@ def check_restorable(source: str | Path) -> int:
     source = Path(source)
     problems = check_file(source)
     if problems:
-        raise BackupError(f"cannot restore {source}: it fails the integrity check: {'; '.join(problems[:3])}")
+        raise BackupError(f"无法恢复 {source}：它未通过完整性检查：{'；'.join(problems[:3])}")
     version = file_schema_version(source)
     if version is None:
-        raise BackupError(f"cannot restore {source}: it is not a 两新填报 database (no schema version)")
+        raise BackupError(f"无法恢复 {source}：它不是两新填报的数据库（没有结构版本）")
     if version > SCHEMA_VERSION:
-        raise BackupError(f"cannot restore {source}: its schema version {version} is newer than this program's "
-                          f"{SCHEMA_VERSION}; restore it with the newer program version that wrote it")
+        raise BackupError(f"无法恢复 {source}：它的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；"
+                          "请用写出它的新版程序恢复")
     return version
 
 
@@ -307,7 +307,7 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     source = Path(source)
     target = Path(target) if target else current_database_path()
     if source.resolve() == target.resolve():
-        raise BackupError(f"{source} is the database itself")
+        raise BackupError(f"{source} 就是当前数据库本身")
     check_restorable(source)
     was_open = m.database.obj is not None and not m.database.is_closed()
     user = _require_restore(target, user)
@@ -319,8 +319,8 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
         _replace_file(source, target)  # the old file is too damaged for SQLite to write into
     problems = check_file(target)
     if problems:
-        raise BackupError(f"restore into {target} failed its check: {'; '.join(problems[:3])}; "
-                          f"the previous database is kept at {kept}")
+        raise BackupError(f"恢复到 {target} 后未通过检查：{'；'.join(problems[:3])}；"
+                          f"原数据库已另存在 {kept}")
     open_database(target)
     from models.audit import audit
 

@@ -60,9 +60,9 @@ def test_backup_is_online_and_holds_only_committed_data(sqlite_db, tmp_path):
 
 
 def test_backup_refuses_what_it_cannot_do(sqlite_db, tmp_path):
-    with pytest.raises(BackupError, match="cannot overwrite the database"):
+    with pytest.raises(BackupError, match="备份不能覆盖它所备份的数据库本身"):
         backup.backup_database(out=sqlite_db)
-    with pytest.raises(BackupError, match="no database file"):
+    with pytest.raises(BackupError, match="没有可备份的数据库文件"):
         backup.backup_database(out=tmp_path / "x.sqlite3", source=tmp_path / "missing.sqlite3")
     assert not (tmp_path / "x.sqlite3").exists()
 
@@ -70,7 +70,7 @@ def test_backup_refuses_what_it_cannot_do(sqlite_db, tmp_path):
 def test_damaged_database_gives_no_backup(sqlite_db, tmp_path):
     close_database()
     corrupt_database(sqlite_db)
-    with pytest.raises(BackupError, match="integrity check|cannot back up"):
+    with pytest.raises(BackupError, match="完整性检查|无法备份"):
         backup.backup_database(out=tmp_path / "bad.sqlite3", source=sqlite_db)
     assert list(tmp_path.glob("*bad.sqlite3*")) == []  # neither under its name nor as a partial file
 
@@ -128,10 +128,10 @@ def test_restore_brings_the_backup_back_and_keeps_the_replaced_database(sqlite_d
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: p.write_text("名单\n张三", encoding="utf-8"), "not a SQLite database"),
-    (lambda p: sqlite3.connect(p).execute("CREATE TABLE t(x)").connection.commit(), "not a 两新填报 database"),
-    ("newer", "newer than this program"),
-    ("damaged", "fails the integrity check"),
+    (lambda p: p.write_text("名单\n张三", encoding="utf-8"), "不是 SQLite 数据库文件"),
+    (lambda p: sqlite3.connect(p).execute("CREATE TABLE t(x)").connection.commit(), "不是两新填报的数据库"),
+    ("newer", "比本程序的"),
+    ("damaged", "未通过完整性检查"),
 ])
 def test_restore_refuses_bad_files_and_changes_nothing(sqlite_db, tmp_path, make, message):
     save_current(7)
@@ -195,7 +195,7 @@ def test_quick_check_at_start_up(sqlite_db, tmp_path):
     assert backup.quick_check("postgresql://127.0.0.1/test") == []  # the server checks itself
     text = tmp_path / "notes.sqlite3"
     text.write_text("not a database")
-    assert backup.quick_check(text) == [f"{text}: not a SQLite database file"]
+    assert backup.quick_check(text) == [f"{text}：不是 SQLite 数据库文件"]
     close_database()
     corrupt_database(sqlite_db)
     problems = backup.quick_check(sqlite_db)

@@ -63,7 +63,7 @@ def test_restore_of_a_bad_file_fails_and_changes_nothing(sqlite_db, tmp_path, ca
     bad.write_bytes(b"PK\x03\x04 not a database")
     before = sqlite_db.read_bytes()
     assert main(["--db", str(sqlite_db), "restore", str(bad)]) == 1
-    assert "not a SQLite database" in capsys.readouterr().err
+    assert "不是 SQLite 数据库文件" in capsys.readouterr().err
     assert sqlite_db.read_bytes() == before
     assert stored_current(sqlite_db) == Decimal(9)
 

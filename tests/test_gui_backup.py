@@ -99,7 +99,7 @@ def test_a_file_that_is_no_backup_is_refused_and_nothing_changes(sqlite_db, qtbo
     qtbot.mouseClick(panel.file_button, Qt.MouseButton.LeftButton)
     wait_op(qtbot, panel.last_op)
     banner = window.show_page("settings").banner.text.text()
-    assert banner.startswith("未能恢复") and str(bad) in banner and "not a SQLite database" in banner
+    assert banner.startswith("未能恢复") and str(bad) in banner and "不是 SQLite 数据库文件" in banner
     assert table_snapshot() == before
     assert not backup.backup_folder(sqlite_db).exists()  # not even a pre-restore copy
 
@@ -249,7 +249,7 @@ def test_a_failed_restore_is_explained_and_asked_again_and_quit_leaves_the_file(
     assert app_module.run_gui(db=str(path)) == 1
     assert len(seen) == 2 and seen[0]["buttons"]["从最近的备份恢复"] is False  # no sound backup to offer
     assert "没有找到可用的备份" in seen[0]["info"]
-    assert str(bad) in warnings[0] and "not a SQLite database" in warnings[0]
+    assert str(bad) in warnings[0] and "不是 SQLite 数据库文件" in warnings[0]
     assert path.read_bytes() == before and "window" not in started
     assert not list(backup.backup_folder(path).glob("*before-restore*"))
 
