@@ -84,8 +84,8 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     else:
         if is_network_path(target):
             raise SchemaError(
-                f"{target}: a database on a network share can be corrupted by SQLite's file locking; "
-                "use the shared PostgreSQL mode instead (设置 → 数据库 → PostgreSQL)"
+                f"{target}：数据库文件放在网络共享上，SQLite 的文件锁在网络上不可靠，数据可能损坏；"
+                "多台电脑共用数据请改用 PostgreSQL 共享数据库（设置 → 数据库 → PostgreSQL）"
             )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS)
@@ -102,7 +102,7 @@ def _postgres(target: str) -> PostgresqlDatabase:
     url = urlparse(target)
     schema = parse_qs(url.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
-        raise SchemaError(f"{target}: schema name {schema!r} may contain only letters, digits and _")
+        raise SchemaError(f"{target}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
     options = {"options": f"-c search_path={schema}"} if schema else {}
     database = PostgresqlDatabase(
         url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
@@ -140,12 +140,11 @@ def ensure_schema(*, upgrade: bool = True) -> None:
         return
     if version > SCHEMA_VERSION:
         raise SchemaError(
-            f"the database has schema version {version}, newer than this program's {SCHEMA_VERSION}; "
-            "install the newer program version that created it"
+            f"数据库的结构版本为 {version}，比本程序的 {SCHEMA_VERSION} 新；请安装创建它的新版程序"
         )
     if version < SCHEMA_VERSION:
         if not upgrade:
-            raise SchemaError(f"the database has schema version {version} and needs an upgrade")
+            raise SchemaError(f"数据库的结构版本为 {version}，需要先升级")
         _backup_before_upgrade(version)
         _upgrade(version)
 
@@ -157,8 +156,8 @@ def _backup_before_upgrade(version: int) -> None:
     try:
         backup_before_upgrade(version)
     except BackupError as exc:
-        raise SchemaError(f"the database needs an upgrade to schema version {SCHEMA_VERSION}, but no sound copy "
-                          f"could be kept first, so it was left as it is: {exc}") from None
+        raise SchemaError(f"数据库需要升级到结构版本 {SCHEMA_VERSION}，但未能先留存一份完好的副本，"
+                          f"因此没有改动它：{exc}") from None
 
 
 def _upgrade(version: int) -> None:

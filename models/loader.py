@@ -24,8 +24,8 @@ def _task_key(row: dict, index: int, by_no: dict[str, list[int]]) -> str:
         plan = stored_plan()
         matches = [s for s in matches if plan.tasks[s - 1].section == section]
     if len(matches) != 1:
-        why = "no task has" if not matches else "several tasks have (give section or seq)"
-        raise DataError(f"tasks[{index}]: {why} number {no!r}")
+        why = "没有序号为“{no}”的任务" if not matches else "有多项任务的序号都是“{no}”（请同时给出 section 或改用 seq）"
+        raise DataError(f"tasks[{index}]：" + why.format(no=no))
     return str(matches[0])
 
 
@@ -35,24 +35,24 @@ def parse_load_file(path: str | Path) -> tuple[str, str, dict[str, list[dict]]]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
-        raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+        raise DataError(f"{path}：无法读取：{exc.strerror}") from None
     except json.JSONDecodeError as exc:
-        raise DataError(f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}") from None
+        raise DataError(f"{path}：第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）") from None
     if not isinstance(doc, dict):
-        raise DataError(f"{path}: expected a JSON object with unit_code, period, tasks, events, figures")
+        raise DataError(f"{path}：应为一个 JSON 对象，含 unit_code、period、tasks、events、figures")
     unknown = set(doc) - _KEYS
     if unknown:
-        raise DataError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise DataError(f"{path}：不认识的键 {'、'.join(sorted(unknown))}")
     try:
         unit_code, period = str(doc["unit_code"]), check_period(doc["period"])
     except KeyError as exc:
-        raise DataError(f"{path}: {exc.args[0]} is missing") from None
+        raise DataError(f"{path}：缺少 {exc.args[0]}") from None
     except DataError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(f"{path}：{exc}") from None
     try:
         get_unit(unit_code)
     except DataError as exc:
-        raise DataError(f"{path}: unit_code: {exc}") from None
+        raise DataError(f"{path}：unit_code：{exc}") from None
     plan = stored_plan()
     by_no: dict[str, list[int]] = {}
     for seq, task in enumerate(plan.tasks if plan else (), start=1):
@@ -63,7 +63,7 @@ def parse_load_file(path: str | Path) -> tuple[str, str, dict[str, list[dict]]]:
             continue
         rows = doc[form_id]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise DataError(f"{path}: {form_id} must be a list of objects")
+            raise DataError(f"{path}：{form_id} 应为对象的列表")
         form, out = get_form(form_id), []
         for i, row in enumerate(rows):
             row = dict(row)
@@ -74,12 +74,12 @@ def parse_load_file(path: str | Path) -> tuple[str, str, dict[str, list[dict]]]:
                     row["row_key"] = str(row.pop("indicator", ""))
                     form.indicator(row["row_key"])
             except KeyError:
-                raise DataError(f"{path}: figures[{i}].indicator: unknown indicator {row['row_key']!r}") from None
+                raise DataError(f"{path}：figures[{i}].indicator：没有指标“{row['row_key']}”") from None
             except DataError as exc:
-                raise DataError(f"{path}: {exc}") from None
+                raise DataError(f"{path}：{exc}") from None
             extra = set(row) - {"row_key"} - {f.key for f in form.input_fields}
             if extra:
-                raise DataError(f"{path}: {form_id}[{i}]: unknown field(s) {', '.join(sorted(extra))}")
+                raise DataError(f"{path}：{form_id}[{i}]：不认识的栏目 {'、'.join(sorted(extra))}")
             out.append(row)
         data[form_id] = out
     return unit_code, period, data
@@ -91,5 +91,5 @@ def load_file(path: str | Path, *, user: str = "") -> tuple[str, str]:
     try:
         replace_period_data(unit_code=unit_code, period=period, data=data, user=user, action="load")
     except DataError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(f"{path}：{exc}") from None
     return unit_code, period

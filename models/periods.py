@@ -13,10 +13,10 @@ _PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 def check_period(period: str) -> str:
     """Return the period if it is a month like 2025-10, else raise DataError."""
     if not isinstance(period, str) or not _PERIOD.match(period):
-        raise DataError(f"period {period!r}: expected a month like 2025-10")
+        raise DataError(f"报告期“{period}”应为月份，如 2025-10")
     year = int(period[:4])
     if not 2020 <= year <= 2035:
-        raise DataError(f"period {period!r}: year outside 2020–2035")
+        raise DataError(f"报告期“{period}”：年份须在 2020–2035 之间")
     return period
 
 

@@ -33,7 +33,7 @@ def parse_plan(data: object, *, source: str) -> Plan:
         return Plan.model_validate(data)
     except ValidationError as exc:
         lines = [f"{source}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
-        raise PlanError("invalid plan file\n" + "\n".join(lines)) from None
+        raise PlanError("方案文件有误：\n" + "\n".join(lines)) from None
 
 
 def load_plan_file(path: str | Path) -> Plan:
@@ -42,16 +42,16 @@ def load_plan_file(path: str | Path) -> Plan:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise PlanError(f"{path}: cannot read plan file: {exc.strerror}") from None
+        raise PlanError(f"{path}：无法读取方案文件：{exc.strerror}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanError(f"{path}: line {exc.lineno} column {exc.colno}: not valid JSON: {exc.msg}") from None
+        raise PlanError(f"{path}：第 {exc.lineno} 行第 {exc.colno} 列：不是有效的 JSON（{exc.msg}）") from None
     plan = parse_plan(data, source=str(path))
     seen: set[tuple[str, str]] = set()
     for i, task in enumerate(plan.tasks):
         if (task.section, task.no) in seen:
-            raise PlanError(f"{path}: tasks[{i}].no: number {task.no!r} repeated in section {task.section!r}")
+            raise PlanError(f"{path}：tasks[{i}].no：序号“{task.no}”在“{task.section}”部分中重复")
         seen.add((task.section, task.no))
     return plan
 
@@ -60,7 +60,7 @@ def load_plan_file(path: str | Path) -> Plan:
 def builtin_plan(plan_id: str) -> Plan:
     """Return a built-in plan by id."""
     if plan_id not in BUILTIN_PLAN_IDS:
-        raise PlanError(f"unknown plan {plan_id!r}; built-in plans: {', '.join(BUILTIN_PLAN_IDS)}")
+        raise PlanError(f"没有内置方案“{plan_id}”；内置方案：{'、'.join(BUILTIN_PLAN_IDS)}")
     return load_plan_file(plans_dir() / f"{plan_id}.json")
 
 

@@ -39,7 +39,7 @@ def test_plans_and_unknown_plan(capsys):
     assert main(["plans"]) == 0
     assert len(capsys.readouterr().out.strip().splitlines()) == 5
     assert main(["plan", "show", "nowhere"]) == 1
-    assert "unknown plan 'nowhere'" in capsys.readouterr().err
+    assert "没有内置方案“nowhere”" in capsys.readouterr().err
 
 
 def test_init_unit_add_load_check_in_child_processes(tmp_path):
@@ -68,19 +68,19 @@ def test_init_unit_add_load_check_in_child_processes(tmp_path):
 
 
 @pytest.mark.parametrize("doc, message", [
-    ("{not json", "line 1 column 2: not valid JSON"),
+    ("{not json", "第 1 行第 2 列：不是有效的 JSON"),
     ({"unit_code": "371002001", "period": "2025-10", "figures": [{"indicator": "moon_rocks", "current": 1}]},
-     "figures[0].indicator: unknown indicator 'moon_rocks'"),
+     "figures[0].indicator：没有指标“moon_rocks”"),
     ({"unit_code": "371002001", "period": "2025-10", "events": [
         {"date": "2025-10-01", "type": "其他", "name": "好的"}, {"date": "2025-10-02", "type": "其他", "name": "坏的",
                                                             "visitors": "很多"}]},
      "表2 row 2 参与人数: “很多”不是数字"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "99", "status": "推进中"}]},
-     "tasks[0]: no task has number '99'"),
+     "tasks[0]：没有序号为“99”的任务"),
     ({"unit_code": "nobody", "period": "2025-10"}, "本数据库中没有单位 nobody"),
-    ({"unit_code": "371002001", "period": "10/2025"}, "expected a month like 2025-10"),
+    ({"unit_code": "371002001", "period": "10/2025"}, "应为月份，如 2025-10"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "1", "colour": "red"}]},
-     "tasks[0]: unknown field(s) colour"),
+     "tasks[0]：不认识的栏目 colour"),
 ])
 def test_bad_load_file_changes_nothing(sqlite_db, tmp_path, capsys, doc, message):
     good = tmp_path / "good.json"

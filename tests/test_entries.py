@@ -55,7 +55,7 @@ def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):
 def test_unknown_row_and_bad_period_are_refused(any_db):
     with pytest.raises(DataError, match="not a row"):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="999", values={"status": "推进中"})
-    with pytest.raises(DataError, match="expected a month"):
+    with pytest.raises(DataError, match="应为月份"):
         save_row(unit_code=TOWN, period="2025-13", form_id="tasks", row_key="1", values={})
 
 

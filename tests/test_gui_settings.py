@@ -155,7 +155,7 @@ def test_wizard_imports_a_plan_file_and_refuses_a_broken_one(empty_db, qtbot, tm
     broken = tmp_path / "broken.json"
     broken.write_text('{"id": "x"', encoding="utf-8")
     assert not wizard.plan_page.import_plan(str(broken))
-    assert "not valid JSON" in wizard.plan_page.error.text()
+    assert "不是有效的 JSON" in wizard.plan_page.error.text()
     data = plan_to_json(builtin_plan("taishan"))
     data["id"] = "taishan-2025"
     for task in data["tasks"]:

@@ -44,7 +44,7 @@ def test_newer_database_is_refused(tmp_path):
     open_database(path)
     m.put_setting("schema_version", str(SCHEMA_VERSION + 1))
     close_database()
-    with pytest.raises(SchemaError, match="newer than this program"):
+    with pytest.raises(SchemaError, match="比本程序的"):
         open_database(path)
     with sqlite3.connect(path) as con:  # refused, and left as it was
         assert con.execute("select value from setting where key='schema_version'").fetchone() == (str(SCHEMA_VERSION + 1),)

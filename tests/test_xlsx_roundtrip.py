@@ -302,7 +302,7 @@ def test_cli_export_prints_the_path(month, tmp_path, capsys):
 def test_cli_export_refuses_unknown_unit_and_bad_period(month, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["--db", str(month), "export", "--period", "2025-13", "--out", str(out)]) == 1
-    assert "expected a month" in capsys.readouterr().err
+    assert "应为月份" in capsys.readouterr().err
     assert main(["--db", str(month), "export", "--period", P, "--out", str(out), "--unit-code", "nope"]) == 1
     assert "没有单位 nope" in capsys.readouterr().err
     assert not out.exists() or list(out.iterdir()) == []
