@@ -370,6 +370,16 @@ def test_a_table_too_wide_for_the_page_gives_way_in_its_text_columns():
     assert lay.fit_widths(tasks.fields, max_total=1000) == declared  # a table that fits keeps its widths
 
 
+@pytest.mark.parametrize("form_id", [f.id for f in all_forms()])
+def test_dates_and_rates_fit_their_columns_with_a_substitute_font(form_id):
+    # The longest a date or a rate prints, plus the room a substitute for 宋体 takes (its digits are wider than
+    # half a CJK character): narrower, WPS and LibreOffice print ### instead of the value.
+    longest = {"date": "2025年12月31日", "percent": "-100.0%"}
+    for col in _layout(form_id).columns:
+        if col.field.type in longest:
+            assert col.width >= 1.15 * lay.display_width(longest[col.field.type]), col.field.key
+
+
 def test_wrapped_text_is_given_rather_a_line_too_many():
     width = 17.5
     full = "一" * 8 + "2"  # exactly as wide as the column by count: a substitute font or a line break spills it
