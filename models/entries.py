@@ -145,7 +145,7 @@ class _PlanView:
     def task_rows(self, period: str) -> list[tuple[str, dict]]:
         """Row keys and row values of a plan-tasks form (shared: callers copy before changing them)."""
         if self.plan is None:
-            raise DataError("no plan chosen yet: run `liangxin init` or the first-run wizard")
+            raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
         if period not in self._tasks:
             rows = []
             for seq, task in enumerate(self.plan.tasks, start=1):
@@ -347,17 +347,17 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
     row_key = row_key or str(uuid.uuid4())
     allowed = _row_keys(form, period)
     if allowed is not None and row_key not in allowed:
-        raise DataError(f"{form.sheet_name}: row {row_key!r} is not a row of this form")
+        raise DataError(f"{form.sheet_name}：“{row_key}”不是本表的行")
     unknown = set(values) - {f.key for f in form.input_fields}
     if unknown:
-        raise DataError(f"{form.sheet_name}: {', '.join(sorted(unknown))} cannot be entered (not an input field)")
+        raise DataError(f"{form.sheet_name}：{'、'.join(sorted(unknown))} 不能填写（不是填报栏目）")
     _refuse_if_locked(unit_code, period, "save", user)
     try:
         return with_retries(lambda: _save_row_in_transaction(form, unit_code, period, row_key, values, user,
                                                              expected_version))
     except IntegrityError:
         # Two PCs created the same row at once on a shared database: the loser reloads.
-        raise ConflictError(f"{form.sheet_name} {row_key}: saved by someone else at the same moment; reload") from None
+        raise ConflictError(f"{form.sheet_name} {row_key}：别人在同一时刻保存了这一行；请刷新后再改") from None
 
 
 RETRIES = 5
@@ -401,10 +401,10 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
         errors += [f for f in check_fields(form, typed, row_key=row_key) if f.rule_id != "required"]
         if errors:
             first = errors[0]
-            raise DataError(f"{form.sheet_name} {row_key} {form.field(first.field).label}: {first.message}")
+            raise DataError(f"{form.sheet_name} {row_key} {form.field(first.field).label}：{first.message}")
         if expected_version is not None and (entry.version if entry else 0) != expected_version:
-            raise ConflictError(f"{form.sheet_name} {row_key}: changed by {entry.updated_by or 'someone else'} "
-                                f"at {entry.updated_at:%H:%M:%S}; reload to see their values")
+            raise ConflictError(f"{form.sheet_name} {row_key}：{entry.updated_by or '别人'} 已于 "
+                                f"{entry.updated_at:%H:%M:%S} 修改了这一行；请刷新查看对方填写的值")
         if form.rows == "indicators":  # the 2023 base belongs to the unit, not to the month
             base = typed.pop("base_2023", None)
             if "base_2023" in values:
@@ -420,7 +420,7 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
             updated = (m.Entry.update(data=data, version=m.Entry.version + 1, updated_at=m.now(), updated_by=user)
                        .where(m.Entry.id == entry.id, m.Entry.version == entry.version).execute())
             if updated != 1:
-                raise ConflictError(f"{form.sheet_name} {row_key}: changed by someone else meanwhile; reload")
+                raise ConflictError(f"{form.sheet_name} {row_key}：这一行刚被别人修改；请刷新后再改")
         return form_rows(unit_code=unit_code, period=period, form_id=form_id, row_keys={row_key})[0]
 
 
@@ -446,7 +446,7 @@ def delete_row(*, unit_code: str, period: str, form_id: str, row_key: str, user:
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
         if entry is None:
-            raise DataError(f"{form_id} {row_key}: no such row in {unit_code} {period}")
+            raise DataError(f"{form_id} {row_key}：{unit_code} {period} 中没有这一行")
         audit("delete", form_id, f"{unit_code}/{period}/{row_key}", old=entry.data, user=user)
         entry.delete_instance()
 
@@ -489,7 +489,7 @@ def reopen_period(*, unit_code: str, period: str, reason: str, user: str = "") -
     with m.database.atomic():
         state = m.PeriodState.get_or_none(m.PeriodState.unit == unit_code, m.PeriodState.period == period)
         if not state or state.state != "submitted":
-            raise DataError(f"{unit_code} {period} is not submitted")
+            raise DataError(f"{unit_code} {period} 尚未报送")
         state.state, state.changed_at, state.changed_by, state.reason = "open", m.now(), user, reason.strip()
         state.save()
         audit("reopen", "period", f"{unit_code}/{period}", old="submitted", new="open", reason=reason.strip(), user=user)
@@ -666,7 +666,7 @@ def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | N
     for i, raw in enumerate(rows, start=1):
         key = str(raw.get("row_key", "") or "") or str(uuid.uuid4())
         if allowed is not None and key not in allowed:
-            raise DataError(f"{form.sheet_name} row {i}: {key!r} is not a row of this form")
+            raise DataError(f"{form.sheet_name} 第 {i} 行：“{key}”不是本表的行")
         typed, values, errors = {}, {}, []
         for name, convert in fields:
             try:
@@ -677,7 +677,7 @@ def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | N
         errors += check_fields(form, typed, row_key=key)
         if errors:
             e = errors[0]
-            raise DataError(f"{form.sheet_name} row {i} {form.field(e.field).label}: {e.message}")
+            raise DataError(f"{form.sheet_name} 第 {i} 行 {form.field(e.field).label}：{e.message}")
         yield key, typed, values
 
 

@@ -74,7 +74,7 @@ def test_init_unit_add_load_check_in_child_processes(tmp_path):
     ({"unit_code": "371002001", "period": "2025-10", "events": [
         {"date": "2025-10-01", "type": "其他", "name": "好的"}, {"date": "2025-10-02", "type": "其他", "name": "坏的",
                                                             "visitors": "很多"}]},
-     "表2 row 2 参与人数: “很多”不是数字"),
+     "表2 第 2 行 参与人数：“很多”不是数字"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "99", "status": "推进中"}]},
      "tasks[0]：没有序号为“99”的任务"),
     ({"unit_code": "nobody", "period": "2025-10"}, "本数据库中没有单位 nobody"),

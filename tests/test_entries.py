@@ -41,7 +41,7 @@ def test_save_task_progress_and_audit(any_db):
     ({"achieved": "abc"}, "“abc”不是数字"),
     ({"achieved": "-1"}, "不能小于0"),
     ({"status": "差不多"}, "“差不多”不是可选项"),
-    ({"percent": "1"}, "not an input field"),
+    ({"percent": "1"}, "不是填报栏目"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):
     save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "x"})
@@ -53,7 +53,7 @@ def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):
 
 
 def test_unknown_row_and_bad_period_are_refused(any_db):
-    with pytest.raises(DataError, match="not a row"):
+    with pytest.raises(DataError, match="不是本表的行"):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="999", values={"status": "推进中"})
     with pytest.raises(DataError, match="应为月份"):
         save_row(unit_code=TOWN, period="2025-13", form_id="tasks", row_key="1", values={})
@@ -96,7 +96,7 @@ def test_optimistic_version_detects_a_lost_update(any_db):
     first = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 10})
     save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 11},
              expected_version=first.version)
-    with pytest.raises(ConflictError, match="changed by"):
+    with pytest.raises(ConflictError, match="修改了这一行"):
         save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 12},
                  expected_version=first.version)
     assert row("figures", "used_car_trades").values["current"] == Decimal(11)

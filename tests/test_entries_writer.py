@@ -71,11 +71,11 @@ def test_a_bad_row_or_a_locked_month_stores_nothing(any_db):
     replace_period_data(unit_code=TOWN, period=P, data={"events": [
         {"row_key": "", "date": "2025-10-02", "type": "其他", "name": "老活动"}]})
     before = table_snapshot()
-    with pytest.raises(DataError, match="row 2"):
+    with pytest.raises(DataError, match="第 2 行"):
         MonthWriter().replace(unit_code=TOWN, period=P, data={"events": [
             {"row_key": "", "date": "2025-10-03", "type": "其他", "name": "新活动"},
             {"row_key": "", "date": "2025-10-04", "type": "其他", "name": ""}]})
-    with pytest.raises(DataError, match="not a row"):
+    with pytest.raises(DataError, match="不是本表的行"):
         MonthWriter().replace(unit_code=TOWN, period=P, data={"tasks": [{"row_key": "99", "status": "推进中"}]})
     assert table_snapshot() == before
     from models.entries import submit_period
