@@ -19,6 +19,7 @@ import struct
 import zlib
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from xml.etree import ElementTree
@@ -547,7 +548,7 @@ class _SheetState:
                 raise _Reject(f"{name} 中有无效的行号 {low}（Excel 的行号从 1 开始），文件已损坏或被篡改")
             self.extent.rows = max(self.extent.rows, top)
         if letters:
-            widest = max(_column_number(c.decode("ascii")) for c in letters)
+            widest = max(map(_letters_number, letters))
             if not 1 <= widest <= limits.max_columns:
                 raise _Reject(f"{name} 的列号 {widest} 超出 Excel 的上限 {limits.max_columns}，文件已损坏或被篡改")
             low, deepest = _bounds(cell_rows)
@@ -666,6 +667,12 @@ def _bounds(numbers: set[bytes]) -> tuple[int, int]:
     """The lowest and highest of distinct decimal numbers."""
     values = list(map(int, numbers))
     return min(values), max(values)
+
+
+@lru_cache(maxsize=4096)
+def _letters_number(letters: bytes) -> int:
+    """_column_number of an address's ASCII letters, remembered: every sheet has the same few columns."""
+    return _column_number(letters.decode("ascii"))
 
 
 def _column_number(letters: str) -> int:

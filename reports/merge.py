@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -426,14 +427,15 @@ def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: s
 
 
 def _reported_rows(form_id: str, rows: list[dict]) -> list[dict]:
-    """Copy a form's rows, leaving out fixed rows with nothing filled in.
+    """A form's rows, leaving out fixed rows with nothing filled in; event rows are copies (they are given keys).
 
     An empty row of 表3 would otherwise be stored as 0 (its blanks count as 0), so the district's copy
-    would no longer be what the township reported — and no longer hash the same.
+    would no longer be what the township reported — and no longer hash the same. Fixed rows are only read
+    from here on, so they are not copied.
     """
     if get_form(form_id).rows == "events":
         return [dict(r) for r in rows]
-    return [dict(r) for r in rows if has_values(r)]
+    return [r for r in rows if has_values(r)]
 
 
 def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter) -> tuple[list[Finding], dict[str, int]]:
@@ -441,9 +443,10 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter)
     event_rows: dict[str, int] = {}
     for form_id in FORM_IDS:
         if get_form(form_id).rows == "events":
-            for i, row in enumerate(data[form_id]):
+            rows = data[form_id]
+            for i, (row, key) in enumerate(zip(rows, _random_uuids(len(rows)), strict=True)):
                 # Our own keys for event rows, so a finding can be traced back to the row in the file.
-                row["row_key"] = key = str(uuid.uuid4())
+                row["row_key"] = key
                 event_rows[key] = i
     try:
         findings = writer.replace(unit_code=rf.unit_code, period=rf.period, data=data, validate=True)
@@ -457,6 +460,21 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter)
             result.reasons.append(f"（另有 {len(hard) - 20} 处强制性错误）")
         raise _Rejected
     return findings, event_rows
+
+
+def _random_uuids(count: int) -> list[str]:
+    """count fresh random UUIDs as str(uuid.uuid4()) writes them, from one call for random bytes instead of count calls."""
+    raw = bytearray(os.urandom(16 * count))
+    # As uuid.UUID(bytes=…, version=4) sets them: the version in byte 6's high half, the RFC 4122 variant in byte 8's top bits.
+    raw[6::16] = raw[6::16].translate(_UUID_VERSION)
+    raw[8::16] = raw[8::16].translate(_UUID_VARIANT)
+    h = raw.hex()
+    return [f"{h[at:at + 8]}-{h[at + 8:at + 12]}-{h[at + 12:at + 16]}-{h[at + 16:at + 20]}-{h[at + 20:at + 32]}"
+            for at in range(0, 32 * count, 32)]
+
+
+_UUID_VERSION = bytes((b & 0x0F) | 0x40 for b in range(256))
+_UUID_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
 
 
 def _finding_problem(rf: ReturnFile, finding: Finding, event_rows: dict[str, int]) -> CellProblem:

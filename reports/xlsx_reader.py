@@ -293,7 +293,8 @@ class _Columns:
     every: tuple[int, ...]  # every column's index
     inputs: tuple[tuple[str, int, Field], ...]  # (key, index, field) of the columns a user fills
     converters: tuple[tuple[str, int, Callable[[object], tuple[object, object]]], ...]  # (key, index, convert)
-    canonical: bool  # the inputs are the form's input fields in their order: a row's JSON values are its canonical row
+    canonical: bool  # the inputs are the form's input fields in their order (none called row_key): a row's JSON values
+    # after its key are its canonical row
     row_texts: tuple[tuple[str, int], ...]  # (key, index) of the printed row columns (task, indicator)
     row_cells: Callable[[list], tuple]  # a row's cells in those columns, as a tuple
     dates: tuple[tuple[str, int, str], ...]  # (key, index, label) of the date input columns
@@ -316,7 +317,8 @@ def _columns(form: Form) -> _Columns:
     columns = _Columns(
         layout=layout, every=tuple(c.index for c in layout.columns), inputs=inputs,
         converters=tuple((key, i, value_converter(f)) for key, i, f in inputs),
-        canonical=[key for key, _, _ in inputs] == [f.key for f in form.input_fields],
+        canonical=([key for key, _, _ in inputs] == [f.key for f in form.input_fields]
+                   and "row_key" not in {f.key for f in form.fields}),
         row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
         row_cells=_getter(tuple(c.index for c in layout.columns if c.field.source == "row")),
         dates=tuple((key, i, f.label) for key, i, f in inputs if f.type == "date"),
@@ -362,16 +364,17 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
                 break
         else:
             continue  # nothing in any column of the form
-        values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)
+        values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)  # json_values keyed ""
         if not fixed:
-            out.append({"row_key": "", **json_values} if cols.canonical else canonical_row(form, "", values))
+            out.append(json_values if cols.canonical else canonical_row(form, "", values))
         else:
             key = _row_key(ctx, sheet, r, row, cols, by_identity, bool(known), position)
             position += 1
             if key is not None:
                 if key in found:
                     ctx.problem(sheet, _addr(r, 0), f"row {key} appears twice")
-                found[key] = {"row_key": key, **json_values} if cols.canonical else canonical_row(form, key, values)
+                json_values["row_key"] = key
+                found[key] = json_values if cols.canonical else canonical_row(form, key, values)
     if fixed:
         order = [k for k, _ in known] if known else _default_order(form, found)
         for key in order:
@@ -495,7 +498,7 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
 
 def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols: _Columns, *,
                  template: bool) -> tuple[dict, dict]:
-    """Coerce a row's input cells: typed values and their JSON values.
+    """Coerce a row's input cells: typed values and their JSON values, the latter after a "row_key" of "".
 
     Blanks are 0 where the form allows, in hand-filled rows with any input.
     """
@@ -503,7 +506,7 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols:
     # blank whatever else the row holds, so whether it has any input is found on the way.
     zero_blanks = template and not all(_blank(row[i]) for _, i, _ in cols.converters)
     has_input = zero_blanks
-    values, json_values, bad = {}, {}, ()
+    values, json_values, bad = {}, {"row_key": ""}, ()  # the canonical row's key first, as canonical_row puts it
     for key, i, convert in cols.converters:
         raw = row[i]
         if raw is None or (isinstance(raw, str) and not raw.strip()):  # _blank, inline
