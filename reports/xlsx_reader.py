@@ -292,7 +292,8 @@ class _Columns:
     layout: lay.SheetLayout
     every: tuple[int, ...]  # every column's index
     inputs: tuple[tuple[str, int, Field], ...]  # (key, index, field) of the columns a user fills
-    converters: tuple[tuple[str, int, Callable[[object], tuple[object, object]]], ...]  # (key, index, convert)
+    # (key, index, convert, text) of the inputs; text: a choice's choices, True for free text, None for the rest
+    converters: tuple[tuple[str, int, Callable[[object], tuple[object, object]], frozenset[str] | bool | None], ...]
     canonical: bool  # the inputs are the form's input fields in their order (none called row_key): a row's JSON values
     # after its key are its canonical row
     row_texts: tuple[tuple[str, int], ...]  # (key, index) of the printed row columns (task, indicator)
@@ -316,7 +317,9 @@ def _columns(form: Form) -> _Columns:
     inputs = tuple((c.field.key, c.index, c.field) for c in layout.input_columns)
     columns = _Columns(
         layout=layout, every=tuple(c.index for c in layout.columns), inputs=inputs,
-        converters=tuple((key, i, value_converter(f)) for key, i, f in inputs),
+        converters=tuple((key, i, value_converter(f),
+                          frozenset(f.choices) if f.type == "choice" else (True if f.type == "text" else None))
+                         for key, i, f in inputs),
         canonical=([key for key, _, _ in inputs] == [f.key for f in form.input_fields]
                    and "row_key" not in {f.key for f in form.fields}),
         row_texts=tuple((c.field.key, c.index) for c in layout.columns if c.field.source == "row"),
@@ -504,12 +507,24 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols:
     """
     # A template's blanks depend on the whole row, so its inputs are looked at first; in a return a blank is
     # blank whatever else the row holds, so whether it has any input is found on the way.
-    zero_blanks = template and not all(_blank(row[i]) for _, i, _ in cols.converters)
+    zero_blanks = template and not all(_blank(row[i]) for _, i, _, _ in cols.converters)
     has_input = zero_blanks
     values, json_values, bad = {}, {"row_key": ""}, ()  # the canonical row's key first, as canonical_row puts it
-    for key, i, convert in cols.converters:
+    for key, i, convert, text in cols.converters:
         raw = row[i]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):  # _blank, inline
+        if raw.__class__ is str:
+            stripped = raw.strip()
+            blank = not stripped
+            # Text with nothing for normalise_text to strip or replace (and one of the choices, for a choice): what
+            # the field's converter gives back as it is, taken here without the call (most of a return's cells).
+            if (text is not None and not blank and len(stripped) == len(raw) and "\u00a0" not in raw
+                    and (text is True or raw in text)):
+                values[key] = json_values[key] = raw
+                has_input = True
+                continue
+        else:
+            blank = raw is None or (isinstance(raw, str) and not raw.strip())  # _blank
+        if blank:
             if not zero_blanks:
                 values[key] = json_values[key] = None  # an export writes blank exactly where nothing was reported
                 continue
