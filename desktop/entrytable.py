@@ -120,6 +120,7 @@ class EntryTable(QTableView):
         hh.setHighlightSections(True)
         self.frozen_count = 0
         self.frozen: QTableView | None = None
+        self._last_scroll_x, self._snapping = 0, False  # for scrolling by whole columns past the frozen ones
 
     # ---- frozen columns (Qt's "frozen column" pattern: a second view over the left columns) ------------
 
@@ -152,8 +153,8 @@ class EntryTable(QTableView):
         stays reachable as it is.
         """
         bar = self.horizontalScrollBar()
-        previous, self._last_scroll_x = getattr(self, "_last_scroll_x", 0), value
-        if getattr(self, "_snapping", False) or value in (0, bar.maximum()):
+        previous, self._last_scroll_x = self._last_scroll_x, value
+        if self._snapping or value in (0, bar.maximum()):
             return
         header, edge = self.horizontalHeader(), self.frozen_width()
         stops = sorted(header.sectionPosition(c) - edge for c in range(self.frozen_count, header.count())

@@ -51,12 +51,12 @@ def _merge_module():
     return merge
 
 
-
 def shown_reasons(res) -> list[str]:
     """A file's reasons as the merge page shows them: the file is named in its own column, not again in each reason."""
     name = Path(res.file).name
-    return [r[len(name) + 1:].lstrip() if r.startswith(name) and r[len(name):len(name) + 1] in (":", "：") else r
-            for r in res.reasons]
+    prefixes = (f"{name}:", f"{name}：")
+    return [r[len(name) + 1:].lstrip() if r.startswith(prefixes) else r for r in res.reasons]
+
 
 class DropZone(QFrame):
     """Accepts returned workbooks or folders dropped from Explorer or an e-mail client."""
