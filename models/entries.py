@@ -203,12 +203,13 @@ def month_rows(*, unit_code: str, period: str, form_ids: list[str] | None = None
 
 
 def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], plan: _PlanView,
-                row_keys: set[str] | None, *, for_rules: bool = False) -> list[Row]:
+                row_keys: set[str] | None, *, for_rules: bool = False, bases: dict[str, Decimal] | None = None) -> list[Row]:
     """The rows of a form from its stored rows: row values, computed values and findings.
 
     form_rows passes the rows read from the database; a MonthWriter the rows it has just stored. An event's row
     values are its stored typed values themselves (not copied: both callers made them for this call). for_rules:
     only the findings are wanted, so of the computed values only those the form's rules read are worked out.
+    bases: the unit's 2023 bases when the caller has them (read from the database otherwise).
     """
     inputs = form.input_fields
     wanted = form.checks.names if for_rules else None
@@ -228,7 +229,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
             rows.append(Row(key, values, entry.version if entry else 0))
             typed_of.append(typed)
     elif form.rows == "indicators":
-        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted)
+        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted, bases)
         typed_of = [{f.key: row.values.get(f.key) for f in inputs} for row in rows]
     else:
         least = dt.date.min
@@ -262,7 +263,8 @@ def _months_to_date(period: str) -> tuple[list[str], list[str]]:
 
 
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
-                    plan: _PlanView, wanted: tuple[str, ...] | None = None) -> list[Row]:
+                    plan: _PlanView, wanted: tuple[str, ...] | None = None,
+                    bases: dict[str, Decimal] | None = None) -> list[Row]:
     """The indicator rows with their computed values (only those named in wanted, when given)."""
     year, last_year = _months_to_date(period)
     indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
@@ -271,7 +273,7 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _
                               [i.key for i in indicators])
     for key, entry in stored.items():
         monthly[(key, period)] = entry.typed.get("current")
-    bases = _bases(unit_code)
+    bases = _bases(unit_code) if bases is None else bases
     targets = plan.indicator_targets()
     need = {name: wanted is None or name in wanted for name in ("last_year", "yoy", "vs_base", "target", "progress")}
     rows = []
@@ -632,17 +634,21 @@ class MonthWriter:
             lines = _upsert_baselines(unit_code, changed_bases, bases, user)
             lines.append(audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data), user=user))
             write_audit(lines)
-            return self._findings(unit_code, period, stored) if validate else []
+            if not validate:
+                return []
+            # Unchanged bases are as read above; a changed one is read back as stored (rounded to the column's scale).
+            return self._findings(unit_code, period, stored, _bases(unit_code) if changed_bases else bases)
 
-    def _findings(self, unit_code: str, period: str, stored: dict[str, dict[str, _Stored]]) -> list[Finding]:
-        """Every finding of every form of the month, in validate_period's order."""
+    def _findings(self, unit_code: str, period: str, stored: dict[str, dict[str, _Stored]],
+                  bases: dict[str, Decimal]) -> list[Finding]:
+        """Every finding of every form of the month, in validate_period's order (bases: the unit's, as stored now)."""
         check_period(period)
         out: list[Finding] = []
         for form in all_forms():
             # A form not replaced here is read as form_rows reads it (with the plan this writer has read).
             kept = stored[form.id] if form.id in stored else _stored_rows(form, unit_code, period, None)
             plan = self.plan() if form.rows != "events" else _PlanView(None)
-            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True)
+            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True, bases=bases)
                     for f in row.findings]
         return out
 
