@@ -74,7 +74,7 @@ def _new_password(args: argparse.Namespace) -> str:
     if given is not None:
         return given
     if not sys.stdin.isatty():
-        raise DataError("give the new password with --password-stdin or LIANGXIN_NEW_PASSWORD")
+        raise DataError("请用 --password-stdin 或环境变量 LIANGXIN_NEW_PASSWORD 给出新密码")
     first = getpass.getpass("新密码：")
     if getpass.getpass("再输入一次：") != first:
         raise DataError("两次输入的密码不一致")
@@ -101,7 +101,7 @@ def _backup(args) -> int:
 
     path = _sqlite_target(args)
     if not path.is_file():
-        raise BackupError(f"{path}: no database here to back up")
+        raise BackupError(f"{path}：这里没有可备份的数据库")
     if args.list:
         for b in list_backups(path):
             print(f"{b.taken:%Y-%m-%d %H:%M}\t{b.kind}\t{b.size // 1024} KB\t{b.path}")

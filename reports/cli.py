@@ -192,7 +192,7 @@ def own_unit_code(args) -> str:
         return args.unit_code
     unit = own_unit()
     if unit is None:
-        raise DataError("this database has no own unit yet: run `liangxin init` first")
+        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
     return unit.code
 
 

@@ -129,7 +129,7 @@ def deadline_for(period: str) -> dt.date:
     except ValueError:
         day = 0
     if not 1 <= day <= 28:
-        raise DataError(f"setting {DEADLINE_SETTING} is {text!r}: the day of the next month must be 1–28")
+        raise DataError(f"设置 {DEADLINE_SETTING} 为“{text}”：报送截止日须为次月 1–28 日")
     _, last = period_bounds(period)
     following = last + dt.timedelta(days=1)
     return following.replace(day=day)
@@ -140,7 +140,7 @@ def completeness(*, period: str, now: dt.datetime | None = None) -> Completeness
     check_period(period)
     own = own_unit()
     if own is None:
-        raise DataError("this database has no own unit yet: run `liangxin init` first")
+        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
     now = now or m.now()
     deadline = deadline_for(period)
     units = subordinate_units(own.code)

@@ -143,7 +143,7 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
             _tick(progress, len(read), total, result.file)
     own = own_unit()
     if own is None:
-        raise DataError("this database has no own unit yet: run `liangxin init` first")
+        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
     # Oldest revision first within a township's month, so a batch holding r1 and r2 ends with r2 held.
     order = sorted((i for i, (_, rf) in enumerate(read) if rf is not None),
                    key=lambda i: (str(read[i][1].unit_code), str(read[i][1].period), read[i][1].kind == "return",

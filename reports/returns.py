@@ -67,7 +67,7 @@ def return_header(unit: m.OrgUnit, period: str, *, report_date: dt.date | None, 
     """Build the frame of a unit's return from the plan (jurisdiction) and the settings (signatories)."""
     plan = stored_plan()
     if plan is None:
-        raise DataError("no plan chosen yet: run `liangxin init` or the first-run wizard")
+        raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
     stored = _settings([*SIGNATORY_SETTINGS.values(), *OVERRIDE_SETTINGS.values()])
     signatories = {key: stored.get(name) or "" for key, name in SIGNATORY_SETTINGS.items()}
     overrides = {key: stored.get(name) or "" for key, name in OVERRIDE_SETTINGS.items()}
@@ -158,7 +158,7 @@ def export_return(*, unit_code: str, period: str, out_dir: str | Path, user: str
         except ConflictError:
             continue
         return ExportResult(final, revision, ident, digest, hard, soft)
-    raise ConflictError(f"{unit_code} {period}: other exports kept taking the next revision; try again")
+    raise ConflictError(f"{unit_code} {period}：同时有其他导出占用了下一个版次；请再试一次")
 
 
 def _write_and_record(final: Path, specs: list[SheetSpec], header: ReturnHeader, meta: ReturnMeta,

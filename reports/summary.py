@@ -95,9 +95,9 @@ def district_month(*, period: str) -> DistrictMonth:
     check_period(period)
     own = own_unit()
     if own is None:
-        raise DataError("this database has no own unit yet: run `liangxin init` first")
+        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
     if stored_plan() is None:
-        raise DataError("no plan chosen yet: run `liangxin init` first")
+        raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
     townships, missing = [], []
     for unit in subordinate_units(own.code):
         if not m.Entry.select().where(m.Entry.unit == unit.code, m.Entry.period == period).exists():
@@ -344,4 +344,4 @@ def write_summary(*, period: str, out_dir: str | Path, user: str = "", now: dt.d
             continue
         return SummaryResult(final, revision, ident, digest, [t.unit.code for t in month.townships],
                              [u.code for u in month.missing])
-    raise ConflictError(f"{own.code} {period}: other summaries kept taking the next revision; try again")
+    raise ConflictError(f"{own.code} {period}：同时有其他汇总占用了下一个版次；请再试一次")

@@ -99,16 +99,16 @@ def parse_meta_rows(rows: list[list]) -> ReturnMeta:
         if any(cells):
             text.append(cells)
     if not text or text[0][0] != FORMAT:
-        raise MetaError(f"sheet {META_SHEET} does not start with {FORMAT}")
+        raise MetaError(f"工作表 {META_SHEET} 不是以 {FORMAT} 开头")
     if text[0][1] != str(FORMAT_VERSION):
-        raise MetaError(f"metadata format version {text[0][1]!r}; this program reads version {FORMAT_VERSION}")
+        raise MetaError(f"隐藏信息的格式版本为“{text[0][1]}”，本程序读取第 {FORMAT_VERSION} 版")
     scalars: dict[str, str] = {}
     forms: list[FormRef] = []
     keys: dict[str, list[tuple[str, str]]] = {}
     for row in text[1:]:
         row = row + [""] * (4 - len(row))
         if row[0] == "form":
-            forms.append(FormRef(row[1], _int(row[2], "form version"), row[3]))
+            forms.append(FormRef(row[1], _int(row[2], "表式版本"), row[3]))
         elif row[0] == "row":
             keys.setdefault(row[1], []).append((row[2], row[3]))
         elif row[0] in _SCALARS:
@@ -124,7 +124,7 @@ def parse_custom_properties(props: dict[str, str]) -> ReturnMeta | None:
     forms = []
     for item in filter(None, ours.get("forms", "").split(",")):
         form_id, _, version = item.partition("@")
-        forms.append(FormRef(form_id, _int(version, "form version"), ""))
+        forms.append(FormRef(form_id, _int(version, "表式版本"), ""))
     return _build(ours, forms, {})
 
 
@@ -136,7 +136,7 @@ def read_custom_properties(path) -> dict[str, str]:
         except KeyError:
             return {}
         if info.file_size > _MAX_CUSTOM_XML:
-            raise MetaError("docProps/custom.xml is implausibly large")
+            raise MetaError("docProps/custom.xml 大得不合常理，已拒收")
         root = ElementTree.fromstring(zf.read(info))
     out = {}
     for prop in root:
@@ -149,7 +149,7 @@ def read_custom_properties(path) -> dict[str, str]:
 def parse_custom_xml(data: bytes) -> dict[str, str]:
     """Return the custom document properties from the bytes of docProps/custom.xml (read_custom_properties' parse)."""
     if len(data) > _MAX_CUSTOM_XML:
-        raise MetaError("docProps/custom.xml is implausibly large")
+        raise MetaError("docProps/custom.xml 大得不合常理，已拒收")
     out = {}
     for prop in ElementTree.fromstring(data):
         name = prop.get("name")
@@ -161,14 +161,14 @@ def parse_custom_xml(data: bytes) -> dict[str, str]:
 def _build(scalars: dict[str, str], forms: list[FormRef], keys: dict) -> ReturnMeta:
     kind = scalars.get("kind", "")
     if kind not in KINDS:
-        raise MetaError(f"kind {kind!r} is neither a return nor a template")
+        raise MetaError(f"kind“{kind}”既不是报表（return）也不是模板（template）")
     for needed in ("unit_code", "period"):
         if not scalars.get(needed):
-            raise MetaError(f"{needed} is missing")
+            raise MetaError(f"缺少 {needed}")
     return ReturnMeta(
         kind=kind, unit_code=scalars["unit_code"], unit_name=scalars.get("unit_name", ""),
         parent_code=scalars.get("parent_code") or None, period=scalars["period"],
-        revision=_int(scalars.get("revision") or "0", "revision"), return_uuid=scalars.get("return_uuid", ""),
+        revision=_int(scalars.get("revision") or "0", "版次"), return_uuid=scalars.get("return_uuid", ""),
         program_version=scalars.get("program_version", ""), content_hash=scalars.get("content_hash") or None,
         created_at=scalars.get("created_at", ""), forms=forms, rows=keys)
 
@@ -177,7 +177,7 @@ def _int(text: str, what: str) -> int:
     try:
         return int(float(text))
     except ValueError:
-        raise MetaError(f"{what} {text!r} is not a number") from None
+        raise MetaError(f"{what}“{text}”不是数字") from None
 
 
 def _cell_text(value) -> str:

@@ -83,11 +83,11 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
     """
     ctx = _Context(Path(path))
     if checked is None and not ctx.path.is_file():  # a file just checked was there
-        raise ReturnReadError([CellProblem(str(ctx.path), "", "", "file not found")])
+        raise ReturnReadError([CellProblem(str(ctx.path), "", "", "文件不存在")])
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(ctx.path))
     except Exception as exc:  # calamine raises its own types for zip, XML and password trouble
-        raise ReturnReadError([CellProblem(str(ctx.path), "", "", f"not a readable .xlsx workbook ({exc})")]) from None
+        raise ReturnReadError([CellProblem(str(ctx.path), "", "", f"无法作为 .xlsx 工作簿读取（{exc}）")]) from None
     with workbook:
         meta = _read_meta(ctx, workbook, checked)
         ctx.period = meta.period if meta and not ctx.problems else ""
@@ -107,9 +107,9 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
     if meta is None:
         meta = _meta_from_print(ctx, printed, [f for f, _ in forms])
     elif printed.get("unit_code") and printed["unit_code"] != meta.unit_code:
-        ctx.problem("", "", f"the printed 单位代码 {printed['unit_code']} is not the return's unit {meta.unit_code}")
+        ctx.problem("", "", f"表上印的单位代码 {printed['unit_code']} 与报表记载的单位 {meta.unit_code} 不一致")
     if ctx.problems or meta is None:
-        raise ReturnReadError(ctx.problems or [CellProblem(str(ctx.path), "", "", "no return data found")])
+        raise ReturnReadError(ctx.problems or [CellProblem(str(ctx.path), "", "", "文件中没有报表数据")])
     template = meta.kind == "template"
     return ReturnFile(
         path=ctx.path, kind=meta.kind, unit_code=meta.unit_code, unit_name=meta.unit_name,
@@ -138,7 +138,7 @@ def _read_meta(ctx: _Context, workbook, checked: FileCheck | None) -> ReturnMeta
         try:
             hidden = parse_meta_rows(workbook.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
         except MetaError as exc:
-            ctx.problem(META_SHEET, "", f"metadata unreadable: {exc}")
+            ctx.problem(META_SHEET, "", f"报表的隐藏信息无法读取：{exc}")
     try:
         kept = checked.kept.get(CUSTOM_PROPERTIES) if checked is not None else None
         props = parse_custom_properties(read_custom_properties(ctx.path) if kept is None else parse_custom_xml(kept))
@@ -147,13 +147,13 @@ def _read_meta(ctx: _Context, workbook, checked: FileCheck | None) -> ReturnMeta
     if hidden and props:
         for name in ("kind", "unit_code", "period", "revision", "return_uuid", "content_hash"):
             if getattr(hidden, name) != getattr(props, name):
-                ctx.problem(META_SHEET, "", f"the metadata sheet and the document properties disagree on {name} "
-                                            f"({getattr(hidden, name)} / {getattr(props, name)})")
+                ctx.problem(META_SHEET, "", f"隐藏信息表与文档属性中的 {name} 不一致"
+                                            f"（{getattr(hidden, name)} / {getattr(props, name)}）")
         hidden_forms = [(f.id, f.version) for f in hidden.forms]
         if hidden_forms != [(f.id, f.version) for f in props.forms]:
-            ctx.problem(META_SHEET, "", "the metadata sheet and the document properties list different forms")
+            ctx.problem(META_SHEET, "", "隐藏信息表与文档属性列出的报表不同")
     elif props and not hidden:
-        ctx.warn("", "", "metadata sheet missing; using the document properties")
+        ctx.warn("", "", "隐藏信息表缺失，按文档属性读取")
     meta = hidden or props
     if meta is not None:
         try:
@@ -170,13 +170,13 @@ def _forms_to_read(ctx: _Context, meta: ReturnMeta | None) -> list[tuple[Form, F
     out = []
     for ref in meta.forms:
         if ref.id not in FORM_IDS:
-            ctx.problem(ref.sheet, "", f"form {ref.id!r} is unknown to this program")
+            ctx.problem(ref.sheet, "", f"本程序没有报表“{ref.id}”")
             continue
         form = get_form(ref.id)
         if ref.version != form.version:
             ctx.problem(ref.sheet or form.sheet_name, "",
-                        f"{form.form_code} was written with form version {ref.version}; this program reads "
-                        f"version {form.version} — use a template made by the same program version")
+                        f"{form.form_code} 按第 {ref.version} 版表式填写，本程序读取第 {form.version} 版；"
+                        "请用同一版本程序生成的报表或模板")
             continue
         out.append((form, ref))
     return out
@@ -204,9 +204,9 @@ _PRINTED_LABELS = (("填报单位（盖章）：", "unit_name"), ("单位代码�
 def _meta_from_print(ctx: _Context, printed: dict[str, str], forms: list[Form]) -> ReturnMeta | None:
     """Without metadata, take the unit and period from the printed lines and treat the file as hand-filled."""
     if not printed.get("unit_code") or not printed.get("period"):
-        ctx.problem("", "", "no metadata and no printed 单位代码/报告期: not a return or template of this program")
+        ctx.problem("", "", "既没有报表的隐藏信息，也没有印出的单位代码/报告期：不是本程序的报表或模板")
         return None
-    ctx.warn("", "", "no metadata found (copied into a new workbook?); unit and period read from the printed lines")
+    ctx.warn("", "", "没有找到报表的隐藏信息（可能被复制到了新工作簿），单位和报告期按表上印的文字读取")
     return ReturnMeta(kind="template", unit_code=printed["unit_code"], unit_name=printed.get("unit_name", ""),
                       parent_code=None, period=printed["period"], revision=0, return_uuid="", program_version="",
                       content_hash=None, created_at="", forms=[FormRef(f.id, f.version, "") for f in forms])
@@ -267,14 +267,14 @@ def _locate_sheet(ctx: _Context, sheets: dict[str, list[list]], form: Form,
             continue
         code_row = _find_code_row(rows, layout)
         if code_row is not None:
-            ctx.warn(name, "", f"sheet {wanted[0]} was renamed to {name}")
+            ctx.warn(name, "", f"工作表“{wanted[0]}”被改名为“{name}”")
             return name, layout, code_row
     where = wanted[0]
     if where in sheets:
-        ctx.problem(where, "", f"the column headings of {form.form_code} {form.title} are not where the form puts "
-                               "them (columns moved, inserted or deleted?)")
+        ctx.problem(where, "", f"{form.form_code} {form.title} 的栏目标题不在表式规定的位置"
+                               "（栏目被移动、插入或删除？）")
     else:
-        ctx.problem(where, "", f"sheet missing: {form.form_code} {form.title}")
+        ctx.problem(where, "", f"缺少工作表：{form.form_code} {form.title}")
     return None
 
 
@@ -375,14 +375,14 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
             position += 1
             if key is not None:
                 if key in found:
-                    ctx.problem(sheet, _addr(r, 0), f"row {key} appears twice")
+                    ctx.problem(sheet, _addr(r, 0), f"第 {key} 行出现了两次")
                 json_values["row_key"] = key
                 found[key] = json_values if cols.canonical else canonical_row(form, key, values)
     if fixed:
         order = [k for k, _ in known] if known else _default_order(form, found)
         for key in order:
             if key not in found:
-                ctx.problem(sheet, "", f"row {key} of {form.form_code} is missing")
+                ctx.problem(sheet, "", f"{form.form_code} 缺少第 {key} 行")
         out = [found[k] for k in order if k in found]
     return out
 
@@ -470,8 +470,8 @@ def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, lay
             return
         for col in layout.input_columns:
             if not _blank(_cell(row, col.index)):
-                ctx.problem(sheet, _addr(below, col.index), "a value below the 合计 row is not part of the table; "
-                                                            "insert rows above 合计 instead")
+                ctx.problem(sheet, _addr(below, col.index), "合计行下方的数值不属于表格；"
+                                                            "请在合计行上方插入行")
                 return
 
 
@@ -486,16 +486,16 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
     texts = {key: _text(row[i]) for key, i in cols.row_texts}
     if have_keys:
         shown = " ".join(t for t in list(texts.values())[:2] if t)
-        ctx.problem(sheet, _addr(r, 0), f"row '{shown}' is not a row of this return (its printed texts were changed?)")
+        ctx.problem(sheet, _addr(r, 0), f"“{shown}”不是本报表的行（表上印的文字被改动？）")
         return None
     if form.rows == "indicators":
         for ind in form.indicators:
             if ind.label in texts.values():
                 return ind.key
-        ctx.problem(sheet, _addr(r, 0), f"'{next(iter(texts.values()), '')}' is not an indicator of {form.form_code}")
+        ctx.problem(sheet, _addr(r, 0), f"“{next(iter(texts.values()), '')}”不是{form.form_code}的指标")
         return None
     if position == 0:
-        ctx.warn(sheet, "", "rows matched to the plan's tasks by position (no metadata)")
+        ctx.warn(sheet, "", "没有隐藏信息，各行按位置对应工作方案的任务")
     return str(position + 1)
 
 
@@ -553,7 +553,7 @@ def _warn_dates_outside(ctx: _Context, sheet: str, r: int, cols: _Columns, value
     for key, i, label in cols.dates:
         v = values.get(key)
         if v is not None and not first <= v <= last:
-            ctx.warn(sheet, _addr(r, i), f"{label} {v:%Y-%m-%d} is outside the period {ctx.period}")
+            ctx.warn(sheet, _addr(r, i), f"{label} {v:%Y-%m-%d} 不在报告期 {ctx.period} 内")
 
 
 # ---- cells ---------------------------------------------------------------------------------------

@@ -404,8 +404,8 @@ class _RowWriter:
 
     def _fail(self, r: int, c: int) -> None:
         label = self.plans[c].field.label
-        raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {label} cannot be written to Excel "
-                        f"(too long or not a valid value)")
+        raise DataError(f"{self.sheet}!{xl_rowcol_to_cell(r, c)}: {label} 无法写入 Excel"
+                        "（内容过长或不是有效的值）")
 
 
 def fmt_wraps(fld: Field) -> bool:

@@ -209,7 +209,7 @@ def test_upgrade_copy_is_checked_and_a_damaged_database_is_not_upgraded(tmp_path
         size = path.stat().st_size
         fh.seek(size - 4096 * 4)
         fh.write(b"\x5a" * 4096 * 4)
-    with pytest.raises(SchemaError, match="no sound copy could be kept first"):
+    with pytest.raises(SchemaError, match="未能先留存一份完好的副本"):
         open_database(path)
     close_database()
     assert backup.file_schema_version(path) == 1  # left as it was
@@ -230,7 +230,7 @@ def test_network_paths_are_recognised(path, remote):
 
 
 def test_database_on_a_network_share_is_refused_with_advice(tmp_path):
-    with pytest.raises(SchemaError, match="network share.*PostgreSQL"):
+    with pytest.raises(SchemaError, match="网络共享.*PostgreSQL"):
         open_database(r"\\fileserver\share\liangxin.sqlite3")
     assert m.database.obj is None or m.database.is_closed()
 
@@ -245,7 +245,7 @@ def test_mapped_network_drive_is_recognised_on_windows(monkeypatch):
     monkeypatch.setattr("models.database.os.name", "nt")
     assert is_network_path(r"Z:\两新\liangxin.sqlite3")
     assert not is_network_path(r"C:\Users\clerk\AppData\Local\LiangXin\liangxin.sqlite3")
-    with pytest.raises(SchemaError, match="network share"):
+    with pytest.raises(SchemaError, match="网络共享"):
         open_database(r"Z:\两新\liangxin.sqlite3")
 
 

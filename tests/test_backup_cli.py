@@ -76,7 +76,7 @@ def test_postgres_is_left_to_the_server(capsys, tmp_path):
 
 def test_backup_of_no_database(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.sqlite3"), "backup", "--out", str(tmp_path / "x.sqlite3")]) == 1
-    assert "no database here" in capsys.readouterr().err
+    assert "这里没有可备份的数据库" in capsys.readouterr().err
     assert not (tmp_path / "none.sqlite3").exists()
 
 

@@ -312,6 +312,6 @@ def test_rejections_are_audited_but_change_nothing_else(district_db):
 
 
 def test_merge_needs_an_initialised_database(empty_db):
-    with pytest.raises(DataError, match="own unit"):
+    with pytest.raises(DataError, match="还没有设置本单位"):
         merge([make_rf()])
     assert get_setting("own_unit") is None

@@ -50,9 +50,9 @@ def test_kept_document_properties_read_the_same_as_from_the_file(district_db, tm
         assert alone == with_check, name
         seen[name] = with_check
     assert seen["as exported"].unit_code == "371002001" and not seen["as exported"].warnings
-    assert any("disagree on unit_code" in p for p in seen["unit changed"])
+    assert any("中的 unit_code 不一致" in p for p in seen["unit changed"])
     assert any("document properties unreadable" in p for p in seen["broken xml"])
-    assert any("implausibly large" in p for p in seen["too large"])
+    assert any("大得不合常理" in p for p in seen["too large"])
 
 
 @pytest.mark.parametrize("size", [0, 10])

@@ -66,6 +66,6 @@ def test_text_too_long_for_excel_is_refused_not_truncated(tmp_path):
     header = ReturnHeader(jurisdiction="威海市环翠区", unit_name="环翠楼街道", unit_code="371002001", period=PERIOD)
     row = {"date": dt.date(2025, 10, 5), "type": "其他", "name": "长" * 40000}
     path = tmp_path / "r.xlsx"
-    with pytest.raises(DataError, match=r"表2!C8: 活动名称 cannot be written to Excel"):
+    with pytest.raises(DataError, match=r"表2!C8: 活动名称 无法写入 Excel"):
         write_workbook(path, sheets=[SheetSpec(EVENTS, [SheetRow(row)])], header=header)
     assert list(tmp_path.iterdir()) == []  # no partial file under any name

@@ -323,7 +323,7 @@ def test_event_dated_outside_the_period_reads_back_with_a_warning(month, tmp_pat
     assert back.data == canonical_data(unit_code=TOWN, period=P)  # read as it is: the merge's checks decide
     lt = _layout("events")
     assert [(w.sheet, w.cell, w.message) for w in back.warnings] == [
-        ("表2", f"A{lt.first_data_row + 1}", "举办日期 2025-09-30 is outside the period 2025-10")]
+        ("表2", f"A{lt.first_data_row + 1}", "举办日期 2025-09-30 不在报告期 2025-10 内")]
 
 
 def test_top_right_lines_come_from_settings_and_shift_nothing_for_the_reader(month, tmp_path):

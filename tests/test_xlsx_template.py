@@ -169,7 +169,7 @@ def test_filled_template_is_read_tolerantly(template):
     assert figures["appliance_recycling"]["current"] == "1200" and figures["appliance_recycling"]["base_2023"] == "10000"
     assert figures["equipment_investment"]["current"] == "356.78"
     assert figures["nev_stock"]["current"] is None  # an untouched row stays unreported
-    assert [w.message for w in back.warnings] == ["sheet 表2 was renamed to 促消费活动"]
+    assert [w.message for w in back.warnings] == ["工作表“表2”被改名为“促消费活动”"]
 
 
 def test_filled_template_becomes_the_units_records(template):
@@ -208,7 +208,7 @@ def test_bad_cells_are_named_by_file_sheet_and_cell(template):
         ("表2", f"B{first + 1}", "“差不多”不是可选项，请从 汽车促销/汽车下乡展销/家电以旧换新/家装换新/其他 中选一个"),
         ("表2", f"C{first + 2}", "活动名称必须填写"),
         ("表2", f"G{first + 2}", "参与人数不能小于0"),
-        ("表2", below.coordinate, "a value below the 合计 row is not part of the table; insert rows above 合计 instead"),
+        ("表2", below.coordinate, "合计行下方的数值不属于表格；请在合计行上方插入行"),
         ("表3", f"C{_layout('figures').first_data_row + 1}", "“12件”不是数字"),
     ]
     assert f"{template.name}: 表2!H{first}: “abc”不是数字" in str(exc.value)
@@ -219,9 +219,9 @@ def test_bad_cells_are_named_by_file_sheet_and_cell(template):
 def test_not_a_workbook_is_refused(tmp_path, sqlite_db):
     fake = tmp_path / "return.xlsx"
     fake.write_text("not a spreadsheet", encoding="utf-8")
-    with pytest.raises(ReturnReadError, match=r"return.xlsx: not a readable .xlsx workbook"):
+    with pytest.raises(ReturnReadError, match=r"return.xlsx: 无法作为 .xlsx 工作簿读取"):
         read_return(fake)
-    with pytest.raises(ReturnReadError, match="file not found"):
+    with pytest.raises(ReturnReadError, match="文件不存在"):
         read_return(tmp_path / "missing.xlsx")
 
 
@@ -233,9 +233,9 @@ def test_missing_sheet_and_moved_columns_are_refused(template):
     with pytest.raises(ReturnReadError) as exc:
         read_return(template)
     messages = [(p.sheet, p.message) for p in exc.value.problems]
-    assert ("表1", "the column headings of 两新1表 推动大规模设备更新和消费品以旧换新重点任务推进情况 are not where the "
-                   "form puts them (columns moved, inserted or deleted?)") in messages
-    assert ("表3", "sheet missing: 两新3表 回收循环利用与以旧换新情况") in messages
+    assert ("表1", "两新1表 推动大规模设备更新和消费品以旧换新重点任务推进情况 的栏目标题不在表式规定的位置"
+                   "（栏目被移动、插入或删除？）") in messages
+    assert ("表3", "缺少工作表：两新3表 回收循环利用与以旧换新情况") in messages
 
 
 def test_without_metadata_the_printed_lines_identify_the_return(template):
@@ -249,7 +249,7 @@ def test_without_metadata_the_printed_lines_identify_the_return(template):
     assert (back.kind, back.unit_code, back.unit_name, back.period) == ("template", TOWN, "环翠楼街道", P)
     assert {r["row_key"]: r["current"] for r in back.data["figures"]}["scrapped_vehicles"] == "40"
     assert {r["row_key"]: r["status"] for r in back.data["tasks"]}["5"] == "滞后"
-    assert any("no metadata found" in w.message for w in back.warnings)
+    assert any("没有找到报表的隐藏信息" in w.message for w in back.warnings)
 
 
 def test_disagreeing_metadata_is_refused(template):
@@ -259,7 +259,7 @@ def test_disagreeing_metadata_is_refused(template):
         if row[0].value == "unit_code":
             row[1].value = "371002999"
     wb.save(template)
-    with pytest.raises(ReturnReadError, match="disagree on unit_code"):
+    with pytest.raises(ReturnReadError, match="中的 unit_code 不一致"):
         read_return(template)
 
 
@@ -272,7 +272,7 @@ def test_another_form_version_is_refused(template):
         if prop.name == "liangxin.forms":
             prop.value = prop.value.replace("events@1", "events@9")
     wb.save(template)
-    with pytest.raises(ReturnReadError, match="两新2表 was written with form version 9; this program reads version 1"):
+    with pytest.raises(ReturnReadError, match="两新2表 按第 9 版表式填写，本程序读取第 1 版"):
         read_return(template)
 
 
