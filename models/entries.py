@@ -29,7 +29,7 @@ from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
 from models.periods import check_period, months_to_date, period_bounds, same_period_last_year
 from models.plan_schema import Plan
-from models.units import get_unit, stored_plan
+from models.units import NO_PLAN, get_unit, stored_plan
 
 
 @dataclass
@@ -145,7 +145,7 @@ class _PlanView:
     def task_rows(self, period: str) -> list[tuple[str, dict]]:
         """Row keys and row values of a plan-tasks form (shared: callers copy before changing them)."""
         if self.plan is None:
-            raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
+            raise DataError(NO_PLAN)
         if period not in self._tasks:
             rows = []
             for seq, task in enumerate(self.plan.tasks, start=1):

@@ -143,6 +143,27 @@ def own_unit() -> m.OrgUnit | None:
     return m.OrgUnit.get_or_none(m.OrgUnit.code == code) if code else None
 
 
+# Said wherever a job needs what the first-run setup chooses.
+NO_OWN_UNIT = "本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）"
+NO_PLAN = "尚未选择工作方案：请先完成首次设置（或运行 liangxin init）"
+
+
+def required_own_unit() -> m.OrgUnit:
+    """Return this database's own unit, or raise DataError before initialisation."""
+    unit = own_unit()
+    if unit is None:
+        raise DataError(NO_OWN_UNIT)
+    return unit
+
+
+def required_plan() -> Plan:
+    """Return the current plan, or raise DataError before one is chosen."""
+    plan = stored_plan()
+    if plan is None:
+        raise DataError(NO_PLAN)
+    return plan
+
+
 def get_unit(code: str) -> m.OrgUnit:
     """Return a unit by code, or raise DataError naming it."""
     unit = m.OrgUnit.get_or_none(m.OrgUnit.code == code)

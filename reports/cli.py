@@ -185,15 +185,11 @@ def _check(args) -> int:
 
 def own_unit_code(args) -> str:
     """Return the unit a command acts for: --unit-code, else this database's own unit."""
-    from models.errors import DataError
-    from models.units import own_unit
+    from models.units import required_own_unit
 
     if getattr(args, "unit_code", None):
         return args.unit_code
-    unit = own_unit()
-    if unit is None:
-        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
-    return unit.code
+    return required_own_unit().code
 
 
 @command("submit")

@@ -24,7 +24,7 @@ from forms.registry import FORM_IDS
 from models import db as m
 from models.errors import DataError
 from models.periods import check_period, period_bounds, period_label
-from models.units import get_setting, own_unit, subordinate_units
+from models.units import get_setting, required_own_unit, subordinate_units
 
 DEADLINE_SETTING = "return_deadline_day"
 DEFAULT_DEADLINE_DAY = 5
@@ -138,9 +138,7 @@ def deadline_for(period: str) -> dt.date:
 def completeness(*, period: str, now: dt.datetime | None = None) -> Completeness:
     """Return, for every township of this district, what it has returned for the month."""
     check_period(period)
-    own = own_unit()
-    if own is None:
-        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
+    own = required_own_unit()
     now = now or m.now()
     deadline = deadline_for(period)
     units = subordinate_units(own.code)

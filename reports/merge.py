@@ -51,7 +51,7 @@ from models.entries import (
 )
 from models.errors import DataError, LiangxinError
 from models.periods import check_period, period_label
-from models.units import LEVELS, add_unit, own_unit
+from models.units import LEVELS, add_unit, own_unit, required_own_unit
 from reports.filecheck import FileCheck, FileRejected, check_file
 from reports.returnfile import CellProblem, ReturnFile
 
@@ -141,9 +141,7 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
             result, rf = _read(item, checked)
             read.append((result, rf))
             _tick(progress, len(read), total, result.file)
-    own = own_unit()
-    if own is None:
-        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
+    own = required_own_unit()
     # Oldest revision first within a township's month, so a batch holding r1 and r2 ends with r2 held.
     order = sorted((i for i, (_, rf) in enumerate(read) if rf is not None),
                    key=lambda i: (str(read[i][1].unit_code), str(read[i][1].period), read[i][1].kind == "return",

@@ -25,7 +25,7 @@ from models.auth import require
 from models.entries import Row, canonical_row, content_hash, month_rows
 from models.errors import ConflictError, DataError
 from models.periods import check_period
-from models.units import get_unit, stored_plan
+from models.units import get_unit, required_plan
 from reports.xlsx_layout import row_identity
 from reports.xlsx_meta import FormRef, ReturnMeta, program_version
 from reports.xlsx_writer import ReturnHeader, SheetRow, SheetSpec, cannot_write, partial_path, write_workbook
@@ -65,9 +65,7 @@ def return_file_name(unit_code: str, unit_name: str, period: str, revision: int)
 def return_header(unit: m.OrgUnit, period: str, *, report_date: dt.date | None, created: dt.datetime | None,
                   title_suffix: str = "") -> ReturnHeader:
     """Build the frame of a unit's return from the plan (jurisdiction) and the settings (signatories)."""
-    plan = stored_plan()
-    if plan is None:
-        raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
+    plan = required_plan()
     stored = _settings([*SIGNATORY_SETTINGS.values(), *OVERRIDE_SETTINGS.values()])
     signatories = {key: stored.get(name) or "" for key, name in SIGNATORY_SETTINGS.items()}
     overrides = {key: stored.get(name) or "" for key, name in OVERRIDE_SETTINGS.items()}

@@ -36,9 +36,9 @@ from forms.validate import check_row
 from models import compute
 from models import db as m
 from models.entries import Row, canonical_row, content_hash, form_rows
-from models.errors import ConflictError, DataError
+from models.errors import ConflictError
 from models.periods import check_period
-from models.units import own_unit, stored_plan, subordinate_units
+from models.units import required_own_unit, required_plan, stored_plan, subordinate_units
 from reports.completeness import completeness
 from reports.returns import _write_and_record, next_revision, return_file_name, return_header, row_keys, sheet_rows
 from reports.xlsx_layout import with_unit_column
@@ -93,11 +93,8 @@ class SummaryResult:
 def district_month(*, period: str) -> DistrictMonth:
     """Add up the townships' month into the district's rows and canonical data."""
     check_period(period)
-    own = own_unit()
-    if own is None:
-        raise DataError("本数据库还没有设置本单位：请先完成首次设置（或运行 liangxin init）")
-    if stored_plan() is None:
-        raise DataError("尚未选择工作方案：请先完成首次设置（或运行 liangxin init）")
+    own = required_own_unit()
+    required_plan()
     townships, missing = [], []
     for unit in subordinate_units(own.code):
         if not m.Entry.select().where(m.Entry.unit == unit.code, m.Entry.period == period).exists():
