@@ -24,8 +24,8 @@ def _task_key(row: dict, index: int, by_no: dict[str, list[int]]) -> str:
         plan = stored_plan()
         matches = [s for s in matches if plan.tasks[s - 1].section == section]
     if len(matches) != 1:
-        why = "没有序号为“{no}”的任务" if not matches else "有多项任务的序号都是“{no}”（请同时给出 section 或改用 seq）"
-        raise DataError(f"tasks[{index}]：" + why.format(no=no))
+        why = f"没有序号为“{no}”的任务" if not matches else f"有多项任务的序号都是“{no}”（请同时给出 section 或改用 seq）"
+        raise DataError(f"tasks[{index}]：{why}")
     return str(matches[0])
 
 
