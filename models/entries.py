@@ -553,6 +553,17 @@ def has_values(row: dict) -> bool:
 
 def content_hash(data: dict[str, list[dict]]) -> str:
     """Return the SHA-256 over canonical data (not over file bytes); events are order-independent."""
+    return text_hash(canonical_json(data))
+
+
+def text_hash(text: str) -> str:
+    """Return the SHA-256 of a canonical_json text: content_hash of the data it was made from."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def canonical_json(data: dict[str, list[dict]]) -> str:
+    """Return the one JSON text of a month that content_hash is over: forms and keys sorted, fixed rows with
+    nothing reported left out, events without their keys and in a fixed order. Loading it gives the same data."""
     normal = {}
     for form_id, rows in sorted(data.items()):
         if get_form(form_id).rows == "events":
@@ -561,8 +572,7 @@ def content_hash(data: dict[str, list[dict]]) -> str:
         else:
             rows = [r for r in rows if has_values(r)]
         normal[form_id] = rows
-    text = _HASH_JSON.encode(normal)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _HASH_JSON.encode(normal)
 
 
 def replace_period_data(*, unit_code: str, period: str, data: dict[str, list[dict]], user: str = "",
@@ -591,9 +601,13 @@ class MonthWriter:
             self._plan = _plan_view(stored_plan())
         return self._plan
 
-    def replace(self, *, unit_code: str, period: str, data: dict[str, list[dict]],
-                validate: bool = False) -> list[Finding]:
-        """Replace a unit's month with canonical data, all forms in one transaction; with validate, its findings."""
+    def replace(self, *, unit_code: str, period: str, data: dict[str, list[dict]], validate: bool = False,
+                audit: list[dict] | None = None) -> list[Finding]:
+        """Replace a unit's month with canonical data, all forms in one transaction; with validate, its findings.
+
+        With audit, the audit lines are added to that list for the caller to write in the same transaction
+        (a merge writes all its files' lines at once); otherwise they are written here.
+        """
         if self._login is None:
             self._login = login_required()
         # While login is off, require() lets everyone through; while it is on, it checks every unit.
@@ -633,7 +647,10 @@ class MonthWriter:
             rawsql.insert_rows(m.Entry, new_rows)
             lines = _upsert_baselines(unit_code, changed_bases, bases, user)
             lines.append(audit_line(self.action, "period", f"{unit_code}/{period}", new=",".join(data), user=user))
-            write_audit(lines)
+            if audit is None:
+                write_audit(lines)
+            else:
+                audit += lines
             if not validate:
                 return []
             # Unchanged bases are as read above; a changed one is read back as stored (rounded to the column's scale).

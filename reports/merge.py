@@ -42,6 +42,7 @@ from models.audit import audit, audit_line, write_audit
 from models.auth import require
 from models.entries import (
     MonthWriter,
+    canonical_json,
     has_values,
     is_locked,
     lock_reason,
@@ -147,23 +148,26 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
                    key=lambda i: (str(read[i][1].unit_code), str(read[i][1].period), read[i][1].kind == "return",
                                   read[i][1].revision or 0))
     writer = MonthWriter(user=actor, action="merge")  # the plan and the login state, looked up once
+    # The audit lines of the files stored, written together at the end (one statement per hundred lines, not
+    # two per file); a file's lines join them only once its savepoint holds.
+    lines: list[dict] = []
     with m.database.atomic() as transaction:
         for n, i in enumerate(order):
             result, rf = read[i]
             try:
                 with m.database.atomic():  # a rejected file leaves nothing behind, not even a unit it added
-                    _decide(result, rf, own, writer, actor=actor, confirm_unknown_units=confirm_unknown_units)
+                    stored = _decide(result, rf, own, writer, actor=actor, confirm_unknown_units=confirm_unknown_units)
+                lines += stored
             except _Rejected:
                 result.verdict = "rejected"
             _tick(progress, len(items) + n + 1, total, result.file)
-        refused = []
         for result, _ in read:
             if result.verdict == "rejected":
                 key = f"{result.unit_code}/{result.period}" if result.unit_code and result.period else ""
-                refused.append(audit_line(
+                lines.append(audit_line(
                     "refused:merge", "return", key or Path(result.file).name[:200], new=Path(result.file).name,
                     reason="\n".join(r[:MAX_REASON] for r in result.reasons[:20]), user=actor))
-        write_audit(refused)
+        write_audit(lines)
         if dry_run:
             transaction.rollback()
     return [r for r, _ in read]
@@ -342,8 +346,12 @@ def _has_entries(code: str, period: str) -> bool:
 
 
 def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWriter, *, actor: str,
-            confirm_unknown_units: bool) -> None:
-    """Give one file its verdict; store what the verdict calls for (inside the caller's savepoint)."""
+            confirm_unknown_units: bool) -> list[dict]:
+    """Give one file its verdict; store what the verdict calls for (inside the caller's savepoint).
+
+    Returns the audit lines of what was stored, for the caller to write in the same transaction.
+    """
+    lines: list[dict] = []
     _check_unit(result, rf, own, actor=actor, confirm=confirm_unknown_units)
     code, period = rf.unit_code, rf.period
     locked = locked_units(period, own.code, code)
@@ -361,15 +369,16 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
         data = {form_id: _reported_rows(form_id, rf.data.get(form_id, [])) for form_id in FORM_IDS}
         if verdict == "conflict":
             with m.database.atomic() as savepoint:
-                # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back.
-                findings, event_rows = _apply(result, rf, data, writer)
+                # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back
+                # (and so are the audit lines of that storing).
+                findings, event_rows = _apply(result, rf, data, writer, [])
                 _note_findings(result, rf, findings, event_rows)
                 savepoint.rollback()
-            _store_conflict(result, rf, data, held, actor, why)
+            lines.append(_store_conflict(result, rf, held, actor, why))
         else:  # inside the caller's savepoint, which a rejection rolls back
-            findings, event_rows = _apply(result, rf, data, writer)
+            findings, event_rows = _apply(result, rf, data, writer, lines)
             _note_findings(result, rf, findings, event_rows)
-            _store(result, rf, data, held, verdict, actor)
+            lines.append(_store(result, rf, held, verdict, actor))
     result.verdict = verdict
     if why:
         result.reasons.insert(0, why)
@@ -379,6 +388,7 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
         result.flag("edited_after_export")
     for warning in rf.warnings:
         result.reasons.append(str(warning))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -436,8 +446,12 @@ def _reported_rows(form_id: str, rows: list[dict]) -> list[dict]:
     return [r for r in rows if has_values(r)]
 
 
-def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter) -> tuple[list[Finding], dict[str, int]]:
-    """Store the data (inside the caller's savepoint) and return the core's findings on it, as validate_period gives them."""
+def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter,
+           lines: list[dict]) -> tuple[list[Finding], dict[str, int]]:
+    """Store the data (inside the caller's savepoint) and return the core's findings on it, as validate_period gives them.
+
+    The storing's audit lines are added to lines, for the caller to write.
+    """
     event_rows: dict[str, int] = {}
     for form_id in FORM_IDS:
         if get_form(form_id).rows == "events":
@@ -447,7 +461,7 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter)
                 row["row_key"] = key
                 event_rows[key] = i
     try:
-        findings = writer.replace(unit_code=rf.unit_code, period=rf.period, data=data, validate=True)
+        findings = writer.replace(unit_code=rf.unit_code, period=rf.period, data=data, validate=True, audit=lines)
     except DataError as exc:
         result.reject(CellProblem(str(rf.path), "", "", str(exc)))
         raise _Rejected from None
@@ -568,16 +582,14 @@ def _explanations(rf: ReturnFile, event_rows: dict[str, int]) -> dict[tuple[str,
     return out
 
 
-def _record_fields(result: MergeResult, rf: ReturnFile, data: dict) -> dict:
-    payload = {}
-    for form_id, rows in data.items():
-        events = get_form(form_id).rows == "events"
-        payload[form_id] = [{**r, "row_key": ""} for r in rows] if events else rows  # canonical: events unkeyed
+def _record_fields(result: MergeResult, rf: ReturnFile) -> dict:
+    # The payload is the month's canonical text, the one its content hash is over: the reader has made it already.
+    # It is the reported rows as stored (fixed rows with nothing in them are left out alike), events unkeyed.
     return {"unit": rf.unit_code, "period": rf.period,
             "form_ids": json.dumps([f"{f}@{v}" for f, v in sorted(rf.form_versions.items(),
                                                                  key=lambda kv: _form_order(kv[0]))]),
             "revision": rf.revision, "content_hash": rf.computed_hash, "source": "merge",
-            "file_name": Path(rf.path).name, "payload": json.dumps(payload, ensure_ascii=False, sort_keys=True)}
+            "file_name": Path(rf.path).name, "payload": rf.canonical_text or canonical_json(rf.data)}
 
 
 def _form_order(form_id: str) -> int:
@@ -601,8 +613,8 @@ def _flags_for(result: MergeResult, rf: ReturnFile) -> list[str]:
     return sorted(set(flags))
 
 
-def _store(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None, verdict: str,
-           actor: str) -> None:
+def _store(result: MergeResult, rf: ReturnFile, held: _Record | None, verdict: str, actor: str) -> dict:
+    """Store the return's record (the held one superseded); return its audit line."""
     key = f"{rf.unit_code}/{rf.period}"
     if held is not None:
         if held.status == "reopened":
@@ -610,21 +622,18 @@ def _store(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None
         rawsql.execute('UPDATE "return_record" SET "status" = ? WHERE "uuid" = ?', ("superseded", held.uuid))
     record_uuid = _new_uuid(rf)
     rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "current",
-                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
-    write_audit([audit_line("accept" if verdict == "accepted" else "replace", "return", key,
-                                          old=held.uuid if held else None,
-                                          new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", user=actor)])
+                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf)}])
+    return audit_line("accept" if verdict == "accepted" else "replace", "return", key, old=held.uuid if held else None,
+                      new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", user=actor)
 
 
-def _store_conflict(result: MergeResult, rf: ReturnFile, data: dict, held: _Record | None, actor: str,
-                    why: str) -> None:
+def _store_conflict(result: MergeResult, rf: ReturnFile, held: _Record | None, actor: str, why: str) -> dict:
+    """Store the conflicting copy for the reviewer; return its audit line."""
     record_uuid = _new_uuid(rf)
     rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "conflict",
-                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf, data)}])
-    write_audit([audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}",
-                                          old=held.uuid if held else None,
-                                          new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", reason=why,
-                                          user=actor)])
+                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf)}])
+    return audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}", old=held.uuid if held else None,
+                      new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", reason=why, user=actor)
 
 
 # ---- reviewer decisions -------------------------------------------------------------------------

@@ -38,6 +38,9 @@ class ReturnFile:
     computed_hash: str  # models.entries.content_hash(data)
     program_version: str = ""
     warnings: list[CellProblem] = field(default_factory=list)  # tolerated oddities worth showing
+    # models.entries.canonical_json(data) as the reader made it for computed_hash; "" when not kept. The merge
+    # stores it as the record's payload instead of encoding the month a second time.
+    canonical_text: str = field(default="", repr=False)
 
     @property
     def edited_after_export(self) -> bool:

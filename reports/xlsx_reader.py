@@ -26,7 +26,7 @@ from forms import FORM_IDS, get_form
 from forms.coerce import CoerceError, normalise_text
 from forms.schema import Field, Form
 from forms.validate import check_fields
-from models.entries import canonical_row, content_hash, value_converter
+from models.entries import canonical_json, canonical_row, text_hash, value_converter
 from models.errors import DataError
 from models.periods import check_period, period_bounds
 from reports import xlsx_layout as lay
@@ -111,13 +111,14 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
     if ctx.problems or meta is None:
         raise ReturnReadError(ctx.problems or [CellProblem(str(ctx.path), "", "", "文件中没有报表数据")])
     template = meta.kind == "template"
+    text = canonical_json(data)
     return ReturnFile(
         path=ctx.path, kind=meta.kind, unit_code=meta.unit_code, unit_name=meta.unit_name,
         parent_code=meta.parent_code, period=meta.period, revision=meta.revision,
         return_uuid=None if template else (meta.return_uuid or None),
         form_versions={f.id: f.version for f, _ in forms}, data=data,
-        stated_hash=None if template else meta.content_hash, computed_hash=content_hash(data),
-        program_version=meta.program_version, warnings=ctx.warnings)
+        stated_hash=None if template else meta.content_hash, computed_hash=text_hash(text),
+        program_version=meta.program_version, warnings=ctx.warnings, canonical_text=text)
 
 
 # ---- metadata ------------------------------------------------------------------------------------
