@@ -8,7 +8,7 @@ import json
 import pytest
 
 from models import db as m
-from models.entries import canonical_data, content_hash, replace_period_data, submit_period
+from models.entries import canonical_data, canonical_json, content_hash, replace_period_data, submit_period, text_hash
 from models.errors import DataError
 from models.units import add_unit, get_setting
 from reports.merge import MergeCancelled, merge, pending_conflicts, reopen_return, resolve_conflict
@@ -315,3 +315,23 @@ def test_merge_needs_an_initialised_database(empty_db):
     with pytest.raises(DataError, match="还没有设置本单位"):
         merge([make_rf()])
     assert get_setting("own_unit") is None
+
+
+def test_a_merge_audits_what_it_stored_and_refused_and_nothing_rolled_back(district_db):
+    merge([make_rf(data=month(0))])
+    first = m.AuditLog.select().count()
+    rival, other = make_rf(data=month(5), revision=1), make_rf(TOWN2)
+    results = merge([rival, other, make_rf("999999001")], user="审核员甲")
+    assert [r.verdict for r in results] == ["conflict", "accepted", "rejected"]
+    lines = list(m.AuditLog.select().where(m.AuditLog.id > first).order_by(m.AuditLog.id))
+    # The conflict's copy was stored and checked, then rolled back: only its conflict line stays.
+    assert [(a.action, a.entity, a.entity_key) for a in lines if a.entity != "baseline"] == [
+        ("conflict", "return", f"{TOWN}/{P}"),
+        ("merge", "period", f"{TOWN2}/{P}"), ("accept", "return", f"{TOWN2}/{P}"),
+        ("refused:merge", "return", f"999999001/{P}")]
+    assert {a.entity_key.split("/")[0] for a in lines if a.entity == "baseline"} <= {TOWN2}
+    assert {a.user for a in lines} == {"审核员甲"}
+    # The record's payload is the month's canonical text, as stored.
+    record = held(TOWN2)
+    assert record.payload == canonical_json(canonical_data(unit_code=TOWN2, period=P))
+    assert text_hash(record.payload) == other.computed_hash

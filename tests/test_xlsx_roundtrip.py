@@ -11,7 +11,7 @@ import pytest
 
 from forms import all_forms, get_form
 from models import db as m
-from models.entries import canonical_data, content_hash, save_row
+from models.entries import canonical_data, canonical_json, content_hash, save_row
 from models.errors import DataError
 from models.periods import period_bounds
 from reports import xlsx_layout as lay
@@ -47,6 +47,7 @@ def test_export_reads_back_as_the_same_records(any_db, tmp_path):
     expected = canonical_data(unit_code=TOWN, period=P)
     assert back.data == expected
     assert back.computed_hash == back.stated_hash == result.content_hash == content_hash(expected)
+    assert back.canonical_text == canonical_json(expected)  # what the hash is over, kept for the merge's record
     assert not back.edited_after_export and back.warnings == []
     assert (back.kind, back.unit_code, back.unit_name, back.parent_code, back.period, back.revision) == \
         ("return", TOWN, "环翠楼街道", DISTRICT, P, 1)
