@@ -3,7 +3,7 @@
 Plain frozen dataclasses rather than pydantic, so that the program starts quickly: they support the types the
 declarations use (str, int, float, bool, dates, Literal, X | None, tuple[X, ...] and nested records) and the
 constraints ge, le, min_length and pattern. Every problem is collected with its place (tasks[3].lead_units)
-and a message in pydantic's wording, which earlier versions printed.
+and a message in Chinese for whoever wrote the file (a plan file is written by hand by IT staff or a clerk).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ class ValidationError(ValueError):
     """One or more problems in the data of a record, each with its place and message."""
 
     def __init__(self, problems: list[dict]) -> None:
-        super().__init__("; ".join(f"{'.'.join(map(str, p['loc'])) or '(top level)'}: {p['msg']}" for p in problems))
+        super().__init__("；".join(f"{'.'.join(map(str, p['loc'])) or '（顶层）'}：{p['msg']}" for p in problems))
         self._problems = problems
 
     def errors(self) -> list[dict]:
@@ -61,17 +61,16 @@ def _convert(tp: Any, value: Any, loc: tuple, problems: list[dict]) -> Any:
             rest = [a for a in args if a is not type(None)]
             if len(rest) == 1:
                 return _convert(rest[0], value, loc, problems)
-            raise _Problem("Input is not valid")
+            raise _Problem("内容无效")
         if origin is typing.Literal:
             choices = typing.get_args(tp)
             if value in choices and not isinstance(value, bool):
                 return value
             words = [_quote(c) for c in choices]
-            raise _Problem("Input should be " + (words[0] if len(words) == 1 else
-                                                 f"{', '.join(words[:-1])} or {words[-1]}"))
+            raise _Problem(f"应为 {words[0]}" if len(words) == 1 else f"应为以下之一：{'、'.join(words)}（现为 {_quote(value)}）")
         if origin is tuple:
             if not isinstance(value, (list, tuple)):
-                raise _Problem("Input should be a valid tuple")
+                raise _Problem("应为列表，如 [\"…\", \"…\"]")
             item = typing.get_args(tp)[0]
             before = len(problems)
             out = tuple(_convert(item, v, (*loc, i), problems) for i, v in enumerate(value))
@@ -80,18 +79,18 @@ def _convert(tp: Any, value: Any, loc: tuple, problems: list[dict]) -> Any:
             if isinstance(value, tp):
                 return value
             if not isinstance(value, dict):
-                raise _Problem(f"Input should be a valid dictionary or instance of {tp.__name__}")
+                raise _Problem("应为一组字段，如 {\"…\": …}")
             return tp._parse(value, loc, problems)
         if tp is str:
             if not isinstance(value, str):
-                raise _Problem("Input should be a valid string")
+                raise _Problem("应为文字（加引号）")
             return value
         if tp is bool:
             if isinstance(value, bool):
                 return value
             if value in (0, 1) and isinstance(value, int) or isinstance(value, str) and value.lower() in _BOOL_WORDS:
                 return _BOOL_WORDS.get(str(value).lower(), bool(value))
-            raise _Problem("Input should be a valid boolean")
+            raise _Problem("应为 true 或 false")
         if tp is int:
             return _to_int(value)
         if tp is float:
@@ -115,13 +114,13 @@ def _to_int(value: Any) -> int:
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise _Problem("Input should be a valid integer, got a number with a fractional part")
+        raise _Problem(f"应为整数，不能有小数（现为 {value}）")
     if isinstance(value, str):
         try:
             return int(value.strip())
         except ValueError:
-            raise _Problem("Input should be a valid integer, unable to parse string as an integer") from None
-    raise _Problem("Input should be a valid integer")
+            raise _Problem(f"应为整数（现为 {_quote(value)}）") from None
+    raise _Problem("应为整数")
 
 
 def _to_float(value: Any) -> float:
@@ -131,8 +130,8 @@ def _to_float(value: Any) -> float:
         try:
             return float(value.strip())
         except ValueError:
-            raise _Problem("Input should be a valid number, unable to parse string as a number") from None
-    raise _Problem("Input should be a valid number")
+            raise _Problem(f"应为数字（现为 {_quote(value)}）") from None
+    raise _Problem("应为数字")
 
 
 def _to_date(value: Any) -> dt.date:
@@ -143,9 +142,9 @@ def _to_date(value: Any) -> dt.date:
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise _Problem(f"Input should be a valid date or datetime, {exc}") from None
-    raise _Problem("Input should be a valid date")
+        except ValueError:
+            raise _Problem(f"应为日期，如 2025-10-31（现为 {_quote(value)}）") from None
+    raise _Problem("应为日期，如 \"2025-10-31\"")
 
 
 def _check_constraints(value: Any, checks: dict, loc: tuple, problems: list[dict]) -> None:
@@ -154,16 +153,15 @@ def _check_constraints(value: Any, checks: dict, loc: tuple, problems: list[dict
     if "min_length" in checks and len(value) < checks["min_length"]:
         n = checks["min_length"]
         if isinstance(value, str):
-            problems.append({"loc": loc, "msg": f"String should have at least {n} character{'s' if n != 1 else ''}"})
+            problems.append({"loc": loc, "msg": "不能为空" if n == 1 else f"至少要有 {n} 个字"})
         else:
-            problems.append({"loc": loc, "msg": f"Tuple should have at least {n} item{'s' if n != 1 else ''} "
-                                                f"after validation, not {len(value)}"})
+            problems.append({"loc": loc, "msg": f"至少要有 {n} 项（现有 {len(value)} 项）"})
     if "ge" in checks and value < checks["ge"]:
-        problems.append({"loc": loc, "msg": f"Input should be greater than or equal to {checks['ge']}"})
+        problems.append({"loc": loc, "msg": f"不能小于 {checks['ge']}（现为 {value}）"})
     if "le" in checks and value > checks["le"]:
-        problems.append({"loc": loc, "msg": f"Input should be less than or equal to {checks['le']}"})
+        problems.append({"loc": loc, "msg": f"不能大于 {checks['le']}（现为 {value}）"})
     if "pattern" in checks and not re.search(checks["pattern"], value):
-        problems.append({"loc": loc, "msg": f"String should match pattern '{checks['pattern']}'"})
+        problems.append({"loc": loc, "msg": f"格式不对（现为 {_quote(value)}，应符合 {checks['pattern']}）"})
 
 
 @cache
@@ -205,7 +203,7 @@ class Record:
         try:
             self.validate_record()
         except ValueError as exc:
-            raise ValidationError([{"loc": loc, "msg": f"Value error, {exc}"}]) from None
+            raise ValidationError([{"loc": loc, "msg": str(exc)}]) from None
 
     def validate_record(self) -> None:
         """Checks across fields; raise ValueError saying what is wrong."""
@@ -217,13 +215,13 @@ class Record:
         for name, tp, checks, required in _fields(cls):
             if name not in data:
                 if required:
-                    problems.append({"loc": (*loc, name), "msg": "Field required"})
+                    problems.append({"loc": (*loc, name), "msg": "缺少这一项（必填）"})
                 continue
             value = _convert(tp, data[name], (*loc, name), problems)
             _check_constraints(value, checks, (*loc, name), problems)
             values[name] = value
         known = {name for name, *_ in _fields(cls)}
-        problems.extend({"loc": (*loc, key), "msg": "Extra inputs are not permitted"} for key in data if key not in known)
+        problems.extend({"loc": (*loc, key), "msg": "不认识这一项（拼写有误，或不属于这里）"} for key in data if key not in known)
         if len(problems) != before:
             return _MISSING
         record = object.__new__(cls)  # already converted: set the fields without checking them twice
@@ -232,7 +230,7 @@ class Record:
         try:
             record.validate_record()
         except ValueError as exc:
-            problems.append({"loc": loc, "msg": f"Value error, {exc}"})
+            problems.append({"loc": loc, "msg": str(exc)})
             return _MISSING
         return record
 
@@ -241,7 +239,7 @@ class Record:
         """Return a record read from JSON data; raise ValidationError listing every problem with its place."""
         problems: list[dict] = []
         if not isinstance(data, dict):
-            raise ValidationError([{"loc": (), "msg": f"Input should be a valid dictionary or instance of {cls.__name__}"}])
+            raise ValidationError([{"loc": (), "msg": "文件内容应为一组字段，如 {\"id\": …}"}])
         record = cls._parse(data, (), problems)
         if problems:
             raise ValidationError(problems)

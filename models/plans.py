@@ -24,16 +24,40 @@ def _where(loc: tuple) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
+    return out or "（顶层）"
 
 
 def parse_plan(data: object, *, source: str) -> Plan:
     """Validate plan data; raise PlanError naming the source, the place and the field."""
+    lines = []
     try:
-        return Plan.model_validate(data)
+        data = _without_seq(data, lines)
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
-        raise PlanError("方案文件有误：\n" + "\n".join(lines)) from None
+        lines += [f"{_where(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if lines:
+        raise PlanError("方案文件有误：\n" + "\n".join(f"{source}: {line}" for line in lines[:10]))
+    return plan
+
+
+def _without_seq(data: object, lines: list[str]) -> object:
+    """The data without the tasks' "seq" numbers that plan_to_json adds (`plan show --json`), each checked.
+
+    A plan shown, edited and imported again carries them; they must still count 1, 2, 3 … in the tasks' order,
+    because a task's place is its row in 表1.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
+        return data
+    tasks = []
+    for i, task in enumerate(data["tasks"]):
+        if isinstance(task, dict) and "seq" in task:
+            task = dict(task)
+            seq = task.pop("seq")
+            if seq != i + 1:
+                lines.append(f"tasks[{i}].seq: 应为 {i + 1}（任务的顺序号按排列顺序从 1 数起，现为 {seq!r}）；"
+                             "调整顺序时请删去 seq 或重新编号")
+        tasks.append(task)
+    return {**data, "tasks": tasks}
 
 
 def load_plan_file(path: str | Path) -> Plan:

@@ -9,7 +9,8 @@ import pytest
 
 from models import db as m
 from models.database import close_database, open_database
-from models.plans import BUILTIN_PLAN_IDS, builtin_plan
+from models.errors import PlanError
+from models.plans import BUILTIN_PLAN_IDS, builtin_plan, parse_plan
 from reports.cli import main
 from tests.conftest import table_snapshot
 
@@ -96,6 +97,46 @@ def test_bad_load_file_changes_nothing(sqlite_db, tmp_path, capsys, doc, message
     assert table_snapshot() == before
 
 
+def test_plan_problems_are_said_in_chinese_with_their_place():
+    data = builtin_plan("huancui").model_dump(mode="json")
+    del data["title"]
+    data["issued"] = "2025-13-01"
+    data["overall_targets"][0]["year"] = 2019
+    data["tasks"][1]["title"] = ""
+    data["tasks"][2]["owner"] = "区商务局"
+    data["event_targets"][0]["min_count"] = "三"
+    with pytest.raises(PlanError) as caught:
+        parse_plan(data, source="mine.json")
+    text = str(caught.value)
+    assert text.startswith("方案文件有误：")
+    for line in ("mine.json: title: 缺少这一项（必填）", "mine.json: issued: 应为日期，如 2025-10-31（现为 '2025-13-01'）",
+                 "mine.json: overall_targets[0].year: 不能小于 2020（现为 2019）", "mine.json: tasks[1].title: 不能为空",
+                 "mine.json: tasks[2].owner: 不认识这一项", "mine.json: event_targets[0].min_count: 应为整数（现为 '三'）"):
+        assert line in text, (line, text)
+    with pytest.raises(PlanError, match="文件内容应为一组字段"):
+        parse_plan([], source="mine.json")
+
+
+def test_a_plan_shown_as_json_imports_again_and_its_seq_numbers_are_checked(tmp_path, sqlite_db, capsys):
+    assert main(["--db", str(sqlite_db), "plan", "show", "huancui", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [t["seq"] for t in data["tasks"]][:3] == [1, 2, 3]
+    data["id"] = "huancui-2026"
+    data["tasks"][0], data["tasks"][1] = data["tasks"][1], data["tasks"][0]  # moved without renumbering
+    mine = tmp_path / "mine.json"
+    mine.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = table_snapshot()
+    assert main(["--db", str(sqlite_db), "plan", "import", str(mine)]) == 1
+    assert f"{mine}: tasks[0].seq: 应为 1" in capsys.readouterr().err
+    assert table_snapshot() == before
+    data["tasks"][0]["seq"], data["tasks"][1]["seq"] = 1, 2
+    mine.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["--db", str(sqlite_db), "plan", "import", str(mine)]) == 0
+    stored = m.PlanRecord.get_by_id("huancui-2026")
+    assert json.loads(stored.body)["tasks"][0]["title"] == data["tasks"][0]["title"]
+    assert "seq" not in json.loads(stored.body)["tasks"][0]
+
+
 def test_plan_file_errors_name_file_place_and_field(tmp_path, sqlite_db, capsys):
     data = json.loads((ROOT / "resources/plans/huancui.json").read_text(encoding="utf-8"))
     data["id"] = "mine"
@@ -106,7 +147,8 @@ def test_plan_file_errors_name_file_place_and_field(tmp_path, sqlite_db, capsys)
     before = table_snapshot()
     assert main(["--db", str(sqlite_db), "plan", "import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}: tasks[3].lead_units" in err and f"{bad}: tasks[5].category" in err
+    assert f"{bad}: tasks[3].lead_units: 应为列表" in err
+    assert f"{bad}: tasks[5].category: 应为以下之一：'equipment'、" in err and "（现为 'misc'）" in err
     assert table_snapshot() == before
     data["tasks"][3]["lead_units"] = ["区商务局"]
     data["tasks"][5]["category"] = "other"
