@@ -111,10 +111,10 @@ def _backup(args) -> int:
     require("backup", user=actor)
     if args.daily:
         made = daily_backup(db_path=path)
-        print(f"backed up to {made} (checked: ok)" if made else "today's backup already exists")
+        print(f"已备份到 {made}（已校验）" if made else "今天的自动备份已经有了")
         return 0
     out = backup_database(out=Path(args.out), source=path)
-    print(f"backed up to {out} (checked: ok)")
+    print(f"已备份到 {out}（已校验）")
     return 0
 
 
@@ -130,10 +130,10 @@ def _restore(args) -> int:
         open_database(target)
         actor = login_for_command(args)  # restore_database checks the role
     elif target.exists():
-        print(f"note: {target} fails its check and cannot be read, so it is replaced without a login",
+        print(f"注意：{target} 未通过检查、无法读取，因此无需登录即可替换",
               file=sys.stderr)
     kept = restore_database(args.file, target=target, user=actor)
-    print(f"restored {target} from {args.file}" + (f"; the database it replaced is kept at {kept}" if kept else ""))
+    print(f"已用 {args.file} 恢复 {target}" + (f"；被替换的数据库留存在 {kept}" if kept else ""))
     return 0
 
 
@@ -149,18 +149,18 @@ def _user(args) -> int:
     actor = login_for_command(args)
     if args.user_command == "list":
         for u in auth.list_users():
-            state = "active" if u.active else "disabled"
-            wait = f"\tlocked until {u.locked_until:%Y-%m-%d %H:%M:%S}" if auth.lock_remaining(u.name) else ""
+            state = "启用" if u.active else "停用"
+            wait = f"\t锁定至 {u.locked_until:%Y-%m-%d %H:%M:%S}" if auth.lock_remaining(u.name) else ""
             print(f"{u.name}\t{u.role}\t{auth.ROLES[u.role]}\t{u.unit_id or ''}\t{state}{wait}")
         return 0
     password = _new_password(args)
     if args.user_command == "add":
         account = auth.add_user(name=args.name, password=password, role=args.role, unit_code=args.unit_code,
                                 user=actor)
-        print(f"added {account.name} ({account.role} {auth.ROLES[account.role]})")
+        print(f"已添加账号 {account.name}（{account.role} {auth.ROLES[account.role]}）")
     else:
         auth.set_password(name=args.name, password=password, user=actor)
-        print(f"password of {args.name} set")
+        print(f"已设置 {args.name} 的密码")
     return 0
 
 
@@ -175,5 +175,5 @@ def _login_mode(args) -> int:
         return 0
     actor = login_for_command(args)
     auth.set_login_required(args.state == "on", user=actor)
-    print(f"login is {args.state}")
+    print("已开启登录：每次使用都须登录" if args.state == "on" else "已关闭登录")
     return 0

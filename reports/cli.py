@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None, extra=None, extra_handlers=None) -> int:
     try:
         return handler(args) or 0
     except LiangxinError as exc:
-        print(f"liangxin {name}: error: {exc}", file=sys.stderr)
+        print(f"liangxin {name}：错误：{exc}", file=sys.stderr)
         return 1
 
 
@@ -128,7 +128,7 @@ def _plan_import(args) -> int:
 
     _open(args)
     plan = import_plan_file(args.file, user=args.user)
-    print(f"imported plan {plan.id}: {len(plan.tasks)} tasks")
+    print(f"已导入方案 {plan.id}：{len(plan.tasks)} 项任务")
     return 0
 
 
@@ -139,7 +139,7 @@ def _init(args) -> int:
     _open(args)
     unit = initialise(plan_id=args.plan_id, unit_code=args.unit_code, unit_name=args.unit_name, level=args.level,
                       parent_code=args.parent_code, parent_name=args.parent_name, user=args.user)
-    print(f"initialised: plan {args.plan_id}, unit {unit.code} {unit.name} ({unit.level})")
+    print(f"已初始化：方案 {args.plan_id}，本单位 {unit.code} {unit.name}（{unit.level}）")
     return 0
 
 
@@ -149,7 +149,7 @@ def _unit_add(args) -> int:
 
     _open(args)
     unit = add_unit(code=args.code, name=args.name, level=args.level, parent_code=args.parent_code, user=args.user)
-    print(f"added unit {unit.code} {unit.name}")
+    print(f"已添加单位 {unit.code} {unit.name}")
     return 0
 
 
@@ -169,7 +169,7 @@ def _load(args) -> int:
 
     _open(args)
     unit_code, period = load_file(args.file, user=args.user)
-    print(f"loaded {unit_code} {period}")
+    print(f"已导入 {unit_code} {period} 的数据")
     return 0
 
 
@@ -179,7 +179,7 @@ def _check(args) -> int:
     problems = integrity_problems()
     for p in problems:
         print(p)
-    print("ok" if not problems else f"{len(problems)} problem(s)")
+    print("ok" if not problems else f"发现 {len(problems)} 处问题")
     return 1 if problems else 0
 
 
@@ -199,7 +199,7 @@ def _submit(args) -> int:
     _open(args)
     code = own_unit_code(args)
     submit_period(unit_code=code, period=args.period, user=args.user)
-    print(f"submitted {code} {args.period}")
+    print(f"已报送 {code} {args.period}（本月已锁定）")
     return 0
 
 
@@ -210,5 +210,5 @@ def _reopen(args) -> int:
     _open(args)
     code = own_unit_code(args)
     reopen_period(unit_code=code, period=args.period, reason=args.reason, user=args.user)
-    print(f"reopened {code} {args.period}")
+    print(f"已重新打开 {code} {args.period}，可以修改")
     return 0

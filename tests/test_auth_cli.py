@@ -52,7 +52,7 @@ def test_accounts_and_login_mode_from_the_command_line(sqlite_db, capsys, monkey
                "--password-stdin", stdin=PASSWORD + "\n", monkeypatch=monkeypatch, password=PASSWORD) == 0
     assert cli(sqlite_db, "--user", "li", "user", "list", monkeypatch=monkeypatch, password=PASSWORD) == 0
     out = capsys.readouterr().out
-    assert f"li\tclerk\t填报员\t{TOWN}\tactive" in out and "admin\tadmin\t管理员" in out
+    assert f"li\tclerk\t填报员\t{TOWN}\t启用" in out and "admin\tadmin\t管理员" in out
     # A clerk may back up but not switch login off or restore.
     assert cli(sqlite_db, "--user", "li", "login-mode", "off", monkeypatch=monkeypatch, password=PASSWORD) == 1
     assert "无权修改设置" in capsys.readouterr().err

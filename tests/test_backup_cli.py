@@ -32,7 +32,7 @@ def test_backup_and_restore_in_child_processes(sqlite_db, tmp_path):
     out = tmp_path / "usb" / "两新备份.sqlite3"
     done = run_cli("backup", "--out", out, db=sqlite_db)
     assert done.returncode == 0, done.stderr
-    assert "checked: ok" in done.stdout and backup.check_file(out) == []
+    assert "（已校验）" in done.stdout and backup.check_file(out) == []
     assert stored_current(out) == Decimal(41)
     from models.database import open_database
 
@@ -42,15 +42,15 @@ def test_backup_and_restore_in_child_processes(sqlite_db, tmp_path):
     done = run_cli("restore", out, db=sqlite_db)
     assert done.returncode == 0, done.stderr
     assert stored_current(sqlite_db) == Decimal(41)
-    kept = Path(done.stdout.split("kept at ")[1].strip())
+    kept = Path(done.stdout.split("留存在 ")[1].strip())
     assert stored_current(kept) == Decimal(42)
 
 
 def test_daily_and_list(sqlite_db, capsys):
     assert main(["--db", str(sqlite_db), "backup", "--daily"]) == 0
-    assert "backed up to" in capsys.readouterr().out
+    assert "已备份到" in capsys.readouterr().out
     assert main(["--db", str(sqlite_db), "backup", "--daily"]) == 0
-    assert "already exists" in capsys.readouterr().out
+    assert "今天的自动备份已经有了" in capsys.readouterr().out
     assert main(["--db", str(sqlite_db), "backup", "--list"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 1 and "\tdaily\t" in lines[0]

@@ -89,7 +89,7 @@ def test_frozen_program_finds_its_plans(bundle, tmp_path):
         "huancui", "anqiu", "wuhai", "liaocheng-jbsc", "taishan"]
     init = frozen(bundle, "--db", str(tmp_path / "t.sqlite3"), "init", "--plan", "anqiu", "--unit-code", "370784001",
                   "--unit-name", "新安街道", "--level", "town", tmp_path=tmp_path)
-    assert init.returncode == 0 and "initialised: plan anqiu" in init.stdout, init.stderr
+    assert init.returncode == 0 and "已初始化：方案 anqiu" in init.stdout, init.stderr
     check = frozen(bundle, "--db", str(tmp_path / "t.sqlite3"), "check", tmp_path=tmp_path)
     assert check.returncode == 0 and check.stdout.strip() == "ok", check.stdout + check.stderr
 
