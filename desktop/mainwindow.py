@@ -231,10 +231,11 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             _key, _title, _icon, module, cls = next(p for p in PAGES if p[0] == key)
             page_class = getattr(importlib.import_module(module), cls)
+            # Made inside the stack: a page moved into it afterwards would have the style sheet applied again.
             if key == "settings":
-                page = page_class(self.session, database_label=self.database_label)
+                page = page_class(self.session, database_label=self.database_label, parent=self.stack)
             else:
-                page = page_class(self.session)
+                page = page_class(self.session, parent=self.stack)
             page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
             if hasattr(page, "reopen_requested"):
                 page.reopen_requested.connect(self.reopen_month)

@@ -122,9 +122,9 @@ def page_header(title: str, code: str = "") -> tuple[QHBoxLayout, QLabel]:
     return row, right
 
 
-def scrolling(body: QWidget) -> QScrollArea:
+def scrolling(body: QWidget, parent: QWidget | None = None) -> QScrollArea:
     """Wrap a page's body in a frameless scroll area that resizes it (so small screens still reach everything)."""
-    scroll = QScrollArea()
+    scroll = QScrollArea(parent)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(body)
