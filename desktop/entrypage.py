@@ -218,7 +218,7 @@ class EntryPage(Page):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.detail_boxes: dict[str, TextBox] = {}
         for key in self.detail_keys:
-            box = TextBox(key)
+            box = TextBox(key, panel)
             box.setMinimumHeight(58)
             box.committed.connect(self._detail_committed)
             self.detail_boxes[key] = box

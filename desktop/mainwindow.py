@@ -118,19 +118,21 @@ class MainWindow(QMainWindow):
         self.resize(1360, 860)
         self.setMinimumSize(QSize(1000, 640))
 
+        # Built from the window down, each container in place before it is filled: with the app-wide style sheet
+        # a subtree moved into a new parent is restyled, and its widgets already polished are polished again.
         central = QWidget()
+        self.setCentralWidget(central)
         root = QHBoxLayout(central)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
-        root.addWidget(self._build_sidebar())
+        self._build_sidebar(root)
         right = QVBoxLayout()
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(0)
-        right.addWidget(self._build_header())
-        self.stack = QStackedWidget()
-        right.addWidget(self.stack, 1)
         root.addLayout(right, 1)
-        self.setCentralWidget(central)
+        self._build_header(right)
+        self.stack = QStackedWidget(central)
+        right.addWidget(self.stack, 1)
         self.db_status = QLabel()
         self.statusBar().addPermanentWidget(self.db_status)
         self._build_actions()
@@ -151,8 +153,9 @@ class MainWindow(QMainWindow):
 
     # ---- building --------------------------------------------------------------------------------
 
-    def _build_sidebar(self) -> QWidget:
+    def _build_sidebar(self, root: QHBoxLayout) -> None:
         side = QFrame(objectName="Sidebar")
+        root.addWidget(side)
         side.setFixedWidth(196)
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 8, 0, 8)
@@ -160,7 +163,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(QLabel(tr("两新填报"), objectName="AppTitle"))
         plan = self.session.plan
         layout.addWidget(QLabel(plan.jurisdiction if plan else "", objectName="AppSubtitle"))
-        self.nav = QListWidget(objectName="Nav")
+        self.nav = QListWidget(side, objectName="Nav")
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -177,10 +180,10 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(objectName="AppSubtitle")
         self.user_label.setWordWrap(True)
         layout.addWidget(self.user_label)
-        return side
 
-    def _build_header(self) -> QWidget:
+    def _build_header(self, right: QVBoxLayout) -> None:
         bar = QFrame(objectName="HeaderBar")
+        right.addWidget(bar)
         layout = QHBoxLayout(bar)
         layout.setContentsMargins(18, 10, 18, 10)
         unit = self.session.unit
@@ -194,9 +197,8 @@ class MainWindow(QMainWindow):
         names.addWidget(self.unit_label)
         names.addWidget(self.plan_label)
         layout.addLayout(names, 1)
-        self.period_bar = PeriodBar(self.session)
+        self.period_bar = PeriodBar(self.session, bar)
         layout.addWidget(self.period_bar)
-        return bar
 
     def _build_actions(self) -> None:
         def add(text: str, keys, slot) -> QAction:
