@@ -15,6 +15,11 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# No figure of these forms comes near 10^15 (Excel keeps 15 significant digits; a 2023 base is stored with 16
+# places before the point), and none needs more than 20 places after it. Beyond either a value is a slip or a
+# hostile cell — 1E999999 would be written out as a million digits — and is refused before it is stored.
+NUMBER_LIMIT = 10**15
+MAX_DECIMALS = 20
 # How a refusal names what was expected; clerks and reviewers read these in the grid and in merge reasons.
 _TYPE_WORDS = {"text": "文字", "choice": "可选项", "date": "日期", "integer": "整数", "decimal": "数字", "percent": "百分数"}
 
@@ -65,11 +70,20 @@ def _to_number(field: Field, value: object):
             number /= 100
     if not number.is_finite():
         raise CoerceError(f"“{value}”不是数字")
+    check_number_size(number, value)
     if field.type == "integer":
         if number != number.to_integral_value():
             raise CoerceError(f"“{value}”不是整数")
         return int(number)
     return number
+
+
+def check_number_size(number: Decimal, value: object) -> None:
+    """Raise CoerceError when a finite number read from value is too large or has too many decimals."""
+    if not -NUMBER_LIMIT < number < NUMBER_LIMIT:
+        raise CoerceError(f"“{normalise_text(value)[:30]}”太大（不能达到 10 的 15 次方），请检查数值和计量单位")
+    if number and -number.normalize().as_tuple().exponent > MAX_DECIMALS:
+        raise CoerceError(f"“{normalise_text(value)[:30]}”的小数位数太多（最多 {MAX_DECIMALS} 位）")
 
 
 def _to_date(value: object) -> dt.date | None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from peewee import IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
-from forms.coerce import CoerceError, coerce, from_json_value, to_json_value
+from forms.coerce import NUMBER_LIMIT, CoerceError, check_number_size, coerce, from_json_value, to_json_value
 from forms.schema import Field, Form
 from forms.validate import Finding, check_fields, check_row, coerce_row
 from models import compute, rawsql
@@ -707,7 +707,6 @@ def _checked_rows(form: Form, period: str, rows: list[dict], plan: _PlanView | N
 
 
 _codecs: dict[int, tuple[Form, tuple]] = {}
-_EXACT_FLOAT = 2.0**53
 # A decimal as to_json_value writes it: no sign on zero, no leading zeros, no trailing zeros after the point.
 _CANONICAL_DECIMAL = re.compile(r"0|-?(?:[1-9][0-9]*(?:\.[0-9]*[1-9])?|0\.[0-9]*[1-9])")
 
@@ -740,10 +739,10 @@ def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
         def convert(value: object) -> tuple[object, object]:
             if value is None:
                 return blank_pair
-            if type(value) is int:
+            if type(value) is int and -NUMBER_LIMIT < value < NUMBER_LIMIT:
                 return value, value
-            # A whole number read from a spreadsheet cell: below 2**53 the float holds it exactly, as str() writes it.
-            if type(value) is float and value.is_integer() and -_EXACT_FLOAT < value < _EXACT_FLOAT:
+            # A whole number read from a spreadsheet cell: below NUMBER_LIMIT (< 2**53) the float holds it exactly.
+            if type(value) is float and value.is_integer() and -NUMBER_LIMIT < value < NUMBER_LIMIT:
                 number = int(value)
                 return number, number
             return general(value)
@@ -757,15 +756,18 @@ def value_converter(field: Field) -> Callable[[object], tuple[object, object]]:
                     number = Decimal(value)
                 except InvalidOperation:
                     return general(value)
-                if len(value) < 20 and _CANONICAL_DECIMAL.fullmatch(value):
+                if len(value) < 20 and _CANONICAL_DECIMAL.fullmatch(value) and -NUMBER_LIMIT < number < NUMBER_LIMIT:
                     return number, value  # already as to_json_value writes it (under 20 digits: normalize is exact)
             elif type(value) is float:
                 number = Decimal(str(value))  # as coerce reads a number from a spreadsheet cell
-                if value.is_integer() and -_EXACT_FLOAT < value < _EXACT_FLOAT:
+                if value.is_integer() and -NUMBER_LIMIT < value < NUMBER_LIMIT:
                     return number, str(int(value))  # a whole number: what to_json_value writes for it
             else:
                 return general(value)
-            return (number, to_json_value(number)) if number.is_finite() else general(value)
+            if not number.is_finite():
+                return general(value)
+            check_number_size(number, value)  # as coerce refuses it
+            return number, to_json_value(number)
     elif field.type == "date":
         def convert(value: object) -> tuple[object, object]:
             if value is None:
