@@ -582,14 +582,18 @@ def _explanations(rf: ReturnFile, event_rows: dict[str, int]) -> dict[tuple[str,
     return out
 
 
-def _record_fields(result: MergeResult, rf: ReturnFile) -> dict:
+def _insert_record(result: MergeResult, rf: ReturnFile, status: str) -> str:
+    """Store the file's return record with a status; return its uuid."""
+    record_uuid = _new_uuid(rf)
     # The payload is the month's canonical text, the one its content hash is over: the reader has made it already.
     # It is the reported rows as stored (fixed rows with nothing in them are left out alike), events unkeyed.
-    return {"unit": rf.unit_code, "period": rf.period,
-            "form_ids": json.dumps([f"{f}@{v}" for f, v in sorted(rf.form_versions.items(),
-                                                                 key=lambda kv: _form_order(kv[0]))]),
-            "revision": rf.revision, "content_hash": rf.computed_hash, "source": "merge",
-            "file_name": Path(rf.path).name, "payload": rf.canonical_text or canonical_json(rf.data)}
+    rawsql.insert_rows(m.ReturnRecord, [{
+        "uuid": record_uuid, "status": status, "flags": json.dumps(_flags_for(result, rf)),
+        "unit": rf.unit_code, "period": rf.period,
+        "form_ids": json.dumps([f"{f}@{v}" for f, v in sorted(rf.form_versions.items(), key=lambda kv: _form_order(kv[0]))]),
+        "revision": rf.revision, "content_hash": rf.computed_hash, "source": "merge",
+        "file_name": Path(rf.path).name, "payload": rf.canonical_text or canonical_json(rf.data)}])
+    return record_uuid
 
 
 def _form_order(form_id: str) -> int:
@@ -620,18 +624,14 @@ def _store(result: MergeResult, rf: ReturnFile, held: _Record | None, verdict: s
         if held.status == "reopened":
             result.flag("reopened_before")
         rawsql.execute('UPDATE "return_record" SET "status" = ? WHERE "uuid" = ?', ("superseded", held.uuid))
-    record_uuid = _new_uuid(rf)
-    rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "current",
-                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf)}])
+    record_uuid = _insert_record(result, rf, "current")
     return audit_line("accept" if verdict == "accepted" else "replace", "return", key, old=held.uuid if held else None,
                       new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", user=actor)
 
 
 def _store_conflict(result: MergeResult, rf: ReturnFile, held: _Record | None, actor: str, why: str) -> dict:
     """Store the conflicting copy for the reviewer; return its audit line."""
-    record_uuid = _new_uuid(rf)
-    rawsql.insert_rows(m.ReturnRecord, [{"uuid": record_uuid, "status": "conflict",
-                                         "flags": json.dumps(_flags_for(result, rf)), **_record_fields(result, rf)}])
+    record_uuid = _insert_record(result, rf, "conflict")
     return audit_line("conflict", "return", f"{rf.unit_code}/{rf.period}", old=held.uuid if held else None,
                       new=f"{record_uuid} r{rf.revision} {Path(rf.path).name}", reason=why, user=actor)
 
