@@ -118,10 +118,14 @@ def _field_findings(checks: FormChecks, values: dict, row_key: str) -> list[Find
     return findings
 
 
-def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | None = None) -> list[Finding]:
-    """Return the findings for one typed row; context adds row and computed values for the rules."""
+def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | None = None,
+              fields: bool = True) -> list[Finding]:
+    """Return the findings for one typed row; context adds row and computed values for the rules.
+
+    fields=False leaves out check_fields, for values the caller has just seen pass it.
+    """
     checks = form.checks
-    findings = _field_findings(checks, values, row_key)
+    findings = _field_findings(checks, values, row_key) if fields else []
     scope = checks.scope(values, context)
     explained = bool(values.get("explanation"))
     for test, field, level, message, rule_id in checks.rules:

@@ -203,18 +203,22 @@ def month_rows(*, unit_code: str, period: str, form_ids: list[str] | None = None
 
 
 def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], plan: _PlanView,
-                row_keys: set[str] | None, *, for_rules: bool = False, bases: dict[str, Decimal] | None = None) -> list[Row]:
+                row_keys: set[str] | None, *, for_rules: bool = False, bases: dict[str, Decimal] | None = None,
+                fields_checked: bool = False) -> list[Row]:
     """The rows of a form from its stored rows: row values, computed values and findings.
 
     form_rows passes the rows read from the database; a MonthWriter the rows it has just stored. An event's row
     values are its stored typed values themselves (not copied: both callers made them for this call). for_rules:
     only the findings are wanted, so of the computed values only those the form's rules read are worked out.
     bases: the unit's 2023 bases when the caller has them (read from the database otherwise).
+    fields_checked: the stored rows' typed values have just passed check_fields as they are (a MonthWriter's), so a
+    task's or an event's stored row, whose typed values are those very values, needs only its rules checked.
     """
     inputs = form.input_fields
     wanted = form.checks.names if for_rules else None
     rows: list[Row] = []
     typed_of: list[dict] = []  # each row's typed input values
+    passed: set[str] = set(stored) if fields_checked and form.rows != "indicators" else set()
     if form.rows == "plan_tasks":
         empty = {f.key: None for f in inputs}
         percent = wanted is None or "percent" in wanted
@@ -241,7 +245,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
     first, last = _bounds(period)
     for row, typed in zip(rows, typed_of, strict=True):
         values = row.values
-        findings = check_row(form, typed, row_key=row.row_key, context=values)
+        findings = check_row(form, typed, row_key=row.row_key, context=values, fields=row.row_key not in passed)
         for f in dates:  # dates must fall inside the reporting month
             v = values.get(f.key)
             if v is not None and not first <= v <= last:
@@ -665,8 +669,8 @@ class MonthWriter:
             # A form not replaced here is read as form_rows reads it (with the plan this writer has read).
             kept = stored[form.id] if form.id in stored else _stored_rows(form, unit_code, period, None)
             plan = self.plan() if form.rows != "events" else _PlanView(None)
-            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True, bases=bases)
-                    for f in row.findings]
+            out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True, bases=bases,
+                                             fields_checked=form.id in stored) for f in row.findings]
         return out
 
 
