@@ -181,11 +181,12 @@ def integrity_problems() -> list[str]:
     if isinstance(database, SqliteDatabase):
         rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
         if rows != ["ok"]:
-            problems += rows
-        problems += [f"foreign key broken in {r[0]} row {r[1]}" for r in database.execute_sql("PRAGMA foreign_key_check")]
+            problems += [f"SQLite 完整性检查：{r}" for r in rows]  # SQLite's own words, for IT
+        problems += [f"表 {r[0]} 第 {r[1]} 条记录指向的 {r[2]} 记录不存在（外键失效）"
+                     for r in database.execute_sql("PRAGMA foreign_key_check")]
     version = schema_version()
     if version != SCHEMA_VERSION:
-        problems.append(f"schema version is {version}, expected {SCHEMA_VERSION}")
+        problems.append(f"数据库的结构版本为 {version}，应为 {SCHEMA_VERSION}")
     return problems
 
 

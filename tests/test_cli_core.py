@@ -68,6 +68,23 @@ def test_init_unit_add_load_check_in_child_processes(tmp_path):
         close_database()
 
 
+def test_check_names_each_broken_record_in_chinese(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "broken.sqlite3"
+    assert run_cli("init", "--plan", "taishan", "--unit-code", "370902", "--unit-name", "泰山区", "--level", "district",
+                   db=db).returncode == 0
+    con = sqlite3.connect(db)  # foreign keys are off by default here: what a damaged file can hold
+    con.execute("INSERT INTO entry (unit_id, period, form_id, row_key, data, version, updated_at, updated_by) "
+                "VALUES ('999999', '2025-10', 'tasks', '1', '{}', 1, '2025-10-01', '')")
+    con.commit()
+    con.close()
+    check = run_cli("check", db=db)
+    assert check.returncode == 1
+    assert "表 entry 第 1 条记录指向的 org_unit 记录不存在（外键失效）" in check.stdout
+    assert check.stdout.strip().endswith("发现 1 处问题")
+
+
 @pytest.mark.parametrize("doc, message", [
     ("{not json", "第 1 行第 2 列：不是有效的 JSON"),
     ({"unit_code": "371002001", "period": "2025-10", "figures": [{"indicator": "moon_rocks", "current": 1}]},
