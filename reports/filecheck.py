@@ -142,7 +142,18 @@ def check_file(path: str | Path, *, limits: Limits = LIMITS) -> FileCheck:
     except _Reject as exc:
         raise FileRejected([CellProblem(str(path), "", "", str(exc))]) from None
     except OSError as exc:
-        raise FileRejected([CellProblem(str(path), "", "", f"无法读取文件：{exc.strerror or exc}")]) from None
+        raise FileRejected([CellProblem(str(path), "", "", _unreadable(exc))]) from None
+
+
+def _unreadable(exc: OSError) -> str:
+    """Why a file could not be opened, in the user's words (the system's own words for anything rarer)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（文件名或位置有误？）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是文件夹，不是文件"
+    if isinstance(exc, PermissionError):  # on Windows also a file another program holds open
+        return "无法读取文件：没有权限，或文件正被其他程序占用；请关闭占用它的程序后再试"
+    return f"无法读取文件：{exc.strerror or exc}"
 
 
 def _check(path: Path, limits: Limits) -> FileCheck:

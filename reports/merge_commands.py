@@ -10,7 +10,8 @@ from reports.cli import _open, _print_json, command
 def add_parsers(sub) -> None:
     """Add `merge`, `conflicts`, `resolve`, `reopen-return`, `completeness` and `summary`."""
     merge = sub.add_parser("merge", help="check townships' returned workbooks and store the good ones")
-    merge.add_argument("files", nargs="+", metavar="FILE", help="returned .xlsx files (exports or filled templates)")
+    merge.add_argument("files", nargs="+", metavar="FILE",
+                       help="returned .xlsx files (exports or filled templates), folders of them, or patterns like *.xlsx")
     merge.add_argument("--dry-run", action="store_true", help="check and report only; store nothing")
     merge.add_argument("--json", action="store_true", help="print one JSON object per file")
     merge.add_argument("--confirm-unknown", action="store_true",
@@ -41,14 +42,16 @@ def add_parsers(sub) -> None:
 @command("merge")
 def _merge(args) -> int:
     from reports.merge import VERDICT_LABELS, merge
+    from reports.merge_files import return_files
 
+    files = return_files(args.files)
     _open(args)
 
     def progress(done: int, total: int, name: str) -> None:
         if not args.json and sys.stderr.isatty():
             print(f"\r{done}/{total} {name[:60]}", end="", file=sys.stderr, flush=True)
 
-    results = merge(args.files, dry_run=args.dry_run, user=args.user, confirm_unknown_units=args.confirm_unknown,
+    results = merge(files, dry_run=args.dry_run, user=args.user, confirm_unknown_units=args.confirm_unknown,
                     progress=progress)
     if not args.json and sys.stderr.isatty():
         print(file=sys.stderr)

@@ -111,7 +111,8 @@ def test_truncated_files_and_renamed_text_are_refused_with_reasons(tmp_path, wor
     text.write_text("环翠楼街道 10月 报表\n已完成", encoding="utf-8")
     assert "文本文件改了扩展名" in rejected(text)
     missing = tmp_path / "nothere.xlsx"
-    assert "无法读取文件" in rejected(missing)
+    assert "文件不存在" in rejected(missing)
+    assert "这是文件夹，不是文件" in rejected(tmp_path)
 
 
 def test_zip_bombs_are_refused_quickly_with_bounded_memory(tmp_path, workbook):

@@ -82,3 +82,36 @@ def test_unknown_unit_needs_confirm_unknown(district_db, files, tmp_path, capsys
     assert "--confirm-unknown" in capsys.readouterr().out
     assert run(district_db, "merge", "--confirm-unknown", files["second"]) == 0
     assert m.OrgUnit.get(m.OrgUnit.code == "371002002").name == "鲸园街道"
+
+
+def test_merge_takes_a_folder_and_a_pattern_typed_at_the_windows_prompt(district_db, files, tmp_path, capsys):
+    received = tmp_path / "收到的报表"
+    (received / "十月").mkdir(parents=True)
+    (received / "十月" / files["first"].name).write_bytes(files["first"].read_bytes())
+    (received / files["second"].name).write_bytes(files["second"].read_bytes())
+    (received / "~$lock.xlsx").write_bytes(b"\x00" * 165)  # Excel's lock file while a return is open
+    (received / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    (received / "说明.txt").write_text("请查收", encoding="utf-8")
+    assert run(district_db, "merge", "--json", received) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted(d["verdict"] for d in doc) == ["accepted", "accepted", "rejected"]
+    [old] = [d for d in doc if d["verdict"] == "rejected"]
+    assert old["file"].endswith("旧格式.xls") and "旧版 Excel 97-2003（.xls）" in old["reasons"][0]
+    # cmd.exe passes the pattern on as typed: the program expands it (the lock file left out).
+    assert run(district_db, "merge", "--json", received / "*.xlsx", received / "十月" / "*.xlsx") == 0
+    assert [d["verdict"] for d in json.loads(capsys.readouterr().out)] == ["duplicate", "duplicate"]
+
+
+def test_a_folder_or_pattern_with_no_return_is_refused_before_anything_is_merged(district_db, files, tmp_path, capsys):
+    before = table_snapshot()
+    (tmp_path / "空文件夹").mkdir()
+    assert run(district_db, "merge", files["first"], tmp_path / "空文件夹", tmp_path / "十一月*.xlsx") == 1
+    err = capsys.readouterr().err
+    assert "没有找到报表文件（.xlsx）" in err and "空文件夹" in err and "十一月*.xlsx" in err
+    assert table_snapshot() == before
+
+
+def test_a_missing_file_is_refused_in_the_users_words(district_db, tmp_path, capsys):
+    assert run(district_db, "merge", "--json", tmp_path / "没有这个文件.xlsx") == 1
+    [doc] = json.loads(capsys.readouterr().out)
+    assert doc["verdict"] == "rejected" and doc["reasons"] == ["没有这个文件.xlsx: 文件不存在（文件名或位置有误？）"]
