@@ -98,3 +98,29 @@ def test_reopening_needs_a_reason_and_is_audited(sqlite_db, qtbot, monkeypatch):
     assert not page.lock_banner.isVisible()
     assert window.period_bar.chip.text() == "填报中"
     assert page.model.editable
+
+
+def test_submit_with_an_unexplained_warning_says_which_event_before_asking(sqlite_db, qtbot, monkeypatch):
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: asked.append(a) or True)
+    fill_a_clean_month()
+    save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+             values={"date": "2025-10-12", "type": "家电以旧换新", "name": "家电节", "deals": 5, "sales": "10",
+                     "subsidies": "20"})  # 补贴金额大于销售额: a 核实 warning without a 说明
+    window = make_window(qtbot)
+    page = window.show_page("returns")
+    assert [page.findings.item(r).text() for r in range(page.findings.count())] == [
+        "表2 活动 第2行（家电节） · 补贴金额 · 待说明：补贴金额大于销售额"]
+    before = table_snapshot()
+    qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+    assert not is_locked(TOWN, P) and asked == []  # not asked to confirm what is refused anyway
+    said = page.submit_banner.text.text()
+    assert page.submit_banner.isVisible() and said.startswith("未能报送：表2 活动 第2行（家电节） · 补贴金额：补贴金额大于销售额")
+    assert "说明" in said and "-" not in said  # the event by its line and name, not by its internal id
+    assert table_snapshot() == before
+    page.findings.itemDoubleClicked.emit(page.findings.item(0))
+    events = window.current_page()
+    assert events is window.pages["events"]
+    current = events.table.currentIndex()
+    assert current.row() == 1 and events.model.fields[current.column()].key == "subsidies"
+    assert events.model.rows[1].values["name"] == "家电节"  # the line the message named

@@ -1433,5 +1433,17 @@ Anything entered after the backup is not in it; please check the last few days�
         <translation>
 The damaged database is kept at {kept} for IT to look at.</translation>
     </message>
+    <message>
+        <source>活动 第{n}行</source>
+        <translation>event, line {n}</translation>
+    </message>
+    <message>
+        <source>，请在“说明”中解释</source>
+        <translation>; give an explanation in 说明</translation>
+    </message>
+    <message>
+        <source>未能报送：{place}：{message}{todo}{more}。双击上方列表中的一条可跳到对应单元格。</source>
+        <translation>Not submitted: {place}: {message}{todo}{more}. Double-click a line in the list above to go to its cell.</translation>
+    </message>
 </context>
 </TS>
