@@ -194,15 +194,17 @@ class ReturnsPage(Page):
             self.findings.addItem(item)
         self.findings.setVisible(bool(findings))
         self.findings.setFixedHeight(min(170, 8 + self.findings.sizeHintForRow(0) * len(findings)) if findings else 0)
-        if hard or soft:
-            text = tr("{hard} 处错误须改正，{soft} 处须填写说明，改好后才能报送。双击一条可跳到对应单元格。").format(
-                hard=len(hard), soft=len(soft))
+        # Only what there is to do: "0 处错误须改正" in red in the page's header said there was something.
+        todo = [tr("{n} 处错误须改正").format(n=len(hard))] if hard else []
+        todo += [tr("{n} 处须填写说明").format(n=len(soft))] if soft else []
+        if todo:
+            text = "，".join(todo) + tr("，改好后才能报送。双击一条可跳到对应单元格。")
             self.check_result.setStyleSheet("color: #c62828;")
         else:
             text = tr("检查通过，可以导出和报送。")
             self.check_result.setStyleSheet("color: #276738;")
         self.check_result.setText(text)
-        self.state_label.setText(text.split("，")[0].split("。")[0])
+        self.state_label.setText("，".join(todo) or text.split("，")[0])
         self.state_label.setStyleSheet(self.check_result.styleSheet())
         return hard + soft
 

@@ -124,3 +124,20 @@ def test_submit_with_an_unexplained_warning_says_which_event_before_asking(sqlit
     current = events.table.currentIndex()
     assert current.row() == 1 and events.model.fields[current.column()].key == "subsidies"
     assert events.model.rows[1].values["name"] == "家电节"  # the line the message named
+
+
+def test_the_check_names_only_what_is_left_to_do(sqlite_db, qtbot):
+    fill_a_clean_month()
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="7",
+             values={"status": "已完成", "achieved": "5", "narrative": "已完成"})  # below its target: a 核实 warning
+    window = make_window(qtbot)
+    page = window.show_page("returns")
+    assert page.check_result.text() == "1 处须填写说明，改好后才能报送。双击一条可跳到对应单元格。"
+    assert page.state_label.text() == "1 处须填写说明"  # the page's header: not "0 处错误须改正"
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"narrative": ""})  # 推进中 without a text
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.state_label.text() == "1 处错误须改正，1 处须填写说明"
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="7", values={"explanation": "目标年中调整"})
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.state_label.text() == "1 处错误须改正"
+    assert page.check_result.text().startswith("1 处错误须改正，改好后才能报送。")

@@ -878,10 +878,6 @@
         <translation>Needs explanation</translation>
     </message>
     <message>
-        <source>{hard} 处错误须改正，{soft} 处须填写说明，改好后才能报送。双击一条可跳到对应单元格。</source>
-        <translation>{hard} errors to correct and {soft} explanations to give before submitting. Double-click a line to go to its cell.</translation>
-    </message>
-    <message>
         <source>检查通过，可以导出和报送。</source>
         <translation>All checks pass: ready to export and submit.</translation>
     </message>
@@ -1444,6 +1440,18 @@ The damaged database is kept at {kept} for IT to look at.</translation>
     <message>
         <source>未能报送：{place}：{message}{todo}{more}。双击上方列表中的一条可跳到对应单元格。</source>
         <translation>Not submitted: {place}: {message}{todo}{more}. Double-click a line in the list above to go to its cell.</translation>
+    </message>
+    <message>
+        <source>{n} 处错误须改正</source>
+        <translation>{n} errors to correct</translation>
+    </message>
+    <message>
+        <source>{n} 处须填写说明</source>
+        <translation>{n} explanations to give</translation>
+    </message>
+    <message>
+        <source>，改好后才能报送。双击一条可跳到对应单元格。</source>
+        <translation> before submitting. Double-click a line to go to its cell.</translation>
     </message>
 </context>
 </TS>
