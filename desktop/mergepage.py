@@ -107,6 +107,8 @@ class MergePage(Page):
         self.last_export: Path | None = None
         self.op: Op | None = None
         self.last_was_dry_run = False
+        self._pending: dict[str, object] = {}  # the conflicts shown, by the held copy's uuid
+        self._unit_names: dict[str, str] = {}  # the units below this one, code -> name
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 14, 18, 10)
         header, self.summary = page_header(tr(self.title))
@@ -313,14 +315,18 @@ class MergePage(Page):
 
     # ---- conflicts -------------------------------------------------------------------------------
 
-    def _fill_conflicts(self) -> None:
+    def _fill_conflicts(self, names: dict[str, str]) -> None:
         try:
             pending = _merge_module().pending_conflicts(period=self.session.period)
         except (ImportError, AttributeError):
             pending = []
+        self._pending = {rec.uuid: rec for rec in pending}
+        self._unit_names = names
         self.conflicts.setRowCount(len(pending))
         for r, rec in enumerate(pending):
-            for c, text in enumerate([str(rec.unit_id), period_label(rec.period), rec.file_name or rec.uuid]):
+            code = str(rec.unit_id)
+            unit = f"{names[code]}（{code}）" if names.get(code) else code
+            for c, text in enumerate([unit, period_label(rec.period), rec.file_name or rec.uuid]):
                 self.conflicts.setItem(r, c, QTableWidgetItem(text))
             buttons = QWidget()
             row = QHBoxLayout(buttons)
@@ -338,18 +344,32 @@ class MergePage(Page):
         self.conflict_title.setText(tr("待决冲突（{n}）").format(n=len(pending)) if pending else tr("待决冲突：无"))
 
     def resolve(self, return_uuid: str, *, take_new: bool) -> bool:
-        """Decide a conflict with a reason (audited)."""
-        reason = dialogs.ask_reason(self, tr("处理冲突"), tr("请说明理由（记入操作日志）："))
+        """Decide a conflict with a reason (audited); the question says whose return, which file and what happens."""
+        rec = self._pending.get(return_uuid)
+        code = str(rec.unit_id) if rec is not None else ""
+        words = {"name": self._unit_names.get(code) or code, "code": code,
+                 "period": period_label(rec.period) if rec is not None else "",
+                 "file": (rec.file_name or rec.uuid) if rec is not None else return_uuid}
+        if take_new:
+            title = tr("采用新的报表")
+            question = tr("采用新收到的“{file}”，替换 {name}（{code}）{period}已接收的数据（原有数据留在历史中）。")
+            done = tr("已采用新收到的“{file}”：{name} {period}的数据已替换。")
+        else:
+            title = tr("保留原有报表")
+            question = tr("保留 {name}（{code}）{period}已接收的数据，不采用新收到的“{file}”。")
+            done = tr("已保留 {name} {period}原有的数据，未采用“{file}”。")
+        reason = dialogs.ask_reason(self, title, question.format(**words) + "\n" + tr("请说明理由（记入操作日志）："))
         if not reason:
             return False
         try:
             _merge_module().resolve_conflict(return_uuid=return_uuid, take_new=take_new, user=self.session.user,
                                              reason=reason)
         except LiangxinError as exc:
-            show_error(self, tr("处理冲突"), exc)
+            show_error(self, title, exc)
             return False
         self.session.data_changed.emit(self)
         self.refresh()
+        self.banner.show_message("ok", done.format(**words))
         return True
 
     # ---- completeness and the own return ------------------------------------------------------------
@@ -357,8 +377,8 @@ class MergePage(Page):
     def refresh(self) -> None:
         from reports.completeness import STATE_LABELS, completeness, summary_line
 
-        self._fill_conflicts()
         report = completeness(period=self.session.period)
+        self._fill_conflicts({u.unit_code: u.unit_name for u in report.units})
         self.lines = report.units
         forms = form_short_names()
         headers = [tr("单位"), tr("代码"), *forms.values(), tr("报送情况"), tr("收到时间"), tr("版本"), tr("备注")]

@@ -185,3 +185,50 @@ def test_town_dashboard_shows_the_year_against_the_plan(sqlite_db, qtbot):
     assert sum(s.sum() for s in statuses.barSets()) == len(stored_plan().tasks)
     assert "townships" not in page.charts  # a township has no townships below it
     assert window.nav.item(4).isHidden()
+
+
+def conflicting_copy(folder: Path, code: str, name: str) -> Path:
+    """The same township's month entered again on another PC and exported: revision 1 again, other figures."""
+    open_database(folder / f"{code}-copy.sqlite3")
+    initialise(plan_id="huancui", unit_code=code, unit_name=name, level="town", parent_code=DISTRICT[0],
+               parent_name=DISTRICT[1])
+    fill_unit(unit_code=code, period=P, seed=7, events=4, flaws=False)
+    path = export_return(unit_code=code, period=P, out_dir=folder / "copy").path
+    close_database()
+    return path
+
+
+def test_a_conflict_is_decided_knowing_whose_return_and_which_file(tmp_path, qtbot, monkeypatch):
+    files = township_returns(tmp_path, count=1)
+    (code, name), copy = TOWNS[0], conflicting_copy(tmp_path, *TOWNS[0])
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        page.add_files([str(files[0])])
+        wait_op(qtbot, page.run_merge(dry_run=False))
+        page.add_files([str(copy)])
+        wait_op(qtbot, page.run_merge(dry_run=False))
+        assert [r.verdict for r in page.results] == ["duplicate", "conflict"]
+        assert page.conflicts.item(0, 0).text() == f"{name}（{code}）"  # not the bare code
+        assert len([r for r in form_rows(unit_code=code, period=P, form_id="events")]) == 2  # the held copy's
+        asked = []
+        monkeypatch.setattr(dialogs, "ask_reason", lambda parent, title, label: asked.append((title, label)) or None)
+        take = next(b for b in page.conflicts.cellWidget(0, 3).findChildren(QPushButton) if b.text() == "采用新的")
+        qtbot.mouseClick(take, Qt.MouseButton.LeftButton)
+        title, label = asked[0]
+        assert title == "采用新的报表"
+        assert name in label and code in label and copy.name in label and "2025年10月" in label and "替换" in label
+        assert page.conflicts.rowCount() == 1  # cancelled: nothing decided
+        monkeypatch.setattr(dialogs, "ask_reason", lambda parent, title, label: asked.append((title, label)) or "核实后以新件为准")
+        take = next(b for b in page.conflicts.cellWidget(0, 3).findChildren(QPushButton) if b.text() == "采用新的")
+        qtbot.mouseClick(take, Qt.MouseButton.LeftButton)
+        assert len([r for r in form_rows(unit_code=code, period=P, form_id="events")]) == 4  # the new copy's
+        from models import db as m
+
+        entry = m.AuditLog.get(m.AuditLog.action == "resolve:take")
+        assert entry.reason == "核实后以新件为准"
+        assert not page.conflicts.isVisible() and page.conflict_title.text() == "待决冲突：无"
+        assert page.banner.text.text() == f"已采用新收到的“{copy.name}”：{name} 2025年10月的数据已替换。"
+    finally:
+        close_database()

@@ -702,10 +702,6 @@
         <translation>Conflicts to decide: none</translation>
     </message>
     <message>
-        <source>处理冲突</source>
-        <translation>Decide a conflict</translation>
-    </message>
-    <message>
         <source>请说明理由（记入操作日志）：</source>
         <translation>Give a reason (recorded in the audit log):</translation>
     </message>
@@ -1452,6 +1448,30 @@ The damaged database is kept at {kept} for IT to look at.</translation>
     <message>
         <source>，改好后才能报送。双击一条可跳到对应单元格。</source>
         <translation> before submitting. Double-click a line to go to its cell.</translation>
+    </message>
+    <message>
+        <source>采用新的报表</source>
+        <translation>Take the new return</translation>
+    </message>
+    <message>
+        <source>保留原有报表</source>
+        <translation>Keep the held return</translation>
+    </message>
+    <message>
+        <source>采用新收到的“{file}”，替换 {name}（{code}）{period}已接收的数据（原有数据留在历史中）。</source>
+        <translation>Take the newly received “{file}” in place of the data held for {name} ({code}), {period} (the held data stays in the history).</translation>
+    </message>
+    <message>
+        <source>已采用新收到的“{file}”：{name} {period}的数据已替换。</source>
+        <translation>Took the newly received “{file}”: the data of {name}, {period} is replaced.</translation>
+    </message>
+    <message>
+        <source>保留 {name}（{code}）{period}已接收的数据，不采用新收到的“{file}”。</source>
+        <translation>Keep the data held for {name} ({code}), {period}, and not take the newly received “{file}”.</translation>
+    </message>
+    <message>
+        <source>已保留 {name} {period}原有的数据，未采用“{file}”。</source>
+        <translation>Kept the data held for {name}, {period}; “{file}” was not taken.</translation>
     </message>
 </context>
 </TS>
