@@ -409,6 +409,7 @@ class TasksPage(EntryPage):
             w.setMaximumWidth(280)
             w.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
+        self.search.returnPressed.connect(self.go_to_first_match)
         bar.addWidget(self.search)
         self.shown = QLabel(objectName="Hint")
         bar.addWidget(self.shown)
@@ -442,6 +443,19 @@ class TasksPage(EntryPage):
 
     def clear_filters(self) -> None:
         self.set_filters()
+
+    def go_to_first_match(self) -> None:
+        """Enter in the search box (Ctrl+F): go on in the grid, on the first task found, ready to type."""
+        if not self.proxy.rowCount():
+            return
+        current = self.table.currentIndex()  # the filter keeps the columns: its column is the model's
+        column = current.column() if current.isValid() and self.model.fields[current.column()].editable else (
+            self.model.column_of(self.model.first_input_key))
+        index = self.proxy.index(0, column)
+        self.table.setCurrentIndex(index)
+        self.table.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.table.scrollTo(index)
+        self.table.setFocus()
 
     def refresh(self) -> None:
         super().refresh()

@@ -361,3 +361,23 @@ def test_scrolling_right_never_leaves_a_column_half_under_the_frozen_ones(sqlite
         if bar.value() > 0:
             assert first_visible_left() == edge, f"a column is cut by the frozen ones at scroll {bar.value()}"
     assert len(seen) >= 2
+
+
+def test_ctrl_f_then_enter_goes_on_in_the_grid_on_the_task_found(sqlite_db, qtbot):
+    from tests.gui_support import commit_text
+
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "1", "title")  # a column nobody types into
+    qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.focusObject() is page.search
+    commit_text(page.search, "家电以旧换新")
+    assert page.proxy.rowCount() == 1
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)
+    assert QGuiApplication.focusObject() is page.table  # not left in the search box
+    current = page.table.currentIndex()
+    found = page.model.row_at(page.proxy.mapToSource(current).row())
+    assert found.values["title"] == "开展家电以旧换新活动"
+    assert page.model.fields[current.column()].key == "status"  # where the clerk types, not the task's title
+    enter_cell(qtbot, page.table, "推进中")
+    assert stored("tasks", found.row_key, "status") == "推进中"
