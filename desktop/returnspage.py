@@ -197,7 +197,15 @@ class ReturnsPage(Page):
         # Only what there is to do: "0 处错误须改正" in red in the page's header said there was something.
         todo = [tr("{n} 处错误须改正").format(n=len(hard))] if hard else []
         todo += [tr("{n} 处须填写说明").format(n=len(soft))] if soft else []
-        if todo:
+        if todo and self.session.is_aggregating:
+            # A district's figures are its townships' sums, read-only here, and they do not stop its own submission:
+            # only the township can correct or explain them, so say that instead of "改好后才能报送".
+            found = [tr("{n} 处错误").format(n=len(hard))] if hard else []
+            found += [tr("{n} 处核实问题未说明").format(n=len(soft))] if soft else []
+            todo = [tr("下级报表中有 {found}").format(found="、".join(found))]
+            text = todo[0] + tr("，须由填报单位改正或说明后重报（可在“汇总合并”中退回）。双击一条可查看对应单元格。")
+            self.check_result.setStyleSheet("color: #8a5a00;")
+        elif todo:
             text = "，".join(todo) + tr("，改好后才能报送。双击一条可跳到对应单元格。")
             self.check_result.setStyleSheet("color: #c62828;")
         else:

@@ -141,3 +141,26 @@ def test_the_check_names_only_what_is_left_to_do(sqlite_db, qtbot):
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     assert page.state_label.text() == "1 处错误须改正"
     assert page.check_result.text().startswith("1 处错误须改正，改好后才能报送。")
+
+
+def test_a_districts_check_says_the_townships_must_correct_their_returns(tmp_path, qtbot, monkeypatch):
+    from models.database import close_database
+    from reports.merge import merge
+    from tests.test_gui_merge import district_database, township_returns
+
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
+    files = township_returns(tmp_path, count=1)  # accepted with a 核实 warning its township did not explain
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        merge(files, user="reviewer")
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("returns")
+        assert page.findings.count() == 1
+        said = page.check_result.text()
+        assert said.startswith("下级报表中有 1 处核实问题未说明，须由填报单位改正或说明后重报")
+        assert "改好后才能报送" not in said  # the reviewer cannot type into the sums, and they do not stop the submission
+        assert page.state_label.text() == "下级报表中有 1 处核实问题未说明"
+        qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
+        assert is_locked("371002", P)
+    finally:
+        close_database()

@@ -1473,5 +1473,17 @@ The damaged database is kept at {kept} for IT to look at.</translation>
         <source>已保留 {name} {period}原有的数据，未采用“{file}”。</source>
         <translation>Kept the data held for {name}, {period}; “{file}” was not taken.</translation>
     </message>
+    <message>
+        <source>{n} 处核实问题未说明</source>
+        <translation>{n} warnings without an explanation</translation>
+    </message>
+    <message>
+        <source>下级报表中有 {found}</source>
+        <translation>The returns below have {found}</translation>
+    </message>
+    <message>
+        <source>，须由填报单位改正或说明后重报（可在“汇总合并”中退回）。双击一条可查看对应单元格。</source>
+        <translation>; the reporting units must correct or explain them and report again (send a return back on Merge). Double-click a line to see its cell.</translation>
+    </message>
 </context>
 </TS>
