@@ -186,6 +186,17 @@ class MergePage(Page):
         complete_row.addWidget(self.reopen_button)
         complete_row.addWidget(self.export_button)
         layout.addLayout(complete_row)
+        # The export's outcome beside its button (the banner at the top may be scrolled out of view), with the
+        # file and its folder one click away, as on 报表导出.
+        self.export_banner = Banner()
+        self.open_file_button = QPushButton(icon("open"), tr("打开文件"))
+        self.open_folder_button = QPushButton(icon("folder"), tr("打开所在文件夹"))
+        self.open_file_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export))
+        self.open_folder_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export.parent))
+        self.export_banner.button.hide()
+        self.export_banner.layout().addWidget(self.open_file_button)
+        self.export_banner.layout().addWidget(self.open_folder_button)
+        layout.addWidget(self.export_banner)
         self.completeness = QTableWidget(0, 0)
         self.completeness.setObjectName("Completeness")
         self.completeness.verticalHeader().hide()
@@ -422,13 +433,21 @@ class MergePage(Page):
         from desktop.returnspage import default_export_dir, describe_export, export_return_op
 
         out_dir = Path(get_option("export_dir") or default_export_dir())
+        self.export_button.setEnabled(False)  # one export at a time: a second click would write the next revision
 
         def done(result) -> None:
+            self.export_button.setEnabled(True)
             self.last_export = Path(result.path)
-            self.banner.show_message("ok", describe_export(result))
+            self.open_file_button.show()
+            self.open_folder_button.show()
+            self.export_banner.show_message("ok", describe_export(result))
+            self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
 
         def failed(exc) -> None:
-            self.banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+            self.export_button.setEnabled(True)
+            self.open_file_button.hide()
+            self.open_folder_button.hide()
+            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
 
         self.op = export_return_op(self, self.session, out_dir, done, failed)
         return self.op

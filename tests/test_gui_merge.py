@@ -232,3 +232,31 @@ def test_a_conflict_is_decided_knowing_whose_return_and_which_file(tmp_path, qtb
         assert page.banner.text.text() == f"已采用新收到的“{copy.name}”：{name} 2025年10月的数据已替换。"
     finally:
         close_database()
+
+
+def test_the_district_return_is_exported_beside_its_button_once_and_opens_with_one_click(tmp_path, qtbot, monkeypatch):
+    from desktop.options import set_option
+    from reports.merge import merge
+
+    files = township_returns(tmp_path, count=1)
+    district_database(tmp_path / "district.sqlite3")
+    opened = []
+    monkeypatch.setattr(dialogs, "open_path", lambda p: opened.append(Path(p)) or True)
+    set_option("export_dir", str(tmp_path / "out"))
+    try:
+        merge(files, user="reviewer")
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+        assert not page.export_button.isEnabled()  # a second click while it runs would write r2
+        wait_op(qtbot, page.op)
+        assert page.export_button.isEnabled()
+        back = read_return(page.last_export)
+        assert (back.unit_code, back.period, back.revision) == (DISTRICT[0], P, 1)
+        assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [page.last_export.name]
+        assert page.export_banner.isVisible() and str(page.last_export) in page.export_banner.text.text()
+        qtbot.mouseClick(page.open_file_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.open_folder_button, Qt.MouseButton.LeftButton)
+        assert opened == [page.last_export, tmp_path / "out"]
+    finally:
+        close_database()
