@@ -41,6 +41,12 @@ def same_period_last_year(period: str) -> str:
     return f"{year_of(period) - 1}-{period[5:7]}"
 
 
+def previous_period(period: str) -> str:
+    """Return the month before (上月): 2025-01 gives 2024-12."""
+    y, mth = year_of(period), month_of(period)
+    return f"{y - 1}-12" if mth == 1 else f"{y}-{mth - 1:02d}"
+
+
 def quarter_of(period: str) -> str:
     """Return the quarter a month belongs to, e.g. 2025Q4."""
     return f"{year_of(period)}Q{(month_of(period) - 1) // 3 + 1}"

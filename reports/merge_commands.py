@@ -1,4 +1,4 @@
-"""Subcommands of the district reviewer: merge, conflicts, resolve, reopen-return, completeness, summary."""
+"""Subcommands of the district reviewer: merge, conflicts, resolve, reopen-return, completeness, changes, summary."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from reports.cli import _open, _print_json, command
 
 
 def add_parsers(sub) -> None:
-    """Add `merge`, `conflicts`, `resolve`, `reopen-return`, `completeness` and `summary`."""
+    """Add `merge`, `conflicts`, `resolve`, `reopen-return`, `completeness`, `changes` and `summary`."""
     merge = sub.add_parser("merge", help="check townships' returned workbooks and store the good ones")
     merge.add_argument("files", nargs="+", metavar="FILE",
                        help="returned .xlsx files (exports or filled templates), folders of them, or patterns like *.xlsx")
@@ -34,6 +34,9 @@ def add_parsers(sub) -> None:
     done = sub.add_parser("completeness", help="who has returned what for a month (报送情况)")
     done.add_argument("--period", required=True)
     done.add_argument("--json", action="store_true")
+    changes = sub.add_parser("changes", help="what changed in each township's month since the month before (较上月变化)")
+    changes.add_argument("--period", required=True)
+    changes.add_argument("--json", action="store_true")
     summary = sub.add_parser("summary", help="write the district's own return for a month (汇总表)")
     summary.add_argument("--period", required=True)
     summary.add_argument("--out", required=True, help="the folder to write into")
@@ -126,6 +129,23 @@ def _completeness(args) -> int:
         revision = f"第{u.revision}版" if u.revision is not None else "—"
         print(f"{u.unit_code}\t{u.unit_name}\t{u.label}\t{when}\t{revision}\t{'、'.join(get_form(f).sheet_name for f in u.forms) or '—'}\t"
               f"{'；'.join(u.notes())[:200]}")
+    return 0
+
+
+@command("changes")
+def _changes(args) -> int:
+    from reports.changes import describe, month_changes
+
+    _open(args)
+    report = month_changes(period=args.period)
+    if args.json:
+        _print_json(report.to_json())
+        return 0
+    print(f"{report.title}：{len(report.units)} 个下级单位")
+    for unit in report.units:
+        print(f"{unit.unit_code} {unit.unit_name}" + (f"：{unit.note}" if unit.note else ""))
+        for change in unit.changes:
+            print(f"\t{describe(change)}")
     return 0
 
 

@@ -15,8 +15,8 @@ form goes one level up:
   the 2023 base and target progress are computed from those sums. A sheet 表3汇总 shows 本期 with one
   row per township and a 合计.
 
-Two more sheets follow: 审核情况 (every validation finding, the merge's flags and the district's own
-findings) and 报送情况 (completeness). The workbook carries the return's metadata (unit = the district,
+Three more sheets follow: 审核情况 (every validation finding, the merge's flags and the district's own
+findings), 报送情况 (completeness) and 较上月变化 (reports/changes.py). The workbook carries the return's metadata (unit = the district,
 next revision, content hash), is recorded as the district's export, and is written atomically.
 """
 
@@ -39,6 +39,7 @@ from models.entries import Row, canonical_row, content_hash, form_rows
 from models.errors import ConflictError
 from models.periods import check_period
 from models.units import required_own_unit, required_plan, stored_plan, subordinate_units
+from reports.changes import month_changes, shown_value
 from reports.completeness import completeness
 from reports.returns import _write_and_record, next_revision, return_file_name, return_header, row_keys, sheet_rows
 from reports.xlsx_layout import with_unit_column
@@ -231,6 +232,31 @@ COMPLETENESS_FORM = Form(
     notes=("1. 报送时间为文件并入本库的时间；截止时间为次月5日（可在设置中修改）。",))
 
 
+CHANGES_FORM = Form(
+    id="changes", version=1, form_code="两新汇总附表3", sheet_name="较上月变化", title="下级单位较上月变化情况",
+    rows="events", measure_unit="见各栏", totals=False,
+    fields=(_text_field("unit_name", "填报单位", 16), _text_field("form", "报表", 8), _text_field("row", "行", 30),
+            _text_field("field", "栏目", 14), _text_field("before", "上月", 14), _text_field("after", "本期", 14),
+            Field(key="difference", label="增减", type="decimal", width=12),
+            Field(key="growth", label="增减幅度", type="percent", width=11),
+            _text_field("note", "备注", 20)),
+    notes=("1. 表1、表3比较各行填报的数值和选项，表2比较活动场次和各合计栏；文字栏目不比较。",
+           "2. 增减幅度 = 本期 ÷ 上月 − 1；上月为0或空时不计算。"))
+
+
+def _change_rows(period: str) -> list[SheetRow]:
+    """Each township's changes since the month before, one per line; a line of note for one not compared."""
+    out = []
+    for unit in month_changes(period=period).units:
+        if unit.note:
+            out.append(SheetRow({"unit_name": unit.unit_name, "note": unit.note}))
+        for c in unit.changes:
+            out.append(SheetRow({"unit_name": unit.unit_name, "form": c.sheet, "row": c.row, "field": c.field,
+                                 "before": shown_value(c.before, c.unit), "after": shown_value(c.after, c.unit),
+                                 "difference": c.difference, "growth": c.growth}))
+    return out
+
+
 def _figures_by_unit_form() -> Form:
     """表3 with one row per township and one column per indicator's 本期, summed in 合计."""
     figures = get_form("figures")
@@ -310,6 +336,7 @@ def summary_sheets(month: DistrictMonth) -> list[SheetSpec]:
     specs.append(SheetSpec(by_unit, figure_rows))
     specs.append(SheetSpec(FINDINGS_FORM, _finding_rows(month)))
     specs.append(SheetSpec(COMPLETENESS_FORM, _completeness_rows(month.period)))
+    specs.append(SheetSpec(CHANGES_FORM, _change_rows(month.period)))
     return specs
 
 

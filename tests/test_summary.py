@@ -107,6 +107,21 @@ def test_summary_sheets_list_townships_findings_and_completeness(merged, tmp_pat
     assert [r[2] for r in done if r[0] in (TOWN, TOWN2, TOWN3)] == ["已报", "已报", "未报"]
 
 
+def test_summary_lists_each_township_s_changes_since_last_month(merged, tmp_path):
+    september = month(0)
+    september["figures"][0]["current"] = "1000"
+    september["tasks"][0]["status"] = "未启动"
+    september["events"][0]["date"] = "2025-09-05"
+    assert merge([make_rf(TOWN, period="2025-09", data=september)])[0].verdict == "accepted"
+    path = write_summary(period=P, out_dir=tmp_path).path
+    sheet = openpyxl.load_workbook(path)["较上月变化"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] in ("环翠楼街道", "鲸园街道", "竹岛街道")]
+    assert ("环翠楼街道", "表3", "废旧家电回收量", "本期", "1000 台", "1200 台", 200, 0.2, None) in rows
+    assert ("环翠楼街道", "表1") == rows[0][:2] and rows[0][3:6] == ("推进状态", "未启动", "推进中")
+    assert [r[8] for r in rows if r[0] != "环翠楼街道"] == ["上月无数据，无从比较", "本月未报"]
+    assert len(rows) == 4  # the two changes, and a line for each township not compared
+
+
 def test_the_city_merges_the_district_return(merged, tmp_path):
     result = write_summary(period=P, out_dir=tmp_path)
     district = m.database.obj.database
