@@ -56,6 +56,9 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
     bogus = tmp_path / "returned" / "not-a-return.xlsx"
     bogus.write_text("hello", encoding="utf-8")
     district_database(tmp_path / "district.sqlite3")
+    from desktop.options import set_option
+
+    set_option("export_dir", str(tmp_path / "out"))  # the district return below: not into the real Documents folder
     try:
         window = make_window(qtbot, user="reviewer")
         page = window.show_page("merge")
@@ -106,7 +109,7 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
         monkey_open = page.export_own_return()
         wait_op(qtbot, monkey_open)
         back = read_return(page.last_export)
-        assert (back.unit_code, back.period) == (DISTRICT[0], P)
+        assert (back.unit_code, back.period) == (DISTRICT[0], P) and page.last_export.parent == tmp_path / "out"
         assert len(back.data["events"]) == 5
 
         # 退回: the reviewer sends a township's return back with a reason
