@@ -27,7 +27,7 @@ from models import db as m
 from models.audit import audit, audit_line, audit_refusal, write_audit
 from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
-from models.periods import check_period, months_to_date, period_bounds, same_period_last_year
+from models.periods import check_period, months_to_date, period_bounds, period_label, same_period_last_year
 from models.plan_schema import Plan
 from models.units import NO_PLAN, get_unit, stored_plan
 
@@ -62,7 +62,8 @@ def lock_reason(unit_code: str, period: str) -> str:
     state = m.PeriodState.get_or_none(m.PeriodState.unit == unit_code, m.PeriodState.period == period)
     if not state or state.state != "submitted":
         return ""
-    return f"{period} 已于 {state.changed_at:%Y-%m-%d %H:%M} 由 {state.changed_by or '本机'} 报送，已锁定；如需修改请先退回（须说明理由）"
+    return (f"{period_label(period)}已于 {state.changed_at:%Y-%m-%d %H:%M} 由 {state.changed_by or '本机'} 报送，已锁定；"
+            "如需修改请先退回（须说明理由）")
 
 
 def _refuse_if_locked(unit_code: str, period: str, action: str, user: str) -> None:
@@ -465,18 +466,39 @@ def validate_period(*, unit_code: str, period: str) -> list[Finding]:
     return [f for rows in month_rows(unit_code=unit_code, period=period).values() for row in rows for f in row.findings]
 
 
+def row_label(form: Form, row: Row, index: int) -> str:
+    """A row as the user reads it on the form: 任务 5, 二手车交易量, 活动 第3行（家电节）(index: its place, from 0)."""
+    if form.rows == "plan_tasks":
+        return f"任务 {row.values.get('no') or row.row_key}"
+    if form.rows == "indicators":
+        return str(row.values.get("indicator") or row.row_key)
+    name = row.values.get("name")
+    return f"活动 第{index + 1}行" + (f"（{name}）" if name else "")
+
+
+def placed_findings(*, unit_code: str, period: str) -> list[tuple[str, Finding]]:
+    """validate_period's findings, each with where it is in the user's words: 表2 活动 第2行（家电节） 补贴金额."""
+    out = []
+    for form_id, rows in month_rows(unit_code=unit_code, period=period).items():
+        form = get_form(form_id)
+        for i, row in enumerate(rows):
+            for f in row.findings:
+                field = f" {form.field(f.field).label}" if f.field else ""
+                out.append((f"{form.sheet_name} {row_label(form, row, i)}{field}", f))
+    return out
+
+
 def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
     """Lock the month; refused while hard errors or unexplained soft warnings remain."""
     user = require("submit", user=user, unit_code=unit_code)
     check_period(period)
-    problems = [f for f in validate_period(unit_code=unit_code, period=period)
+    problems = [(place, f) for place, f in placed_findings(unit_code=unit_code, period=period)
                 if f.level == "hard" or not f.explained]
     if problems:
-        p = problems[0]
-        form = get_form(p.form_id)
+        place, p = problems[0]
         more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
         hint = "" if p.level == "hard" else "，请在“说明”中解释"
-        raise DataError(f"{form.sheet_name} 第{p.row_key}行 {p.message}{hint}{more}")
+        raise DataError(f"{place}：{p.message}{hint}{more}")
     _refuse_if_locked(unit_code, period, "submit", user)
     with m.database.atomic():
         m.PeriodState.insert(unit=unit_code, period=period, state="submitted", changed_at=m.now(),

@@ -16,7 +16,7 @@ from forms import all_forms
 from forms.schema import Field, Form
 from models import compute
 from models import db as m
-from models.entries import Row, month_rows
+from models.entries import Row, month_rows, row_label
 from models.errors import DataError
 from models.periods import check_period, period_label, previous_period
 from models.units import required_own_unit, required_plan, subordinate_units
@@ -137,14 +137,14 @@ def _form_changes(form: Form, before: list[Row], after: list[Row]) -> list[Chang
     compared = [f for f in form.input_fields if f.type in _COMPARED_TYPES]
     earlier = {row.row_key: row for row in before}
     out = []
-    for row in after:
+    for i, row in enumerate(after):
         old = earlier.get(row.row_key)
         if old is None:  # a task the plan gained since: nothing to compare with
             continue
         for f in compared:
             was, now = old.values.get(f.key), row.values.get(f.key)
             if was != now:
-                out.append(Change(form.id, form.sheet_name, _row_label(form, row), f.label, _unit(f, row), was, now))
+                out.append(Change(form.id, form.sheet_name, _row_label(form, row, i), f.label, _unit(f, row), was, now))
     return out
 
 
@@ -190,10 +190,9 @@ def _sum(rows: list[Row], key: str) -> Decimal:
     return sum((Decimal(r.values[key]) for r in rows if r.values.get(key) is not None), Decimal(0))
 
 
-def _row_label(form: Form, row: Row) -> str:
-    if form.rows == "plan_tasks":
-        return f"任务 {row.values.get('no') or row.row_key} {row.values.get('title') or ''}".strip()
-    return str(row.values.get("indicator") or row.row_key)
+def _row_label(form: Form, row: Row, index: int) -> str:
+    label = row_label(form, row, index)
+    return f"{label} {row.values.get('title') or ''}".strip() if form.rows == "plan_tasks" else label
 
 
 def _unit(f: Field, row: Row) -> str:

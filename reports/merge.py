@@ -47,8 +47,8 @@ from models.entries import (
     is_locked,
     lock_reason,
     locked_units,
+    placed_findings,
     replace_period_data,
-    validate_period,
 )
 from models.errors import DataError, LiangxinError
 from models.periods import check_period, period_label
@@ -670,10 +670,10 @@ def resolve_conflict(*, return_uuid: str, take_new: bool, user: str = "", reason
                 raise DataError(f"{unit} {period_label(period)} 已锁定：{lock_reason(unit, period)}")
         data = json.loads(record.payload)
         replace_period_data(unit_code=code, period=period, data=data, user=actor, action="merge")
-        hard = [f for f in validate_period(unit_code=code, period=period) if f.level == "hard"]
+        hard = [(place, f) for place, f in placed_findings(unit_code=code, period=period) if f.level == "hard"]
         if hard:
-            f = hard[0]
-            raise DataError(f"{get_form(f.form_id).sheet_name} {f.row_key}: {f.message}（不能采用）")
+            place, f = hard[0]
+            raise DataError(f"{place}：{f.message}（不能采用）")
         if held is not None:
             held.status = "superseded"
             held.save()

@@ -35,7 +35,7 @@ from forms.schema import Field, Form
 from forms.validate import check_row
 from models import compute
 from models import db as m
-from models.entries import Row, canonical_row, content_hash, form_rows
+from models.entries import Row, canonical_row, content_hash, form_rows, row_label
 from models.errors import ConflictError
 from models.periods import check_period
 from models.units import required_own_unit, required_plan, stored_plan, subordinate_units
@@ -281,7 +281,7 @@ def _finding_rows(month: DistrictMonth) -> list[SheetRow]:
             for i, row in enumerate(rows_by_form[form.id]):
                 for f in row.findings:
                     label = form.field(f.field).label if f.field else ""
-                    add(unit, form, _row_label(form, row, i), label, f.level, f.message,
+                    add(unit, form, row_label(form, row, i), label, f.level, f.message,
                         row.values.get("explanation") or "" if f.level == "soft" else "")
 
     for t in month.townships:
@@ -300,14 +300,6 @@ def _finding_rows(month: DistrictMonth) -> list[SheetRow]:
 
 _FLAG_TEXT = {"edited_after_export": "文件在导出后被修改过（内容与校验值不符），已接收，请核实",
               "template": "由手工填写的空白模板并入", "unexplained": "有核实性问题未填写说明"}
-
-
-def _row_label(form: Form, row: Row, index: int) -> str:
-    if form.rows == "plan_tasks":
-        return f"任务 {row.values.get('no', row.row_key)}"
-    if form.rows == "indicators":
-        return str(row.values.get("indicator") or row.row_key)
-    return f"第 {index + 1} 项 {row.values.get('name') or ''}".strip()
 
 
 def _completeness_rows(period: str) -> list[SheetRow]:

@@ -11,6 +11,7 @@ from models.entries import (
     delete_row,
     form_rows,
     is_locked,
+    lock_reason,
     reopen_period,
     save_row,
     submit_period,
@@ -90,6 +91,22 @@ def test_submit_refused_with_hard_errors_or_unexplained_warnings(any_db):
     save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"explanation": "统计口径调整"})
     submit_period(unit_code=TOWN, period=P)
     assert is_locked(TOWN, P)
+
+
+def test_a_refused_submission_names_the_row_as_the_form_shows_it(any_db):
+    for day, name, subsidies in ((3, "车展", "1"), (9, "家电节", "50")):
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                 values={"date": f"{P}-0{day}", "type": "家电以旧换新", "name": name, "deals": 5, "sales": "10",
+                         "subsidies": subsidies})
+    with pytest.raises(DataError) as refused:
+        submit_period(unit_code=TOWN, period=P)
+    # The second event in the grid's order, by its name; not its internal key.
+    assert str(refused.value) == "表2 活动 第2行（家电节） 补贴金额：补贴金额大于销售额，请在“说明”中解释"
+    event = form_rows(unit_code=TOWN, period=P, form_id="events")[1]
+    save_row(unit_code=TOWN, period=P, form_id="events", row_key=event.row_key, values={"explanation": "含市级补贴"},
+             expected_version=event.version)
+    submit_period(unit_code=TOWN, period=P, user="clerk")
+    assert lock_reason(TOWN, P).startswith("2025年10月已于 ") and "由 clerk 报送，已锁定" in lock_reason(TOWN, P)
 
 
 def test_optimistic_version_detects_a_lost_update(any_db):
