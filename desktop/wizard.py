@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -180,6 +180,11 @@ class UnitPage(QWizardPage):
         layout.addStretch(1)
         for edit in (self.name, self.code):
             edit.textChanged.connect(lambda _t: self.completeChanged.emit())
+
+    def initializePage(self) -> None:  # noqa: N802
+        # The clerk types the unit's name first (the level is usually right as it is), not into the radio buttons;
+        # after the wizard has shown the page, which gives the first widget in the tab order the focus.
+        QTimer.singleShot(0, self.name, self.name.setFocus)  # dropped if the wizard is closed first
 
     def level(self) -> str:
         """The level chosen."""

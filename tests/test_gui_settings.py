@@ -110,6 +110,7 @@ def test_wizard_sets_up_a_township_in_a_minute(empty_db, qtbot):
     wizard.next()
     assert wizard.currentId() == PAGE_UNIT
     assert not wizard.button(wizard.WizardButton.NextButton).isEnabled()  # name and code first
+    qtbot.waitUntil(lambda: wizard.focusWidget() is wizard.unit_page.name)  # where the clerk starts typing
     type_into(qtbot, wizard.unit_page.name, "兴安街道")
     type_into(qtbot, wizard.unit_page.code, "370784001")
     type_into(qtbot, wizard.unit_page.parent_name, "安丘市")
