@@ -28,20 +28,12 @@ from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.style import repolish
 from desktop.widgets import Banner, Page, page_header, scrolling
-from models.errors import LiangxinError
+from models.errors import DataError, LiangxinError
 from models.periods import period_label
+from reports.merge_files import return_files
 
 VERDICT_COLOURS = {"accepted": "#276738", "replaced": "#1f5fa8", "duplicate": "#6b7a8c", "conflict": "#b36b00",
                    "rejected": "#c62828"}
-
-
-def return_files(paths: list[str | Path]) -> list[Path]:
-    """Expand dropped files and folders into the .xlsx files to merge (Office lock files ~$… skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        candidates = sorted(p.rglob("*.xlsx")) if p.is_dir() else [p]
-        out += [c for c in candidates if c.suffix.lower() == ".xlsx" and not c.name.startswith("~$")]
-    return list(dict.fromkeys(out))
 
 
 def _merge_module():
@@ -214,9 +206,12 @@ class MergePage(Page):
 
     def add_files(self, paths: list) -> None:
         """Add dropped or chosen files and folders to the list to merge."""
-        found = return_files(paths)
-        if not found:
-            self.banner.show_message("error", tr("没有找到 .xlsx 报表文件"))
+        # The core's expansion, as `liangxin merge` does it: a file named as it is stays in (the merge says why it
+        # refuses an .xls), folders give their .xlsx/.xls/.et, and a folder with no return in it is refused.
+        try:
+            found = return_files(paths)
+        except DataError as exc:
+            self.banner.show_message("error", str(exc))
             return
         self.files = list(dict.fromkeys([*self.files, *found]))
         self.file_list.clear()

@@ -47,6 +47,11 @@ def drop(widget, paths: list[Path]) -> None:
     widget.dropEvent(event)
 
 
+def snapshot_but_audit(snapshot: dict) -> dict:
+    """Every table but the audit log (a dry run audits its refusals)."""
+    return {k: v for k, v in snapshot.items() if k != "audit_log"}
+
+
 def entered(code: str) -> bool:
     return any(r.version for r in form_rows(unit_code=code, period=P, form_id="events"))
 
@@ -261,5 +266,49 @@ def test_the_district_return_is_exported_beside_its_button_once_and_opens_with_o
         qtbot.mouseClick(page.open_file_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(page.open_folder_button, Qt.MouseButton.LeftButton)
         assert opened == [page.last_export, tmp_path / "out"]
+    finally:
+        close_database()
+
+
+def test_a_dropped_folder_gives_its_returns_and_old_excel_files_and_an_empty_one_is_refused(tmp_path, qtbot):
+    files = township_returns(tmp_path)
+    received = tmp_path / "收到的报表"
+    (received / "十月").mkdir(parents=True)
+    kept = [received / "十月" / files[0].name, received / files[1].name]
+    for source, target in zip(files, kept, strict=True):
+        target.write_bytes(source.read_bytes())
+    (received / "~$x.xlsx").write_bytes(b"\x00" * 165)  # Excel's lock file while a return is open
+    old = received / "旧格式.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)  # an Excel 97-2003 file's signature
+    (received / "说明.txt").write_text("请查收", encoding="utf-8")
+    (tmp_path / "空文件夹").mkdir()
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        drop(page.drop, [received])
+        listed = sorted(Path(page.file_list.item(i).text()) for i in range(page.file_list.count()))
+        assert sorted(page.files) == listed == sorted([*kept, old])  # not the lock file, not the .txt
+        assert "已加入 3 个文件" in page.banner.text.text()
+
+        before = table_snapshot()
+        wait_op(qtbot, page.run_merge(dry_run=True))
+        rows = {page.verdicts.item(r, 0).text(): (page.verdicts.item(r, 4).text(), page.verdicts.item(r, 5).text())
+                for r in range(page.verdicts.rowCount())}
+        assert rows[old.name][0] == "拒收" and "旧版 Excel 97-2003" in rows[old.name][1] and "另存为" in rows[old.name][1]
+        assert [rows[f.name][0] for f in kept] == ["已接收", "已接收"]
+        assert snapshot_but_audit(before) == snapshot_but_audit(table_snapshot())
+
+        drop(page.drop, [tmp_path / "空文件夹"])
+        assert page.banner.text.text() == f"没有找到报表文件（.xlsx）：{tmp_path / '空文件夹'}"
+        assert page.banner.property("kind") == "error"
+        assert sorted(page.files) == sorted([*kept, old]) and page.file_list.count() == 3
+        # a folder with no return among other files: nothing of the drop is added
+        drop(page.drop, [files[0], tmp_path / "空文件夹"])
+        assert "没有找到报表文件" in page.banner.text.text() and page.file_list.count() == 3
+
+        # a file dropped by itself stays in whatever it is: the merge says why it refuses it
+        drop(page.drop, [received / "说明.txt"])
+        assert page.files[-1] == received / "说明.txt" and page.file_list.count() == 4
     finally:
         close_database()

@@ -650,10 +650,6 @@
         <translation>Export this unit&apos;s return</translation>
     </message>
     <message>
-        <source>没有找到 .xlsx 报表文件</source>
-        <translation>No .xlsx returns found</translation>
-    </message>
-    <message>
         <source>已加入 {n} 个文件。先“预检”看结论，确认无误再“汇总入库”。</source>
         <translation>Added {n} files. Do a dry run first, then merge when the verdicts are right.</translation>
     </message>
