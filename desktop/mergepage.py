@@ -1,5 +1,5 @@
 """汇总合并 (district and city): drop returned files, dry run first, verdicts with reasons, conflicts,
-completeness of the townships, and the district's own return."""
+completeness of the townships, what changed since last month (较上月变化), and the district's own return."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
+from desktop.changespanel import ChangesPanel
 from desktop.dashboard_data import form_short_names
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
@@ -197,6 +198,9 @@ class MergePage(Page):
         self.completeness.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.completeness.currentCellChanged.connect(lambda *_: self._update_reopen())
         layout.addWidget(self.completeness)
+        # What changed since last month, beside who has reported: a line per township, opened to its changes.
+        self.changes = ChangesPanel()
+        layout.addWidget(self.changes)
         layout.addStretch(1)
 
         outer.addWidget(scrolling(body), 1)
@@ -381,9 +385,11 @@ class MergePage(Page):
     # ---- completeness and the own return ------------------------------------------------------------
 
     def refresh(self) -> None:
+        from reports.changes import month_changes
         from reports.completeness import STATE_LABELS, completeness, summary_line
 
         report = completeness(period=self.session.period)
+        self.changes.show_report(month_changes(period=self.session.period))
         self._fill_conflicts({u.unit_code: u.unit_name for u in report.units})
         self.lines = report.units
         forms = form_short_names()

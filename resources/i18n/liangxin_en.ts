@@ -734,6 +734,74 @@
         <translation>rejected {n} times</translation>
     </message>
     <message>
+        <source>较上月变化</source>
+        <translation>Changes since last month</translation>
+    </message>
+    <message>
+        <source>全部展开</source>
+        <translation>Expand all</translation>
+    </message>
+    <message>
+        <source>全部收起</source>
+        <translation>Collapse all</translation>
+    </message>
+    <message>
+        <source>填报单位 / 报表</source>
+        <translation>Unit / form</translation>
+    </message>
+    <message>
+        <source>行</source>
+        <translation>Row</translation>
+    </message>
+    <message>
+        <source>栏目</source>
+        <translation>Column</translation>
+    </message>
+    <message>
+        <source>计量单位</source>
+        <translation>Unit of measure</translation>
+    </message>
+    <message>
+        <source>上月</source>
+        <translation>Last month</translation>
+    </message>
+    <message>
+        <source>本期</source>
+        <translation>This month</translation>
+    </message>
+    <message>
+        <source>增减</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <source>增减幅度</source>
+        <translation>Change %</translation>
+    </message>
+    <message>
+        <source>{n} 项变化</source>
+        <translation>{n} changes</translation>
+    </message>
+    <message>
+        <source>没有下级单位</source>
+        <translation>No units below this one</translation>
+    </message>
+    <message>
+        <source>{n} 个单位有变化（共 {m} 项）</source>
+        <translation>{n} units changed ({m} changes in all)</translation>
+    </message>
+    <message>
+        <source>{n} 个与上月相同</source>
+        <translation>{n} the same as last month</translation>
+    </message>
+    <message>
+        <source>{n} 个本月未报</source>
+        <translation>{n} not reported this month</translation>
+    </message>
+    <message>
+        <source>{n} 个上月无数据</source>
+        <translation>{n} with no data last month</translation>
+    </message>
+    <message>
         <source>退回报表</source>
         <translation>Reopen a return</translation>
     </message>
