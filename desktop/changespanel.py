@@ -28,13 +28,6 @@ MAX_HEIGHT = 460  # the tree scrolls inside beyond this, so that the page stays 
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-def signed(value: object) -> str:
-    """A difference as the reviewer reads it: +200, -0.3, 0."""
-    from reports.changes import shown_value
-
-    return ("+" if value > 0 else "") + shown_value(value)
-
-
 class ChangesPanel(QWidget):
     """Each township's changes since last month; a township's changes are made into rows when it is opened."""
 
@@ -137,13 +130,12 @@ class ChangesPanel(QWidget):
         self._fit_height()
 
     def _add_changes(self, parent: QTreeWidgetItem, changes: list[Change]) -> None:
-        from reports.changes import describe, shown_value
+        from reports.changes import describe, shown_difference, shown_growth, shown_value
 
         for change in changes:
             cells = [change.sheet, change.row, change.field, change.unit, shown_value(change.before),
                      shown_value(change.after),
-                     signed(change.difference) if change.difference is not None else "—",
-                     f"{change.growth:+.1%}" if change.growth is not None else "—"]
+                     shown_difference(change), shown_growth(change)]
             child = QTreeWidgetItem(parent, cells)
             sentence = describe(change)
             for c in range(len(cells)):

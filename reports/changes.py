@@ -165,9 +165,19 @@ def describe(change: Change) -> str:
     text = (f"{change.sheet} {change.row} {change.field}："
             f"{shown_value(change.before, change.unit)} → {shown_value(change.after, change.unit)}")
     if change.difference is not None:
-        growth = f"，{change.growth:+.1%}" if change.growth is not None else ""
-        text += f"（{_shown(change.difference, signed=True)}{growth}）"
+        growth = f"，{shown_growth(change)}" if change.growth is not None else ""
+        text += f"（{shown_difference(change)}{growth}）"
     return text
+
+
+def shown_difference(change: Change) -> str:
+    """The difference with its sign, +200 or -0.3; — for values that are not numbers in both months."""
+    return "—" if change.difference is None else _shown(change.difference, signed=True)
+
+
+def shown_growth(change: Change) -> str:
+    """The growth as a percentage with one decimal, +20.0%; — when there is none."""
+    return "—" if change.growth is None else f"{change.growth:+.1%}"
 
 
 def shown_value(value: object, unit: str = "") -> str:
