@@ -38,7 +38,7 @@ class EventGoal:
 def month_rows(unit_code: str, period: str, *, aggregate: bool = False) -> dict[str, list[Row]]:
     """Every form's rows for a month: the unit's own, or (aggregate) the sums of the units below it."""
     if aggregate:
-        from reports.summary import district_month
+        from reports.district import district_month
 
         return district_month(period=period).rows
     return entries.month_rows(unit_code=unit_code, period=period)

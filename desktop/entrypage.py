@@ -234,8 +234,8 @@ class EntryPage(Page):
         s = self.session
         current = self.table.currentIndex()
         if s.is_aggregating:
-            # A district's (city's) forms are the sums of the units below it (reports.summary): shown, not typed.
-            from reports.summary import district_month
+            # A district's (city's) forms are the sums of the units below it (reports.district): shown, not typed.
+            from reports.district import district_month
 
             period, form_id = s.period, self.form_id
             self.model.load(unit_code=s.unit_code, period=period, user=s.user,

@@ -110,7 +110,7 @@ def fill_unit(*, unit_code: str, period: str, seed: int = 0, events: int = 6, sc
 def make_sample_database(target, *, level: str = "town", period: str = "2025-10", fill_towns: bool = True) -> str:
     """Create a database with sample data: a town, or a district with its townships; returns the own unit.
 
-    A district's own forms are its townships' sums (reports.summary), so only the townships get data;
+    A district's own forms are its townships' sums (reports.district), so only the townships get data;
     fill_towns=False leaves them empty too, for a district that receives their returns by merging.
     """
     open_database(target)

@@ -102,7 +102,7 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
         # the district's own pages show the townships' sums, read-only
         tasks = window.show_page("tasks")
         assert not tasks.model.editable and tasks.lock_banner.isVisible()
-        from reports.summary import district_month
+        from reports.district import district_month
 
         sums = district_month(period=P).rows["tasks"]
         assert [r.values.get("achieved") for r in tasks.model.rows] == [r.values.get("achieved") for r in sums]

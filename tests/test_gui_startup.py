@@ -41,3 +41,14 @@ def test_the_main_window_opens_without_the_heavy_libraries(sqlite_db, tmp_path):
     assert out["title"].startswith("两新填报 — ")
     assert out["painted"]
     assert out["font"] in CJK_FAMILIES  # the first preferred Chinese font that is installed (font matching picks it)
+
+
+def test_a_districts_window_shows_its_townships_sums_without_the_excel_writer(district_db, tmp_path):
+    from models.database import close_database
+    from models.entries import replace_period_data
+    from tests.conftest import TOWN
+
+    replace_period_data(unit_code=TOWN, period="2025-10", data={"figures": [{"row_key": "used_car_trades", "current": "7"}]})
+    close_database()
+    out = _run(PROBE, str(district_db), tmp_path=tmp_path)  # its 任务进展 page adds up the townships (reports.district)
+    assert out["loaded"] == [] and out["painted"]
