@@ -336,7 +336,7 @@ class EntryPage(Page):
         if field.required:
             parts.append(tr("必填"))
         if field.choices:
-            parts.append(tr("可选：") + " / ".join(field.choices) + tr("（输入首字即可）"))
+            parts.append(tr("可选：") + " / ".join(field.choices) + tr("（输入开头几个字即可）"))
         if field.type == "date":
             parts.append(tr("输入 5 即本月5日，10-5 即10月5日"))
         if field.min is not None:

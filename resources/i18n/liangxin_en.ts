@@ -286,8 +286,8 @@
         <translation>choices: </translation>
     </message>
     <message>
-        <source>（输入首字即可）</source>
-        <translation> (type the first character)</translation>
+        <source>（输入开头几个字即可）</source>
+        <translation> (type the first few characters)</translation>
     </message>
     <message>
         <source>输入 5 即本月5日，10-5 即10月5日</source>
