@@ -107,7 +107,7 @@ class MergePage(Page):
         header, self.summary = page_header(tr(self.title))
         self.summary.setObjectName("Hint")
         outer.addLayout(header)
-        body = QWidget()
+        self.body = body = QWidget()  # the page below its header, scrolled (the screenshot grabs it whole)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)

@@ -107,7 +107,11 @@ def _pages(window, out: Path, prefix: str, keys, size, app) -> list[Path]:
         path = out / f"{prefix}-{key}.png"
         window.grab().save(str(path))
         files.append(path)
-        if key == "dashboard":  # the whole dashboard, below the fold too
+        if key in ("dashboard", "merge"):  # the whole page, below the fold too
+            if key == "merge":  # with the first township that changed since last month opened
+                opened = next((u for u in page.changes.report.units if u.changes), None)
+                if opened is not None:
+                    page.changes.unit_item(opened.unit_code).setExpanded(True)
             page.body.resize(page.body.width(), page.body.sizeHint().height())
             _settle(app)
             full = out / f"{prefix}-{key}-full.png"
