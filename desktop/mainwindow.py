@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.i18n import QT_TRANSLATE_NOOP, level_name, tr
-from desktop.icons import ON_DARK, app_icon, icon
+from desktop.icons import ON_DARK, icon
 from desktop.options import get_option, set_option
 from desktop.style import set_style_property
 from models.periods import current_period, period_label
@@ -114,7 +114,6 @@ class MainWindow(QMainWindow):
         self.database_label = database_label
         self.pages: dict[str, QWidget] = {}
         self.undo_group = QUndoGroup(self)
-        self.setWindowIcon(app_icon())
         self.resize(1360, 860)
         self.setMinimumSize(QSize(1000, 640))
 

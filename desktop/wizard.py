@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop import dialogs
 from desktop.i18n import level_name, tr
-from desktop.icons import app_icon, icon
+from desktop.icons import icon
 from models.errors import LiangxinError
 from models.plan_schema import Plan
 from models.plans import builtin_plans, load_plan_file
@@ -288,7 +288,6 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.database_label = database_label
         self.setWindowTitle(tr("两新填报 — 首次设置"))
-        self.setWindowIcon(app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.NextButton, tr("下一步 >"))

@@ -37,6 +37,7 @@ def test_after_the_wizard_the_main_window_opens(tmp_path, monkeypatch, started):
     assert app_module.run_gui(db=str(tmp_path / "new.sqlite3")) == 0
     window = started["window"]
     assert window.isVisible() and window.session.unit.name == "环翠楼街道"
+    assert not window.windowIcon().isNull()  # the program's icon, set once on the application
     assert own_unit().code == "371002001"
     window.close()
 
