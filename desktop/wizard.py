@@ -35,8 +35,11 @@ _CODE = re.compile(r"^\S{1,32}$")
 PAGE_INTRO, PAGE_PLAN, PAGE_UNIT, PAGE_CHILDREN, PAGE_DONE = range(5)
 
 
-def parse_units(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """Read 'code name' lines (tab, space or comma between; two columns pasted from Excel); return units and errors."""
+def parse_units(text: str, taken: frozenset[str] = frozenset()) -> tuple[list[tuple[str, str]], list[str]]:
+    """Read 'code name' lines (tab, space or comma between; two columns pasted from Excel); return units and errors.
+
+    taken: codes a line may not use (the own unit's and its parent's).
+    """
     units, errors, seen = [], [], set()
     for n, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -51,6 +54,8 @@ def parse_units(text: str) -> tuple[list[tuple[str, str]], list[str]]:
             errors.append(tr("第{n}行：代码“{code}”不能含空格，最多32个字符").format(n=n, code=code))
         elif code in seen:
             errors.append(tr("第{n}行：代码 {code} 重复").format(n=n, code=code))
+        elif code in taken:
+            errors.append(tr("第{n}行：代码 {code} 已是本单位或上级单位的代码").format(n=n, code=code))
         else:
             seen.add(code)
             units.append((code, name))
@@ -235,10 +240,9 @@ class ChildrenPage(QWizardPage):
         return parse_units(self.text.toPlainText())[0]
 
     def validatePage(self) -> bool:  # noqa: N802
-        units, errors = parse_units(self.text.toPlainText())
         unit_page = self.wizard().unit_page
-        taken = {unit_page.code.text().strip(), unit_page.parent_code.text().strip()} - {""}
-        errors += [tr("代码 {code} 已是本单位或上级单位的代码").format(code=c) for c, _ in units if c in taken]
+        taken = frozenset({unit_page.code.text().strip(), unit_page.parent_code.text().strip()} - {""})
+        errors = parse_units(self.text.toPlainText(), taken)[1]
         self.error.setText("\n".join(errors[:8]))
         return not errors
 

@@ -183,6 +183,21 @@ def test_township_lines(text, units, errors):
     assert got == units and len(problems) == errors
 
 
+def test_a_township_line_with_the_districts_own_code_is_named_by_its_line(empty_db, qtbot):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    wizard.next()
+    wizard.unit_page.level_buttons["district"].setChecked(True)
+    type_into(qtbot, wizard.unit_page.name, "环翠区")
+    type_into(qtbot, wizard.unit_page.code, DISTRICT)
+    wizard.next()
+    wizard.children_page.text.setPlainText(f"371002001\t环翠楼街道\n{DISTRICT}\t环翠区\n")
+    wizard.next()
+    assert wizard.currentId() == PAGE_CHILDREN
+    assert wizard.children_page.error.text() == f"第2行：代码 {DISTRICT} 已是本单位或上级单位的代码"
+    assert m.OrgUnit.select().count() == 0
+
+
 def test_the_wizard_shows_where_the_data_lives(qtbot):
     wizard = open_wizard(qtbot)
     assert "/tmp/x.sqlite3" in " ".join(w.text() for w in wizard.intro_page.findChildren(type(wizard.done_page.summary)))

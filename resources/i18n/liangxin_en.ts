@@ -1254,8 +1254,8 @@ All of it can be seen and extended later under Settings.</translation>
         <translation>One per line: code and name. Paste two columns from Excel. More can be added later under Settings.</translation>
     </message>
     <message>
-        <source>代码 {code} 已是本单位或上级单位的代码</source>
-        <translation>Code {code} is already the unit&apos;s or its parent&apos;s</translation>
+        <source>第{n}行：代码 {code} 已是本单位或上级单位的代码</source>
+        <translation>Line {n}: code {code} is already the unit&apos;s or its parent&apos;s</translation>
     </message>
     <message>
         <source>确认</source>
