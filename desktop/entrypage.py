@@ -238,9 +238,10 @@ class EntryPage(Page):
             from reports.district import district_month
 
             period, form_id = s.period, self.form_id
-            self.model.load(unit_code=s.unit_code, period=period, user=s.user,
+            why = tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。")
+            self.model.load(unit_code=s.unit_code, period=period, user=s.user, read_only_reason=why,
                             fetch=lambda: district_month(period=period).rows[form_id])
-            self.lock_banner.show_message("info", tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。"))
+            self.lock_banner.show_message("info", why)
         else:
             reason = s.lock_reason()
             self.model.load(unit_code=s.unit_code, period=s.period, user=s.user, read_only_reason=reason)

@@ -287,7 +287,20 @@ class EntryTable(QTableView):
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
                 self.clear_selection()
                 return
+            if self._typing_into_read_only(event):
+                # Say why, as Delete and paste do, instead of doing nothing at all.
+                self.form_model.edit_cells([], text="")
+                return
         super().keyPressEvent(event)
+
+    def _typing_into_read_only(self, event) -> bool:
+        """True for a character typed on a cell one could type into, were the month not read-only."""
+        text = event.text()
+        if not text or not text.isprintable() or event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier:
+            return False
+        current = self.currentIndex()
+        return (current.isValid() and not self.form_model.editable
+                and self.form_model.fields[to_source(current).column()].editable)
 
     def closeEditor(self, editor, hint) -> None:  # noqa: N802
         """Enter commits and moves down, Tab commits and moves right, without opening the next editor."""

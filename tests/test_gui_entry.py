@@ -268,6 +268,8 @@ def test_a_locked_month_refuses_typing_and_says_why(sqlite_db, qtbot):
     go_to(page, "2", "achieved")
     qtbot.keyClick(page.table, "5")
     assert editor_of(page.table) is None
+    assert page.message.isVisible() and "已锁定" in page.message.text.text()  # typing says why, as paste does
+    assert page.saved_label.text() == "未保存"
     assert page.table.paste_text("7").ok is False
     assert table_snapshot() == before
     assert m.AuditLog.select().where(m.AuditLog.action.startswith("refused")).count() == 0  # refused before the core

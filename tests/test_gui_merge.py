@@ -106,6 +106,9 @@ def test_dry_run_then_merge_dropped_files(tmp_path, qtbot, monkeypatch):
 
         sums = district_month(period=P).rows["tasks"]
         assert [r.values.get("achieved") for r in tasks.model.rows] == [r.values.get("achieved") for r in sums]
+        tasks.table.setCurrentIndex(tasks.table.model().index(0, tasks.model.column_of("achieved")))
+        qtbot.keyClick(tasks.table, "5")  # typing into the sums says why it cannot be done
+        assert "由下级单位的报表汇总而来" in tasks.message.text.text()
         events = window.show_page("events")
         assert len(events.model.rows) == 2 + 3 and events.model.rowCount() == 5  # no blank line to type into
 
