@@ -16,8 +16,8 @@ from models.database import close_database, open_database
 from models.entries import canonical_data, content_hash, replace_period_data
 from models.units import add_unit, initialise
 from reports.cli import main
-from reports.merge import merge
 from reports.district import district_month, district_status
+from reports.merge import merge
 from reports.summary import write_summary
 from reports.xlsx_layout import sheet_layout
 from reports.xlsx_reader import read_return
