@@ -90,3 +90,20 @@ def test_dry_run_and_interrupted_merge_leave_both_databases_as_before(any_distri
     assert [r.to_json() for r in real] == [r.to_json() for r in dry]
     assert [r.verdict for r in real] == ["replaced", "accepted", "accepted"]
     assert snapshot_but_audit() != {k: v for k, v in before.items() if k != "audit_log"}
+
+
+def test_changes_since_last_month_and_the_district_return_on_both_databases(any_district, tmp_path):
+    from reports.changes import month_changes
+    from reports.summary import write_summary
+    from reports.xlsx_reader import read_return
+
+    september = month(0)
+    september["figures"][0]["current"] = "1000"
+    september["events"][0]["date"] = "2025-09-05"
+    results = merge([make_rf(period="2025-09", data=september), make_rf(data=month(0)), make_rf(TOWN2, data=month(1))])
+    assert [r.verdict for r in results] == ["accepted"] * 3
+    units = {u.unit_code: u for u in month_changes(period=P).units}
+    assert [(c.row, c.before, c.after) for c in units[TOWN].changes] == [("废旧家电回收量", 1000, 1200)]
+    assert units[TOWN2].note == "上月无数据，无从比较" and units[TOWN3].note == "本月未报"
+    back = read_return(write_summary(period=P, out_dir=tmp_path).path)
+    assert back.unit_code == DISTRICT and back.computed_hash == back.stated_hash
