@@ -9,6 +9,7 @@ backed up on the server by IT (pg_dump, see README); these functions refuse it w
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import sqlite3
@@ -144,14 +145,34 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def _write_problem(exc: OSError, out: Path) -> str:
+    """Say in the user's words why a backup could not be written where they asked (a missing USB disk, a full disk …)."""
+    code = exc.errno
+    if code == errno.ENOENT and not out.parent.is_dir():
+        return f"文件夹 {out.parent} 不存在，也无法建立（U 盘或网络盘是否已接上？盘符是否正确？）"
+    if code in (errno.EEXIST, errno.ENOTDIR):
+        return f"路径 {out.parent} 中有一段是文件而不是文件夹"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"没有在 {out.parent} 中写文件的权限"
+    if code == errno.EROFS:
+        return f"{out.parent} 所在的盘是只读的（U 盘是否打开了写保护？）"
+    if code == errno.ENOSPC:
+        return f"{out.parent} 所在的盘空间不足"
+    return f"无法在 {out.parent} 中建立文件（{exc.strerror or exc}）"
+
+
 def copy_checked(source: Path, out: Path) -> Path:
     """Copy a database with the online backup API to out, via a temporary name, checked before the rename."""
     source, out = Path(source), Path(out)
     if not source.is_file():
         raise BackupError(f"{source}：没有可备份的数据库文件")
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    tmp.unlink(missing_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        tmp.open("wb").close()  # fails with the reason (no such drive, read-only …), where SQLite only says it cannot open
+    except OSError as exc:
+        raise BackupError(f"无法写入备份文件 {out}：{_write_problem(exc, out)}；数据库未受影响") from None
     try:
         src = sqlite3.connect(source, timeout=30)
         try:
@@ -173,16 +194,23 @@ def copy_checked(source: Path, out: Path) -> Path:
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"无法备份 {source}：{exc}") from None
     except OSError as exc:
-        raise BackupError(f"无法写入备份文件 {out}：{exc.strerror or exc}") from None
+        raise BackupError(f"无法写入备份文件 {out}：{_write_problem(exc, out)}") from None
     finally:
         tmp.unlink(missing_ok=True)
     return out
 
 
 def backup_database(*, out: str | Path, source: str | Path | None = None) -> Path:
-    """Back up the database (the open one by default) to a file, checked with integrity_check."""
+    """Back up the database (the open one by default) to a file, checked with integrity_check.
+
+    An out that is a folder (or ends with a path separator) gets a file named like a manual backup in it,
+    so that `backup --out E:\\两新备份\\` does what IT meant.
+    """
     source = Path(source) if source else current_database_path()
+    folder_meant = str(out).endswith(("/", "\\")) or Path(out).is_dir()
     out = Path(out)
+    if folder_meant:
+        out = out / manual_backup_path(source).name
     if out.resolve() == source.resolve():
         raise BackupError(f"{out}：备份不能覆盖它所备份的数据库本身")
     return copy_checked(source, out)

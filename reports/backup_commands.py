@@ -113,7 +113,7 @@ def _backup(args) -> int:
         made = daily_backup(db_path=path)
         print(f"已备份到 {made}（已校验）" if made else "今天的自动备份已经有了")
         return 0
-    out = backup_database(out=Path(args.out), source=path)
+    out = backup_database(out=args.out, source=path)  # as typed: a trailing separator means a folder
     print(f"已备份到 {out}（已校验）")
     return 0
 
