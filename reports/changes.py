@@ -113,10 +113,14 @@ def month_changes(*, period: str) -> MonthChanges:
         before = _month(unit.code, previous)
         found = UnitChanges(unit.code, unit.name, now is not None, before is not None)
         if now is not None and before is not None:
-            for form in all_forms():
-                found.changes += _form_changes(form, before[form.id], now[form.id])
+            found.changes = differences(before, now)
         units.append(found)
     return MonthChanges(period, previous, units)
+
+
+def differences(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> list[Change]:
+    """What differs between two versions of a unit's month (month_rows of each), form by form."""
+    return [c for form in all_forms() for c in _form_changes(form, before[form.id], after[form.id])]
 
 
 def _month(unit_code: str, period: str) -> dict[str, list[Row]] | None:

@@ -47,12 +47,14 @@ from models.entries import (
     is_locked,
     lock_reason,
     locked_units,
+    month_rows,
     placed_findings,
     replace_period_data,
 )
 from models.errors import DataError, LiangxinError
 from models.periods import check_period, period_label
 from models.units import LEVELS, add_unit, own_unit, required_own_unit
+from reports.changes import describe, differences
 from reports.filecheck import FileCheck, FileRejected, check_file
 from reports.returnfile import CellProblem, ReturnFile
 
@@ -70,6 +72,7 @@ FLAG_LABELS = {
 HELD = ("current", "reopened")  # statuses of the one record a township's month is taken from
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell
 MAX_REASON = 300  # characters of one reason kept in the audit log
+MAX_DIFFERENCES = 10  # differences from the held data listed among a replacing or conflicting file's reasons
 CHECK_BATCH = 64  # files checked before they are read (see _checked_batches)
 CHECK_BATCH_BYTES = 4 * 1024 * 1024
 
@@ -367,17 +370,22 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
     verdict, why = _verdict(rf, records, held, _has_entries(code, period))
     if verdict != "duplicate":
         data = {form_id: _reported_rows(form_id, rf.data.get(form_id, [])) for form_id in FORM_IDS}
+        # What the file would change, for the reviewer deciding a conflict or seeing what a new revision corrected.
+        before = month_rows(unit_code=code, period=period) if verdict in ("conflict", "replaced") else None
         if verdict == "conflict":
             with m.database.atomic() as savepoint:
                 # The core checks the data as it would be stored; a conflict's copy is checked, then rolled back
                 # (and so are the audit lines of that storing).
                 findings, event_rows = _apply(result, rf, data, writer, [])
                 _note_findings(result, rf, findings, event_rows)
+                _note_differences(result, before, held)
                 savepoint.rollback()
             lines.append(_store_conflict(result, rf, held, actor, why))
         else:  # inside the caller's savepoint, which a rejection rolls back
             findings, event_rows = _apply(result, rf, data, writer, lines)
             _note_findings(result, rf, findings, event_rows)
+            if before is not None:
+                _note_differences(result, before, held)
             lines.append(_store(result, rf, held, verdict, actor))
     result.verdict = verdict
     if why:
@@ -550,6 +558,18 @@ def _verdict(rf: ReturnFile, records: list[_Record], held: _Record | None,
     else:
         why = f"与已接收的第 {held.revision} 版版本号相同（第 {rf.revision} 版）但内容不同"
     return "conflict", why + "；未覆盖，请审核员决定保留哪一份"
+
+
+def _note_differences(result: MergeResult, before: dict, held: _Record | None) -> None:
+    """List what the file changes in the month as stored before it (read again after storing it)."""
+    found = differences(before, month_rows(unit_code=result.unit_code, period=result.period))
+    against = f"较已接收的第 {held.revision} 版" if held is not None else "较本库中已有的数据"
+    if not found:
+        result.reasons.append(f"{against}：数值和选项相同，只有文字栏目不同")
+        return
+    result.reasons += [f"{against}：{describe(c)}" for c in found[:MAX_DIFFERENCES]]
+    if len(found) > MAX_DIFFERENCES:
+        result.reasons.append(f"{against}：另有 {len(found) - MAX_DIFFERENCES} 处不同")
 
 
 def _note_findings(result: MergeResult, rf: ReturnFile, findings: list[Finding], event_rows: dict[str, int]) -> None:

@@ -80,11 +80,32 @@ def test_newer_revision_replaces_and_keeps_the_old_one_in_history(district_db):
     merge([r1])
     [result] = merge([r2], user="审核员甲")
     assert result.verdict == "replaced" and "第 2 版替换了第 1 版" in result.reasons[0]
+    # What the new revision corrected, for the reviewer (numbers and choices; the changed narrative is text).
+    assert [r for r in result.reasons if r.startswith("较已接收的第 1 版：")] == [
+        f"较已接收的第 1 版：表1 任务 {plan_task(1)} 完成值：3 → 4（+1，+33.3%）",
+        "较已接收的第 1 版：表2 全部活动 参与人数合计：1200 人次 → 1201 人次（+1，+0.1%）",
+        "较已接收的第 1 版：表3 废旧家电回收量 本期：1200 台 → 1201 台（+1，+0.1%）"]
     assert stored_hash() == r2.computed_hash
     old = m.ReturnRecord.get(m.ReturnRecord.uuid == r1.return_uuid)
     assert old.status == "superseded" and content_hash(json.loads(old.payload)) == r1.computed_hash
     assert held().uuid == r2.return_uuid
     assert m.AuditLog.get(m.AuditLog.action == "replace").old == r1.return_uuid
+
+
+def test_a_revision_that_changes_only_text_says_so(district_db):
+    first, text_only = month(0), month(0)
+    text_only["tasks"][0]["narrative"] = "改写了进展情况"
+    merge([make_rf(data=first)])
+    [result] = merge([make_rf(data=text_only, revision=2)])
+    assert result.verdict == "replaced" and "较已接收的第 1 版：数值和选项相同，只有文字栏目不同" in result.reasons
+
+
+def plan_task(seq: int) -> str:
+    """The plan's task at a position (1-based) as a change names it: its printed number and title."""
+    from models.units import stored_plan
+
+    task = stored_plan().tasks[seq - 1]
+    return f"{task.no} {task.title}"
 
 
 def test_a_batch_is_taken_oldest_revision_first_and_reported_in_order(district_db):
@@ -101,6 +122,7 @@ def test_conflicting_copy_overwrites_nothing_until_the_reviewer_decides(district
     rival = make_rf(data=month(5), revision=1)
     [result] = merge([rival])
     assert result.verdict == "conflict" and "版本号相同" in result.reasons[0]
+    assert "较已接收的第 1 版：表3 废旧家电回收量 本期：1200 台 → 1205 台（+5，+0.4%）" in result.reasons
     assert snapshot_but_audit()["entry"] == entries_before
     [pending] = pending_conflicts(period=P)
     assert pending.uuid == rival.return_uuid and pending.status == "conflict"
