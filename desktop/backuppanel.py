@@ -133,7 +133,8 @@ class BackupPanel(QGroupBox):
         except BackupError:
             self.db_path = None
         if self.db_path is None:
-            self.note.setText(tr("共用的 PostgreSQL 数据库由技术人员在服务器上备份（pg_dump，见说明书“备份与恢复”）；"
+            self.note.setText(tr("共用的 PostgreSQL 数据库由技术人员在服务器上用 pg_dump 备份、用 pg_restore 恢复"
+                                 "（见 IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节）；"
                                  "本程序只备份本机的 SQLite 数据库文件。"))
             self.backups = []
         else:

@@ -3,7 +3,7 @@
 Every copy is taken with SQLite's online backup API (safe while the program is writing), written to
 a temporary name, checked with ``PRAGMA integrity_check`` and only then renamed to its final name,
 so a backup that exists under its name is complete and sound. A shared PostgreSQL database is
-backed up on the server by IT (pg_dump, see README); these functions refuse it with that advice.
+backed up on the server by IT (pg_dump, see docs/it-guide.md); these functions refuse it with that advice.
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ BACKUP_FOLDER = "backups"
 KEEP_DAILY = 14  # the newest daily copies kept
 KEEP_MONTHLY = 24  # beyond those, the first copy of each of this many months
 DAILY_KIND, MANUAL_KIND = "daily", "manual"
-POSTGRES_ADVICE = ("the shared PostgreSQL database is backed up on the server by IT with pg_dump "
-                   "(README → 备份与恢复); this program backs up SQLite files only")
+IT_GUIDE_PG = "IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节"
+POSTGRES_ADVICE = ("共用的 PostgreSQL 数据库由技术人员在服务器上备份和恢复："
+                   "pg_dump -Fc -d 数据库名 -f 备份.dump，pg_restore --clean --if-exists -d 数据库名 备份.dump"
+                   f"（见{IT_GUIDE_PG}）；本程序的备份与恢复只处理本机的 SQLite 数据库文件")
 
 
 class BackupError(LiangxinError):

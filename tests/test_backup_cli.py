@@ -68,10 +68,32 @@ def test_restore_of_a_bad_file_fails_and_changes_nothing(sqlite_db, tmp_path, ca
     assert stored_current(sqlite_db) == Decimal(9)
 
 
-def test_postgres_is_left_to_the_server(capsys, tmp_path):
-    assert main(["--db", "postgresql://127.0.0.1:5432/test", "backup", "--out", str(tmp_path / "x.sqlite3")]) == 1
-    assert "pg_dump" in capsys.readouterr().err
-    assert main(["--db", "postgresql://127.0.0.1:5432/test", "restore", str(tmp_path / "x.sqlite3")]) == 1
+def schema_exists(url: str) -> bool:
+    import psycopg2
+
+    schema = url.split("schema=")[1]
+    conn = psycopg2.connect(url.split("?")[0])
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (schema,))
+        return cur.fetchone() is not None
+    finally:
+        conn.close()
+
+
+def test_postgres_is_left_to_the_server_in_chinese_with_the_commands(pg_url, capsys, tmp_path):
+    out = tmp_path / "x.sqlite3"
+    assert main(["--db", pg_url, "backup", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "pg_dump -Fc" in err and "本程序的备份与恢复只处理本机的 SQLite 数据库文件" in err and "docs/it-guide.md" in err
+    assert "backed up" not in err  # the advice was in English
+    assert not out.exists()
+    backup.backup_database(out=out, source=ROOT / "tests" / "fixtures" / "schema_v1.sqlite3")
+    before = out.read_bytes()
+    assert main(["--db", pg_url, "restore", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "pg_restore --clean" in err and "backed up" not in err
+    assert out.read_bytes() == before and not schema_exists(pg_url)  # refused before the server was touched
 
 
 def test_backup_of_no_database(tmp_path, capsys):

@@ -1366,8 +1366,8 @@ All of it can be seen and extended later under Settings.</translation>
         <translation>Size</translation>
     </message>
     <message>
-        <source>共用的 PostgreSQL 数据库由技术人员在服务器上备份（pg_dump，见说明书“备份与恢复”）；本程序只备份本机的 SQLite 数据库文件。</source>
-        <translation>The shared PostgreSQL database is backed up on the server by IT (pg_dump, see the manual, “Backup and restore”); this program backs up local SQLite database files only.</translation>
+        <source>共用的 PostgreSQL 数据库由技术人员在服务器上用 pg_dump 备份、用 pg_restore 恢复（见 IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节）；本程序只备份本机的 SQLite 数据库文件。</source>
+        <translation>The shared PostgreSQL database is backed up on the server by IT with pg_dump and restored with pg_restore (see the IT guide, docs/it-guide.md, “A shared PostgreSQL database”); this program backs up local SQLite database files only.</translation>
     </message>
     <message>
         <source>备份</source>
