@@ -204,7 +204,12 @@ def summary_line(report: Completeness) -> str:
     for state in ("reopened", "conflict", "rejected", "missing"):
         if report.count(state):
             parts.append(f"{STATE_LABELS[state]} {report.count(state)}")
-    if report.late:
-        parts.append(f"逾期 {report.late}")
+    # Returned after the deadline, and not (validly) returned by it: two different things for the reviewer.
+    late = sum(1 for u in report.units if u.late)
+    overdue = sum(1 for u in report.units if u.overdue)
+    if late:
+        parts.append(f"迟报 {late}")
+    if overdue:
+        parts.append(f"逾期未报 {overdue}")
     return (f"{period_label(report.period)} 报送情况（截止 {report.deadline.month}月{report.deadline.day}日）："
             + "，".join(parts))

@@ -65,7 +65,7 @@ def test_returned_missing_late_and_rejected(district_db):
     [rejection] = third.rejections
     assert rejection.file == "竹岛街道10月.xlsx" and any("进展情况" in r for r in rejection.reasons)
     assert (report.count("returned"), report.count("rejected"), report.late) == (2, 1, 2)
-    assert summary_line(report) == "2025年10月 报送情况（截止 11月5日）：已报 2/3，被拒收 1，逾期 2"
+    assert summary_line(report) == "2025年10月 报送情况（截止 11月5日）：已报 2/3，被拒收 1，迟报 1，逾期未报 1"
 
 
 def test_missing_is_overdue_only_after_the_deadline(district_db):
