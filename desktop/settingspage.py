@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
-from desktop.backuppanel import BackupPanel
+from desktop.backuppanel import BackupPanel, error_text
 from desktop.i18n import LANGUAGES, QT_TRANSLATE_NOOP, level_name, tr
 from desktop.icons import icon
+from desktop.ops import Op
 from desktop.options import SIGNATORIES, get_option, option, set_option
 from desktop.widgets import Banner, Page, page_header, scrolling
+from models.backup import DatabaseFound, inspect_database
 from models.database import data_dir, default_database_path
 from models.errors import LiangxinError
 from models.units import LEVELS, add_unit, subordinate_units
@@ -101,7 +103,8 @@ class SettingsPage(Page):
         form.addRow(tr("当前使用"), self.current_db)
         self.fields["database"] = QLineEdit()
         self.fields["database"].setPlaceholderText(str(default_database_path()))
-        self.fields["database"].editingFinished.connect(lambda: self._save("database", restart=True))
+        self.fields["database"].editingFinished.connect(self.change_database)
+        self.database_op: Op | None = None
         browse = QPushButton(icon("folder"), tr("选择文件…"))
         browse.clicked.connect(self._choose_database)
         db_row = QHBoxLayout()
@@ -197,7 +200,48 @@ class SettingsPage(Page):
         path = dialogs.choose_open_file(self, tr("选择数据库文件"), tr("SQLite 数据库 (*.sqlite3 *.db);;所有文件 (*)"))
         if path:
             self.fields["database"].setText(path)
+            self.change_database()
+
+    def change_database(self) -> Op | None:
+        """Look at the database typed or chosen before keeping it (in the background: a server may be slow to answer).
+
+        A database the program cannot open would stop the next start, where this page cannot be reached to undo
+        it; an empty one would start with the first-run wizard and leave this PC's data behind unnoticed.
+        """
+        value = self.fields["database"].text().strip()
+        if value == str(get_option("database") or "") or (self.database_op is not None and not self.database_op.done):
+            return None
+        target = value or str(default_database_path())
+
+        def done(found: DatabaseFound) -> None:
+            question = self._switch_question(found)
+            if question and not dialogs.confirm(self, tr("更换数据库"), question):
+                self.fields["database"].setText(str(get_option("database") or ""))
+                self.banner.show_message("info", tr("数据库设置未更改，仍使用当前数据库。"))
+                return
             self._save("database", restart=True)
+
+        def failed(exc: Exception) -> None:
+            self.banner.show_message("error", tr("数据库设置未保存：{error}").format(error=error_text(exc)))
+
+        self.database_op = Op(self, lambda _progress: inspect_database(target), title=tr("正在检查数据库…"),
+                              success=done, failure=failed, cancellable=False)
+        return self.database_op.run_in_background()
+
+    def _switch_question(self, found: DatabaseFound) -> str:
+        """What the user should know before the program starts on another database; empty when it is this unit's."""
+        own = self.session.unit
+        if found.unit is None:
+            return tr("{target} 中还没有数据（没有设置本单位）。重新启动后程序会进入首次设置，"
+                      "当前数据库中 {own}（{own_code}）的数据不会带过去。\n\n"
+                      "共用的 PostgreSQL 数据库应先由技术人员初始化（liangxin-cli --db 地址 init …，见 IT 指南）；"
+                      "要把本机数据搬到另一个文件，请先“立即备份…”，改用新文件后再“从其他文件恢复…”。\n\n"
+                      "仍要改用它吗？").format(target=found.target, own=own.name, own_code=own.code)
+        if found.unit[0] != own.code:
+            return tr("{target} 中的本单位是 {name}（{code}），不是 {own}（{own_code}）。"
+                      "重新启动后程序显示的是它的数据。\n\n仍要改用它吗？").format(
+                target=found.target, name=found.unit[1] or "?", code=found.unit[0], own=own.name, own_code=own.code)
+        return ""
 
     def add_child(self) -> None:
         """Add a subordinate unit (a district's township, a city's district)."""

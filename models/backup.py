@@ -19,7 +19,14 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 
 from models import db as m
-from models.database import SCHEMA_VERSION, close_database, default_database_path, is_postgres_url, open_database
+from models.database import (
+    SCHEMA_VERSION,
+    close_database,
+    default_database_path,
+    is_network_path,
+    is_postgres_url,
+    open_database,
+)
 from models.errors import LiangxinError
 
 BACKUP_FOLDER = "backups"
@@ -29,7 +36,7 @@ DAILY_KIND, MANUAL_KIND = "daily", "manual"
 IT_GUIDE_PG = "IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节"
 POSTGRES_ADVICE = ("共用的 PostgreSQL 数据库由技术人员在服务器上备份和恢复："
                    "pg_dump -Fc -d 数据库名 -f 备份.dump，pg_restore --clean --if-exists -d 数据库名 备份.dump"
-                   f"（见{IT_GUIDE_PG}）；本程序的备份与恢复只处理本机的 SQLite 数据库文件")
+                   f"（见 {IT_GUIDE_PG}）；本程序的备份与恢复只处理本机的 SQLite 数据库文件")
 
 
 class BackupError(LiangxinError):
@@ -398,6 +405,101 @@ def _replace_file(source: Path, target: Path) -> None:
         Path(f"{target}{suffix}").unlink(missing_ok=True)  # a stale log would be replayed onto the new file
     os.replace(tmp, target)
     _fsync_dir(target.parent)
+
+
+# ---- a database to switch to (设置 → 数据库) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseFound:
+    """What a database the user wants the program to use holds, looked at before the setting is kept."""
+
+    target: str  # as it may be shown: a password in a URL is starred out
+    exists: bool  # False: the program would make a new, empty database there
+    unit: tuple[str, str] | None  # (code, name) of its own unit; None while it is empty (the first-run wizard asks)
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def inspect_database(target: str | Path) -> DatabaseFound:
+    """Look at a SQLite file or PostgreSQL URL without changing it; BackupError says why the program could not use it.
+
+    The settings page asks this before it keeps a new database: a typo there would stop the next start, and an
+    empty database would start with the first-run wizard, leaving this PC's data behind unnoticed.
+    """
+    target = str(target)
+    if is_postgres_url(target):
+        return _inspect_postgres(target)
+    if is_network_path(target):
+        raise BackupError(f"{target}：数据库文件不能放在网络共享上（SQLite 的文件锁在网络上不可靠）；"
+                          "多台电脑共用数据请填写 PostgreSQL 地址")
+    path = Path(target)
+    if path.is_dir():
+        raise BackupError(f"{path} 是文件夹：请填写数据库文件的完整路径，例如 {path / 'liangxin.sqlite3'}")
+    if not path.exists():
+        return DatabaseFound(target, False, None)
+    problems = check_file(path)
+    if problems:
+        raise BackupError(f"不能用作数据库：{'；'.join(problems[:3])}")
+    version = file_schema_version(path)
+    if version is None:
+        raise BackupError(f"{path} 不是两新填报的数据库")
+    if version > SCHEMA_VERSION:
+        raise BackupError(f"{path} 的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；请先安装新版程序")
+    return DatabaseFound(target, True, file_own_unit(path))
+
+
+def _inspect_postgres(url: str) -> DatabaseFound:
+    from urllib.parse import parse_qs, urlparse
+
+    from models.pgdriver import load_postgres_driver
+
+    shown = _without_password(url)
+    parts = urlparse(url)
+    schema = parse_qs(parts.query).get("schema", ["public"])[0]
+    if not schema.replace("_", "").isalnum():
+        raise BackupError(f"{shown}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
+    load_postgres_driver()
+    import psycopg2
+
+    try:
+        con = psycopg2.connect(dbname=parts.path.lstrip("/") or "postgres", user=parts.username,
+                               password=parts.password, host=parts.hostname, port=parts.port or 5432, connect_timeout=10)
+    except psycopg2.Error as exc:
+        reason = " ".join(str(exc).split())  # libpq's words, on one line, for IT
+        raise BackupError(f"无法连接 {shown}：请检查服务器地址、端口、数据库名、用户名和密码"
+                          f"（密码放在 pgpass 文件中，见 {IT_GUIDE_PG}）。服务器的回答：{reason}") from None
+    try:
+        cur = con.cursor()
+        cur.execute("SELECT to_regclass(%s), to_regclass(%s)", (f'"{schema}".setting', f'"{schema}".org_unit'))
+        setting, units = cur.fetchone()
+        if setting is None:
+            return DatabaseFound(shown, False, None)
+        cur.execute(f'SELECT key, value FROM "{schema}".setting WHERE key IN (%s, %s)', ("schema_version", "own_unit"))
+        values = dict(cur.fetchall())
+        version = int(values.get("schema_version") or 0)
+        if version > SCHEMA_VERSION:
+            raise BackupError(f"{shown} 的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；请先安装新版程序")
+        code = values.get("own_unit")
+        if not code:
+            return DatabaseFound(shown, True, None)
+        name = ""
+        if units is not None:
+            cur.execute(f'SELECT name FROM "{schema}".org_unit WHERE code = %s', (code,))
+            row = cur.fetchone()
+            name = row[0] if row else ""
+        return DatabaseFound(shown, True, (code, name))
+    except psycopg2.Error as exc:
+        raise BackupError(f"{shown}：无法读取（{' '.join(str(exc).split())}）") from None
+    finally:
+        con.close()
 
 
 # ---- choosing a backup (the GUI's restore offers) ------------------------------------------------

@@ -62,10 +62,17 @@ def test_signatories_typed_on_the_settings_page_are_stored_in_the_database(sqlit
     assert "重新启动" in page.banner.text.text()
 
 
-def test_database_location_is_a_local_setting(sqlite_db, qtbot, tmp_path):
+def test_database_location_is_a_local_setting(sqlite_db, qtbot, tmp_path, monkeypatch):
+    from desktop import dialogs
+    from tests.gui_support import wait_op
+
     window = make_window(qtbot)
     page = window.show_page("settings")
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or True)
     type_into(qtbot, page.fields["database"], str(tmp_path / "other.sqlite3"))
+    wait_op(qtbot, page.database_op)
+    assert "首次设置" in asked[0]  # a new file starts empty: said before it is kept
     assert get_option("database") == str(tmp_path / "other.sqlite3")
     from desktop.app import database_target, describe_target
 

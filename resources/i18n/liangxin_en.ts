@@ -1549,5 +1549,41 @@ The damaged database is kept at {kept} for IT to look at.</translation>
         <source>，须由填报单位改正或说明后重报（可在“汇总合并”中退回）。双击一条可查看对应单元格。</source>
         <translation>; the reporting units must correct or explain them and report again (send a return back on Merge). Double-click a line to see its cell.</translation>
     </message>
+    <message>
+        <source>正在检查数据库…</source>
+        <translation>Checking the database…</translation>
+    </message>
+    <message>
+        <source>更换数据库</source>
+        <translation>Change the database</translation>
+    </message>
+    <message>
+        <source>数据库设置未更改，仍使用当前数据库。</source>
+        <translation>The database setting is unchanged; the current database stays in use.</translation>
+    </message>
+    <message>
+        <source>数据库设置未保存：{error}</source>
+        <translation>The database setting was not saved: {error}</translation>
+    </message>
+    <message>
+        <source>{target} 中还没有数据（没有设置本单位）。重新启动后程序会进入首次设置，当前数据库中 {own}（{own_code}）的数据不会带过去。
+
+共用的 PostgreSQL 数据库应先由技术人员初始化（liangxin-cli --db 地址 init …，见 IT 指南）；要把本机数据搬到另一个文件，请先“立即备份…”，改用新文件后再“从其他文件恢复…”。
+
+仍要改用它吗？</source>
+        <translation>{target} holds no data yet (no own unit is set). After a restart the program opens the first-run setup, and the data of {own} ({own_code}) in the current database is not taken along.
+
+A shared PostgreSQL database should first be initialised by IT (liangxin-cli --db ADDRESS init …, see the IT guide); to move this PC's data to another file, use “Back up now…” first, then, on the new file, “Restore from another file…”.
+
+Use it anyway?</translation>
+    </message>
+    <message>
+        <source>{target} 中的本单位是 {name}（{code}），不是 {own}（{own_code}）。重新启动后程序显示的是它的数据。
+
+仍要改用它吗？</source>
+        <translation>The own unit of {target} is {name} ({code}), not {own} ({own_code}). After a restart the program shows its data.
+
+Use it anyway?</translation>
+    </message>
 </context>
 </TS>
