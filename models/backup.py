@@ -26,6 +26,7 @@ from models.database import (
     is_network_path,
     is_postgres_url,
     open_database,
+    without_password,
 )
 from models.errors import LiangxinError
 
@@ -419,15 +420,6 @@ class DatabaseFound:
     unit: tuple[str, str] | None  # (code, name) of its own unit; None while it is empty (the first-run wizard asks)
 
 
-def _without_password(url: str) -> str:
-    from urllib.parse import urlparse
-
-    parts = urlparse(url)
-    if parts.password is None:
-        return url
-    return url.replace(f":{parts.password}@", ":***@", 1)
-
-
 def inspect_database(target: str | Path) -> DatabaseFound:
     """Look at a SQLite file or PostgreSQL URL without changing it; BackupError says why the program could not use it.
 
@@ -461,7 +453,7 @@ def _inspect_postgres(url: str) -> DatabaseFound:
 
     from models.pgdriver import load_postgres_driver
 
-    shown = _without_password(url)
+    shown = without_password(url)
     parts = urlparse(url)
     schema = parse_qs(parts.query).get("schema", ["public"])[0]
     if not schema.replace("_", "").isalnum():

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import PostgresqlDatabase, SqliteDatabase
+from peewee import OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from models import db as m
 from models.errors import SchemaError
@@ -80,7 +80,12 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
         m.database.close()
     if is_postgres_url(target):
         load_postgres_driver()
-        database = _postgres(target)
+        try:
+            database = _postgres(target)
+            database.connect(reuse_if_open=True)
+        except OperationalError as exc:  # the server's own answer, on one line, after what to check
+            raise SchemaError(f"无法连接 {without_password(target)}：请检查服务器地址、端口、数据库名、用户名和密码。"
+                              f"服务器的回答：{' '.join(str(exc).split())}") from None
     else:
         if is_network_path(target):
             raise SchemaError(
@@ -93,6 +98,16 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     database.connect(reuse_if_open=True)
     ensure_schema(upgrade=upgrade)
     return database
+
+
+def without_password(url: str) -> str:
+    """A database URL as it may be shown: a password in it is starred out."""
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
 
 
 def _postgres(target: str) -> PostgresqlDatabase:

@@ -85,6 +85,16 @@ def test_check_names_each_broken_record_in_chinese(tmp_path):
     assert check.stdout.strip().endswith("发现 1 处问题")
 
 
+def test_check_of_a_server_that_does_not_answer_says_what_to_check_without_the_password(pg_url):
+    wrong = pg_url.replace("@", ":geheim@", 1) if "@" in pg_url else pg_url
+    wrong = wrong.replace(":5432/", ":5439/")  # nothing listens there
+    assert ":5439/" in wrong
+    check = run_cli("check", db=wrong)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "liangxin check：错误：无法连接 " in check.stderr and "请检查服务器地址、端口、数据库名" in check.stderr
+    assert "geheim" not in check.stderr and "服务器的回答：" in check.stderr
+
+
 @pytest.mark.parametrize("doc, message", [
     ("{not json", "第 1 行第 2 列：不是有效的 JSON"),
     ({"unit_code": "371002001", "period": "2025-10", "figures": [{"indicator": "moon_rocks", "current": 1}]},
