@@ -28,7 +28,7 @@ from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.style import repolish
-from desktop.widgets import Banner, Page, page_header, scrolling
+from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling
 from models.errors import DataError, LiangxinError
 from models.periods import period_label
 from reports.merge_files import return_files
@@ -181,15 +181,7 @@ class MergePage(Page):
         layout.addLayout(complete_row)
         # The export's outcome beside its button (the banner at the top may be scrolled out of view), with the
         # file and its folder one click away, as on 报表导出.
-        self.export_banner = Banner()
-        self.open_file_button = QPushButton(icon("open"), tr("打开文件"))
-        self.open_folder_button = QPushButton(icon("folder"), tr("打开所在文件夹"))
-        self.open_file_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export))
-        self.open_folder_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export.parent))
-        self.export_banner.button.hide()
-        self.export_banner.layout().addWidget(self.open_file_button)
-        self.export_banner.layout().addWidget(self.open_folder_button)
-        layout.addWidget(self.export_banner)
+        layout.addWidget(add_export_banner(self))
         self.completeness = QTableWidget(0, 0)
         self.completeness.setObjectName("Completeness")
         self.completeness.verticalHeader().hide()

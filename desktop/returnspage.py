@@ -26,7 +26,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
-from desktop.widgets import Banner, Page, page_header, scrolling
+from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling
 from forms import FORM_IDS, get_form
 from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
@@ -110,15 +110,7 @@ class ReturnsPage(Page):
         row.addWidget(self.export_button)
         row.addWidget(QLabel(tr("每次导出为新的版本（r1、r2…），文件中带有校验码，上级汇总时可识别修改。"), objectName="Hint"), 1)
         export_layout.addLayout(row)
-        self.export_banner = Banner()
-        self.open_file_button = QPushButton(icon("open"), tr("打开文件"))
-        self.open_folder_button = QPushButton(icon("folder"), tr("打开所在文件夹"))
-        self.open_file_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export))
-        self.open_folder_button.clicked.connect(lambda: self.last_export and dialogs.open_path(self.last_export.parent))
-        self.export_banner.button.hide()
-        self.export_banner.layout().addWidget(self.open_file_button)
-        self.export_banner.layout().addWidget(self.open_folder_button)
-        export_layout.addWidget(self.export_banner)
+        export_layout.addWidget(add_export_banner(self))
         layout.addWidget(export)
 
         submit, submit_layout = _card(tr("3. 报送"))

@@ -51,6 +51,22 @@ class Banner(QFrame):
         self.show()
 
 
+def add_export_banner(page: QWidget) -> Banner:
+    """Give a page that exports a return its outcome banner, with 打开文件 / 打开所在文件夹 for page.last_export."""
+    from desktop import dialogs
+    from desktop.i18n import tr
+
+    page.export_banner = Banner()
+    page.open_file_button = QPushButton(icon("open"), tr("打开文件"))
+    page.open_folder_button = QPushButton(icon("folder"), tr("打开所在文件夹"))
+    page.open_file_button.clicked.connect(lambda: page.last_export and dialogs.open_path(page.last_export))
+    page.open_folder_button.clicked.connect(lambda: page.last_export and dialogs.open_path(page.last_export.parent))
+    page.export_banner.button.hide()
+    page.export_banner.layout().addWidget(page.open_file_button)
+    page.export_banner.layout().addWidget(page.open_folder_button)
+    return page.export_banner
+
+
 class Card(QFrame):
     """A figure on the dashboard: a title, a big value and a note."""
 
