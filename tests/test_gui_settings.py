@@ -132,7 +132,8 @@ def test_wizard_sets_up_a_township_in_a_minute(empty_db, qtbot):
     assert stored_plan().id == "anqiu"
 
 
-def test_wizard_sets_up_a_district_with_townships_pasted_from_excel(empty_db, qtbot):
+def district_wizard_at_its_townships(qtbot) -> FirstRunWizard:
+    """The wizard with the built-in plan and 环翠区 (a district) chosen, on the 所辖单位 page."""
     wizard = open_wizard(qtbot)
     wizard.next()
     wizard.next()
@@ -140,6 +141,11 @@ def test_wizard_sets_up_a_district_with_townships_pasted_from_excel(empty_db, qt
     type_into(qtbot, wizard.unit_page.name, "环翠区")
     type_into(qtbot, wizard.unit_page.code, DISTRICT)
     wizard.next()
+    return wizard
+
+
+def test_wizard_sets_up_a_district_with_townships_pasted_from_excel(empty_db, qtbot):
+    wizard = district_wizard_at_its_townships(qtbot)
     assert wizard.currentId() == PAGE_CHILDREN
     wizard.children_page.text.setPlainText("371002001\t环翠楼街道\n371002001\t重复\nbad\n")
     wizard.next()
@@ -191,13 +197,7 @@ def test_township_lines(text, units, errors):
 
 
 def test_a_township_line_with_the_districts_own_code_is_named_by_its_line(empty_db, qtbot):
-    wizard = open_wizard(qtbot)
-    wizard.next()
-    wizard.next()
-    wizard.unit_page.level_buttons["district"].setChecked(True)
-    type_into(qtbot, wizard.unit_page.name, "环翠区")
-    type_into(qtbot, wizard.unit_page.code, DISTRICT)
-    wizard.next()
+    wizard = district_wizard_at_its_townships(qtbot)
     wizard.children_page.text.setPlainText(f"371002001\t环翠楼街道\n{DISTRICT}\t环翠区\n")
     wizard.next()
     assert wizard.currentId() == PAGE_CHILDREN
