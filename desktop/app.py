@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import install_language, tr
 from desktop.options import get_option
-from models.database import default_database_path, is_postgres_url, open_database
+from models.database import default_database_path, is_postgres_url, open_database, opened_target
 from models.errors import LiangxinError
 
 log = logging.getLogger("liangxin.gui")
@@ -71,7 +71,8 @@ def create_main_window(*, db: str | None = None, period: str | None = None, user
         raise LiangxinError(tr("数据库还没有设置本单位：请先完成首次设置"))
     name = current_user() if login_required() else (user if user is not None else str(get_option("user_name") or ""))
     session = Session(unit_code=unit.code, period=period, user=name or "")
-    return MainWindow(session, database_label=describe_target(database_target(db)))
+    # the database really open (run_gui may have opened --db, or this PC's default after a failure), not the saved one
+    return MainWindow(session, database_label=describe_target(opened_target() or database_target(db)))
 
 
 def _fail(title: str, text: str) -> int:
@@ -98,18 +99,9 @@ def run_gui(db: str | None = None) -> int:
     if problem:  # a broken PySide6 in a source install: say so now rather than crash later
         log.error(problem)
         QMessageBox.warning(None, tr("两新填报"), tr("运行环境有缺陷，程序可能意外退出（已保存的数据不受影响）：\n") + problem)
-    target = database_target(db)
-    if not _startup_checks(target):
+    target = _open_or_give_up(db)
+    if target is None:
         return 1
-    try:
-        open_database(target)
-    except LiangxinError as exc:
-        return _fail(tr("两新填报"), tr("无法打开数据库 {target}：\n{error}").format(target=describe_target(target),
-                                                                          error=exc))
-    except Exception as exc:  # a server that is down, a file that is not a database: say so, don't crash
-        log.exception("cannot open %s", describe_target(target))
-        return _fail(tr("两新填报"), tr("无法打开数据库 {target}：\n{error}").format(target=describe_target(target),
-                                                                          error=exc))
     from models.auth import login_required
     from models.units import own_unit
 
@@ -128,6 +120,47 @@ def run_gui(db: str | None = None) -> int:
     window.show()
     _daily_backup(window, target)
     return app.exec()
+
+
+def _open_or_give_up(db: str | None) -> str | None:
+    """Open the database to start on and return it; None when it cannot be opened and the user quits.
+
+    An address kept in 设置 that fails (a server that is down, a moved file) would stop every start, and 设置 cannot
+    be reached to change it: offer to try again, or to start this once on this PC's own database, where 设置 can
+    change it. The saved address is kept: a server down for a day must not cost the office its setting.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    target = database_target(db)
+    while True:
+        if not _startup_checks(target):
+            return None
+        try:
+            open_database(target)
+            return target
+        except Exception as exc:  # a server that is down, a file that is not a database: say so, don't crash
+            if not isinstance(exc, LiangxinError):
+                log.exception("cannot open %s", describe_target(target))
+            error = tr("无法打开数据库 {target}：\n{error}").format(target=describe_target(target), error=exc)
+        saved = str(get_option("database") or "")
+        if db is not None or not saved or target != saved:  # --db, or already on this PC's own database
+            hint = tr("请检查命令行 --db 给出的数据库，或不带 --db 启动。") if db is not None else ""
+            _fail(tr("两新填报"), "\n\n".join(filter(None, [error, hint])))
+            return None
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("两新填报"), error + "\n\n" + tr(
+            "这个数据库是在 设置 → 数据库 中选定的。服务器暂时连不上时，请稍后重试或联系信息技术人员；"
+            "地址有误或不再使用时，可以本次先用本机的数据库（{local}）启动，再到 设置 → 数据库 改正或清除它。"
+        ).format(local=default_database_path()))
+        retry = box.addButton(tr("重试"), QMessageBox.ButtonRole.AcceptRole)
+        local = box.addButton(tr("本次用本机数据库"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(tr("退出"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(retry)
+        box.exec()
+        if box.clickedButton() is local:
+            log.warning("the database chosen in 设置 (%s) could not be opened; starting on this PC's own", describe_target(saved))
+            target = str(default_database_path())
+        elif box.clickedButton() is not retry:
+            return None
 
 
 def _startup_checks(target: str) -> bool:

@@ -56,7 +56,7 @@ def handle_exception(exc_type: type[BaseException], exc: BaseException, tb: Trac
     if sys.stderr is not None:  # a windowed program on Windows has no stderr
         print(details, file=sys.stderr, end="")
         if path:
-            print(f"liangxin: the error is recorded in {path}", file=sys.stderr)
+            print(f"liangxin：程序内部出错，详情已记入 {path}", file=sys.stderr)
     if _state["gui"]:
         _tell_user(summary, details, path)
 

@@ -61,7 +61,7 @@ def setup_logging(*, level: int = logging.INFO) -> Path | None:
     except OSError as exc:
         # A read-only or full profile must not stop the program: say so on stderr when there is one.
         if sys.stderr is not None:
-            print(f"liangxin: cannot write the log in {log_dir()}: {exc}", file=sys.stderr)
+            print(f"liangxin：无法在 {log_dir()} 写日志：{exc}", file=sys.stderr)
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.setLevel(level)

@@ -73,6 +73,9 @@ def is_network_path(path: str) -> bool:
     return False
 
 
+_opened: str | None = None
+
+
 def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     """Bind the models to a database and bring its schema to the current version."""
     target = str(target) if target else str(default_database_path())
@@ -97,7 +100,14 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
     m.database.initialize(database)
     database.connect(reuse_if_open=True)
     ensure_schema(upgrade=upgrade)
+    global _opened
+    _opened = target
     return database
+
+
+def opened_target() -> str | None:
+    """The file or URL the models were last bound to by open_database (None before the first)."""
+    return _opened
 
 
 def without_password(url: str) -> str:

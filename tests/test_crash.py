@@ -45,7 +45,7 @@ def test_unwritable_log_folder_does_not_stop_the_program(tmp_path, capsys):
     (tmp_path / "userdata").mkdir()
     (tmp_path / "userdata" / "logs").write_text("a file where the folder should be")
     assert logsetup.setup_logging() is None
-    assert "cannot write the log" in capsys.readouterr().err
+    assert f"无法在 {tmp_path / 'userdata' / 'logs'} 写日志" in capsys.readouterr().err
     assert crash.current_log_path() is None
 
 
@@ -60,7 +60,7 @@ def test_command_line_crash_is_logged_with_its_traceback(tmp_path):
     log = (tmp_path / "data" / "logs" / "liangxin.log").read_text(encoding="utf-8")
     assert "start: version" in log
     assert "unhandled exception" in log and "in export" in log and "ValueError: 坏数据 boom" in log
-    assert f"recorded in {tmp_path / 'data' / 'logs' / 'liangxin.log'}" in out.stderr
+    assert f"详情已记入 {tmp_path / 'data' / 'logs' / 'liangxin.log'}" in out.stderr
 
 
 class DialogCatcher:

@@ -24,14 +24,24 @@
 {error}</translation>
     </message>
     <message>
-        <source>数据库检查</source>
-        <translation>Database check</translation>
+        <source>请检查命令行 --db 给出的数据库，或不带 --db 启动。</source>
+        <translation>Check the database given with --db on the command line, or start without --db.</translation>
     </message>
     <message>
-        <source>数据库文件检查发现问题，请联系技术人员从备份恢复：
-</source>
-        <translation>The database file check found problems; ask IT to restore from a backup:
-</translation>
+        <source>这个数据库是在 设置 → 数据库 中选定的。服务器暂时连不上时，请稍后重试或联系信息技术人员；地址有误或不再使用时，可以本次先用本机的数据库（{local}）启动，再到 设置 → 数据库 改正或清除它。</source>
+        <translation>This database was chosen in Settings → Database. If the server cannot be reached for now, try again later or call IT; if the address is wrong or no longer used, start this once on this PC&apos;s own database ({local}) and correct or clear it in Settings → Database.</translation>
+    </message>
+    <message>
+        <source>重试</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>本次用本机数据库</source>
+        <translation>Use this PC&apos;s database this time</translation>
+    </message>
+    <message>
+        <source>数据库检查</source>
+        <translation>Database check</translation>
     </message>
     <message>
         <source>已自动备份到 {path}</source>
@@ -1573,7 +1583,7 @@ The damaged database is kept at {kept} for IT to look at.</translation>
 仍要改用它吗？</source>
         <translation>{target} holds no data yet (no own unit is set). After a restart the program opens the first-run setup, and the data of {own} ({own_code}) in the current database is not taken along.
 
-A shared PostgreSQL database should first be initialised by IT (liangxin-cli --db ADDRESS init …, see the IT guide); to move this PC's data to another file, use “Back up now…” first, then, on the new file, “Restore from another file…”.
+A shared PostgreSQL database should first be initialised by IT (liangxin-cli --db ADDRESS init …, see the IT guide); to move this PC&apos;s data to another file, use “Back up now…” first, then, on the new file, “Restore from another file…”.
 
 Use it anyway?</translation>
     </message>
