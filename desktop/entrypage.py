@@ -30,6 +30,7 @@ from desktop.style import set_style_property
 from desktop.widgets import Banner, Page, page_header, scrolling
 from forms import get_form
 from forms.schema import Field
+from models.periods import period_label, previous_period
 
 
 class TaskFilter(QSortFilterProxyModel):
@@ -138,6 +139,17 @@ class EntryPage(Page):
         layout.addLayout(bar)
         self.build_toolbar(bar)
         bar.addStretch(1)
+        self.carry_button = None
+        if any(f.carry != "never" for f in self.form.input_fields):  # the form says what a month goes on from
+            carried = "、".join(f.label for f in self.form.input_fields if f.carry != "never")
+            yearly = "、".join(f.label for f in self.form.input_fields if f.carry == "within_year")
+            tip = tr("把上月填写的{fields}带到本月还没有填写的行（可撤销）").format(fields=carried)
+            if yearly:
+                tip += tr("；{fields}是本年累计，一月不沿用").format(fields=yearly)
+            self.carry_button = QPushButton(icon("carry"), tr("沿用上月"))
+            self.carry_button.setToolTip(tip)
+            self.carry_button.clicked.connect(self.carry_over)
+            bar.addWidget(self.carry_button)
         self.undo_button = self._tool("undo", tr("撤销 (Ctrl+Z)"), self.model.undo_stack.undo)
         self.redo_button = self._tool("redo", tr("重做 (Ctrl+Y)"), self.model.undo_stack.redo)
         self.model.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -251,6 +263,9 @@ class EntryPage(Page):
                 self.lock_banner.hide()
         self.message.hide()
         self.saved_label.setText("")
+        if self.carry_button is not None:
+            self.carry_button.setEnabled(self.model.editable)
+            self.carry_button.setVisible(not s.is_aggregating)  # a district's forms are sums, never typed
         view_model = self.table.model()
         if view_model.rowCount():
             row = min(max(current.row(), 0), view_model.rowCount() - 1)
@@ -260,6 +275,23 @@ class EntryPage(Page):
 
     def after_refresh(self) -> None:
         """Update the page's own summaries after a load or a save."""
+
+    def carry_over(self) -> bool:
+        """沿用上月: fill this month's untouched rows from last month's, as one undo step; True when saved."""
+        from models.carry import carried_values
+
+        s = self.session
+        before = period_label(previous_period(s.period))
+        values = carried_values(unit_code=s.unit_code, period=s.period, form_id=self.form_id)
+        if not values:
+            self.message.show_message("info", tr("没有可沿用的内容：{month}没有填写，或本月各行都已填写。").format(month=before))
+            return False
+        cells = [(self.model.row_of(key), field, value) for key, row in values.items() for field, value in row.items()]
+        outcome = self.model.edit_cells(cells, text=tr("沿用上月"))
+        if outcome.ok:
+            self.message.show_message("info", tr("已把{month}的内容带到本月 {n} 行，请逐行核实、改成本月的情况（Ctrl+Z 可撤销）。")
+                                      .format(month=before, n=len(values)))
+        return outcome.ok
 
     # ---- reacting --------------------------------------------------------------------------------
 

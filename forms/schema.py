@@ -34,6 +34,9 @@ class Field(Record):
     group: str | None = None  # merged header over adjacent fields with the same group
     width: float = 10
     multiline: bool = False
+    # 沿用上月: what a new month may start from. A task's status and texts go on from month to month; a
+    # year-to-date figure only within its year (January starts again from nothing); a 说明 belongs to its month.
+    carry: Literal["never", "always", "within_year"] = "never"
 
     @property
     def editable(self) -> bool:
@@ -51,6 +54,8 @@ class Field(Record):
             raise ValueError(f"field {self.key!r}: a choice field needs choices")
         if self.total and not self.numeric:
             raise ValueError(f"field {self.key!r}: only numeric fields can be totalled")
+        if self.carry != "never" and not self.editable:
+            raise ValueError(f"field {self.key!r}: only typed (input) fields can be carried into the next month")
 
 
 @record

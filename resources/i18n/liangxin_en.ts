@@ -232,6 +232,18 @@
         <translation>Excel returns (*.xlsx)</translation>
     </message>
     <message>
+        <source>把上月填写的{fields}带到本月还没有填写的行（可撤销）</source>
+        <translation>Copy last month&apos;s {fields} into this month&apos;s rows that are still empty (can be undone)</translation>
+    </message>
+    <message>
+        <source>；{fields}是本年累计，一月不沿用</source>
+        <translation>; {fields} is year-to-date and is not carried into January</translation>
+    </message>
+    <message>
+        <source>沿用上月</source>
+        <translation>Carry over last month</translation>
+    </message>
+    <message>
         <source>撤销 (Ctrl+Z)</source>
         <translation>Undo (Ctrl+Z)</translation>
     </message>
@@ -250,6 +262,14 @@
     <message>
         <source>退回修改…</source>
         <translation>Reopen…</translation>
+    </message>
+    <message>
+        <source>没有可沿用的内容：{month}没有填写，或本月各行都已填写。</source>
+        <translation>Nothing to carry over: nothing was entered for {month}, or every row of this month is already filled in.</translation>
+    </message>
+    <message>
+        <source>已把{month}的内容带到本月 {n} 行，请逐行核实、改成本月的情况（Ctrl+Z 可撤销）。</source>
+        <translation>{month}&apos;s entries were copied into {n} rows of this month; check each row and update it to this month (Ctrl+Z undoes it).</translation>
     </message>
     <message>
         <source>未保存</source>
