@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from html import escape
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
@@ -167,14 +168,16 @@ class MainWindow(QMainWindow):
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for n, (key, title, icon_name, *_rest) in enumerate(PAGES, start=1):
+        shown = self.shown_pages()
+        for key, title, icon_name, *_rest in PAGES:
             item = QListWidgetItem(icon(icon_name, ON_DARK, 20), tr(title))
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(tr(title) + f" (Ctrl+{n})")
             item.setSizeHint(QSize(180, 42))  # explicit: style-sheet padding is not counted in the size hint
             self.nav.addItem(item)
-            if key == "merge" and not self.session.is_aggregating:
-                item.setHidden(True)  # a township merges nothing
+            if key in shown:
+                item.setToolTip(tr(title) + f" (Ctrl+{shown.index(key) + 1})")
+            else:
+                item.setHidden(True)
         layout.addWidget(self.nav, 1)
         self.user_label = QLabel(objectName="AppSubtitle")
         self.user_label.setWordWrap(True)
@@ -199,13 +202,21 @@ class MainWindow(QMainWindow):
         self.period_bar = PeriodBar(self.session, bar)
         layout.addWidget(self.period_bar)
 
+    def shown_pages(self) -> list[str]:
+        """The pages of this unit, in navigation order: a township merges nothing."""
+        return [key for key, *_rest in PAGES if key != "merge" or self.session.is_aggregating]
+
     def _build_actions(self) -> None:
+        self.shortcuts: list[tuple[str, str]] = []  # what F1 lists: the action and its keys, as declared here
+
         def add(text: str, keys, slot) -> QAction:
             action = QAction(text, self)
             action.setShortcuts([QKeySequence(k) for k in (keys if isinstance(keys, (list, tuple)) else [keys])])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
+            self.shortcuts.append((text, " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                                                    for k in action.shortcuts())))
             return action
 
         self.undo_action = self.undo_group.createUndoAction(self, tr("撤销"))
@@ -214,8 +225,9 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
-        for n, (key, *_rest) in enumerate(PAGES, start=1):
-            add(f"page {key}", f"Ctrl+{n}", lambda _=False, k=key: self.show_page(k))
+        titles = {key: title for key, title, *_rest in PAGES}
+        for n, key in enumerate(self.shown_pages(), start=1):  # numbered as the navigation shows them
+            add(tr(titles[key]), f"Ctrl+{n}", lambda _=False, k=key: self.show_page(k))
         add(tr("上个月"), ["Ctrl+PgUp", "Alt+Left"], lambda: self.period_bar.step(-1))
         add(tr("下个月"), ["Ctrl+PgDown", "Alt+Right"], lambda: self.period_bar.step(1))
         add(tr("导出报表"), "Ctrl+E", self.export_return)
@@ -224,6 +236,7 @@ class MainWindow(QMainWindow):
         add(tr("保存"), QKeySequence.StandardKey.Save,
             lambda: self.statusBar().showMessage(tr("每项输入都已自动保存，无需手动保存。"), 4000))
         add(tr("退出"), QKeySequence.StandardKey.Quit, self.close)
+        add(tr("快捷键一览"), "F1", self.show_shortcuts)
 
     # ---- pages -----------------------------------------------------------------------------------
 
@@ -277,6 +290,18 @@ class MainWindow(QMainWindow):
         if hasattr(page, "refresh"):
             page.refresh()
             self.statusBar().showMessage(tr("已刷新"), 3000)
+
+    def show_shortcuts(self) -> None:
+        """List the keyboard shortcuts (F1), with the grids' own keys."""
+        from PySide6.QtWidgets import QMessageBox
+
+        grid = [(tr("表格中下移 / 右移"), "Enter / Tab"), (tr("与 Excel、WPS 复制粘贴"), "Ctrl+C / Ctrl+V"),
+                (tr("撤销 / 重做"), "Ctrl+Z / Ctrl+Y"), (tr("新增活动"), "Ctrl+N"), (tr("删除所选活动"), "Ctrl+Delete")]
+        rows = "".join(f"<tr><td>{escape(text)}</td><td style='padding-left:18px'><b>{escape(keys)}</b></td></tr>"
+                       for text, keys in [*self.shortcuts, *grid] if keys)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, tr("快捷键一览"), f"<table>{rows}</table>", parent=self)
+        box.setObjectName("ShortcutHelp")
+        box.exec()
 
     def _find(self) -> None:
         page = self.show_page("tasks")

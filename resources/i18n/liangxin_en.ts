@@ -588,12 +588,28 @@
         <translation>Every entry is saved as you type; there is nothing to save by hand.</translation>
     </message>
     <message>
+        <source>快捷键一览</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
         <source>已刷新</source>
         <translation>Refreshed</translation>
+    </message>
+    <message>
+        <source>表格中下移 / 右移</source>
+        <translation>In a grid: move down / right</translation>
+    </message>
+    <message>
+        <source>与 Excel、WPS 复制粘贴</source>
+        <translation>Copy and paste with Excel or WPS</translation>
+    </message>
+    <message>
+        <source>撤销 / 重做</source>
+        <translation>Undo / redo</translation>
     </message>
     <message>
         <source>操作人：{name}</source>
