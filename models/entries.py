@@ -357,14 +357,16 @@ def save_row(*, unit_code: str, period: str, form_id: str, row_key: str | None, 
         raise DataError(f"{form.sheet_name}：“{row_key}”不是本表的行")
     unknown = set(values) - {f.key for f in form.input_fields}
     if unknown:
-        raise DataError(f"{form.sheet_name}：{'、'.join(sorted(unknown))} 不能填写（不是填报栏目）")
+        labels = {f.key: f.label for f in form.fields}
+        raise DataError(f"{form.sheet_name}：{'、'.join(labels.get(k, k) for k in sorted(unknown))} 不能填写（不是填报栏目）")
     _refuse_if_locked(unit_code, period, "save", user)
     try:
         return with_retries(lambda: _save_row_in_transaction(form, unit_code, period, row_key, values, user,
                                                              expected_version))
     except IntegrityError:
         # Two PCs created the same row at once on a shared database: the loser reloads.
-        raise ConflictError(f"{form.sheet_name} {row_key}：别人在同一时刻保存了这一行；请刷新后再改") from None
+        raise ConflictError(f"{form.sheet_name} {_refused_row(form, period, row_key, values, True)}："
+                            "别人在同一时刻保存了这一行；请刷新后再改") from None
 
 
 RETRIES = 5
@@ -393,6 +395,17 @@ def with_retries(transaction):
             time.sleep(random.uniform(0, 0.02 * 2**attempt))  # back off, so the two don't collide again
 
 
+def _refused_row(form: Form, period: str, row_key: str, values: dict, new: bool) -> str:
+    """The row a refused save was for, as the form shows it: 任务 一是, 二手车交易量, 活动“秋季车展”, 新活动."""
+    if form.rows == "plan_tasks":
+        no = dict(_plan_view(stored_plan()).task_rows(period)).get(row_key, {}).get("no")
+        return f"任务 {no or row_key}"
+    if form.rows == "indicators":
+        return form.indicator(row_key).label
+    name = values.get("name")
+    return f"活动“{name}”" if name else ("新活动" if new else "活动")
+
+
 def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: str, values: dict, user: str,
                              expected_version: int | None) -> Row:
     """The body of save_row; the row is read back inside the transaction, so an error means nothing was saved."""
@@ -408,9 +421,11 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
         errors += [f for f in check_fields(form, typed, row_key=row_key) if f.rule_id != "required"]
         if errors:
             first = errors[0]
-            raise DataError(f"{form.sheet_name} {row_key} {form.field(first.field).label}：{first.message}")
+            raise DataError(f"{form.sheet_name} {_refused_row(form, period, row_key, merged, entry is None)} "
+                            f"{form.field(first.field).label}：{first.message}")
         if expected_version is not None and (entry.version if entry else 0) != expected_version:
-            raise ConflictError(f"{form.sheet_name} {row_key}：{entry.updated_by or '别人'} 已于 "
+            raise ConflictError(f"{form.sheet_name} {_refused_row(form, period, row_key, merged, entry is None)}："
+                                f"{entry.updated_by or '别人'} 已于 "
                                 f"{entry.updated_at:%H:%M:%S} 修改了这一行；请刷新查看对方填写的值")
         if form.rows == "indicators":  # the 2023 base belongs to the unit, not to the month
             base = typed.pop("base_2023", None)

@@ -42,15 +42,27 @@ def test_save_task_progress_and_audit(any_db):
     ({"achieved": "abc"}, "“abc”不是数字"),
     ({"achieved": "-1"}, "不能小于0"),
     ({"status": "差不多"}, "“差不多”不是可选项"),
-    ({"percent": "1"}, "不是填报栏目"),
+    ({"percent": "1"}, "完成进度 不能填写（不是填报栏目）"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(any_db, values, message):
     save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values={"status": "推进中", "narrative": "x"})
     before = table_snapshot()
     with pytest.raises(DataError, match=message) as exc:
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="1", values=values)
-    assert "表1" in str(exc.value)
+    assert str(exc.value).startswith(("表1 任务 1 ", "表1："))  # the row as the form shows it
     assert table_snapshot() == before
+
+
+def test_a_refused_event_or_indicator_is_named_as_the_form_shows_it(any_db):
+    with pytest.raises(DataError) as exc:
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None, values={"name": "秋季车展", "visitors": "很多"})
+    assert str(exc.value).startswith("表2 活动“秋季车展” 参与人数：")  # not the new row's UUID
+    with pytest.raises(DataError) as exc:
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None, values={"visitors": "很多"})
+    assert str(exc.value).startswith("表2 新活动 ")
+    with pytest.raises(DataError) as exc:
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": "x"})
+    assert str(exc.value).startswith("表3 二手车交易量 ")
 
 
 def test_unknown_row_and_bad_period_are_refused(any_db):
@@ -113,7 +125,7 @@ def test_optimistic_version_detects_a_lost_update(any_db):
     first = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 10})
     save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 11},
              expected_version=first.version)
-    with pytest.raises(ConflictError, match="修改了这一行"):
+    with pytest.raises(ConflictError, match="^表3 二手车交易量：.*修改了这一行"):
         save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": 12},
                  expected_version=first.version)
     assert row("figures", "used_car_trades").values["current"] == Decimal(11)
