@@ -215,3 +215,12 @@ def test_replacing_a_month_upserts_changed_bases_and_audits_them(any_db):
     assert (f"{TOWN}/used_car_trades/2023", "400", "420") in lines
     assert len(lines) == 3  # two new bases, then one change; the unchanged one is not logged again
     assert row("figures", "used_car_trades", "2025-11").values["current"] == 30
+
+
+def test_a_refused_task_is_named_by_its_number_in_the_plan(empty_db):
+    from models.units import initialise
+
+    initialise(plan_id="anqiu", unit_code="370784001", unit_name="兴安街道", level="town")
+    with pytest.raises(DataError) as exc:
+        save_row(unit_code="370784001", period=P, form_id="tasks", row_key="5", values={"achieved": "abc"})
+    assert str(exc.value).startswith("表1 任务 一是 完成值：")  # the fifth task is numbered 一是 in its section
