@@ -35,6 +35,11 @@ from reports.merge_files import return_files
 
 VERDICT_COLOURS = {"accepted": "#276738", "replaced": "#1f5fa8", "duplicate": "#6b7a8c", "conflict": "#b36b00",
                    "rejected": "#c62828"}
+WATCH_COLOUR = "#b36b00"
+# Flags the reviewer must act on (check with the township, or send the return back), in a few words for the
+# 结论 and 备注 columns; the full sentence is among the file's reasons and in the cell's tip.
+WATCH_FLAGS = {"edited_after_export": QT_TRANSLATE_NOOP("", "导出后被修改"),
+               "unexplained": QT_TRANSLATE_NOOP("", "核实问题未说明")}
 
 
 def _merge_module():
@@ -45,10 +50,24 @@ def _merge_module():
 
 
 def shown_reasons(res) -> list[str]:
-    """A file's reasons as the merge page shows them: the file is named in its own column, not again in each reason."""
+    """A file's reasons as the merge page shows them: the file is named in its own column, not again in each reason;
+    an edit made after export comes first, where the column is not cut off (it is the one the reviewer must check)."""
     name = Path(res.file).name
     prefixes = (f"{name}:", f"{name}：")
-    return [r[len(name) + 1:].lstrip() if r.startswith(prefixes) else r for r in res.reasons]
+    reasons = [r[len(name) + 1:].lstrip() if r.startswith(prefixes) else r for r in res.reasons]
+    edited = getattr(_merge_module(), "FLAG_LABELS", {}).get("edited_after_export")
+    if "edited_after_export" in res.flags and edited in reasons:
+        reasons.remove(edited)
+        reasons.insert(0, edited)
+    return reasons
+
+
+def verdict_words(res, labels: dict[str, str]) -> str:
+    """The verdict as the 结论 column shows it: 已接收, or 已接收（导出后被修改） when the file was edited after export."""
+    text = labels.get(res.verdict, res.verdict)
+    if res.verdict != "rejected" and "edited_after_export" in res.flags:
+        text += tr("（{flag}）").format(flag=tr(WATCH_FLAGS["edited_after_export"]))
+    return text
 
 
 class DropZone(QFrame):
@@ -282,14 +301,15 @@ class MergePage(Page):
         counts: dict[str, int] = {}
         for r, res in enumerate(results):
             counts[res.verdict] = counts.get(res.verdict, 0) + 1
+            edited = res.verdict != "rejected" and "edited_after_export" in res.flags
             cells = [Path(res.file).name, f"{res.unit_name}（{res.unit_code}）" if res.unit_code else "—",
                      period_label(res.period) if res.period else "—", f"r{res.revision}" if res.revision else "—",
-                     labels.get(res.verdict, res.verdict), "；".join(shown_reasons(res)) or "—"]
+                     verdict_words(res, labels), "；".join(shown_reasons(res)) or "—"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip("\n".join(shown_reasons(res)) if c == 5 else (res.file if c == 0 else ""))
+                item.setToolTip("\n".join(shown_reasons(res)) if c in (4, 5) else (res.file if c == 0 else ""))
                 if c == 4:
-                    item.setForeground(QColor(VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
+                    item.setForeground(QColor(WATCH_COLOUR if edited else VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
@@ -302,6 +322,9 @@ class MergePage(Page):
         self.verdicts.setCurrentCell(first_bad, 0) if results else None
         self._show_reasons(first_bad)
         summary = "，".join(f"{labels.get(k, k)} {n}" for k, n in counts.items())
+        edited = sum(1 for res in results if res.verdict != "rejected" and "edited_after_export" in res.flags)
+        if edited:
+            summary += tr("；其中 {n} 个文件导出后被修改过，请与填报单位核实").format(n=edited)
         if dry_run:
             self.banner.show_message("info", tr("预检完成（未保存）：{summary}。确认无误后点“汇总入库”。").format(summary=summary))
         else:
@@ -395,9 +418,11 @@ class MergePage(Page):
                 per_form = [tr("退回")] * len(forms)
             else:
                 per_form = [tr("已报") if f in u.forms else tr("未报") for f in forms]
-            notes = [tr("逾期") if u.overdue else "", tr("迟报") if u.late else "", u.reopen_reason,
+            notes = [tr("逾期未报") if u.overdue else "", tr("迟报") if u.late else "",
+                     *[tr(words) for flag, words in WATCH_FLAGS.items() if flag in u.flags],
                      tr("{n} 个冲突").format(n=u.conflicts) if u.conflicts else "",
-                     tr("被拒收 {n} 次").format(n=len(u.rejections)) if u.rejections else ""]
+                     tr("被拒收 {n} 次").format(n=len(u.rejections)) if u.rejections else "",
+                     tr("退回理由：{reason}").format(reason=u.reopen_reason) if u.reopen_reason else ""]
             cells = [u.unit_name, u.unit_code, *per_form, STATE_LABELS.get(u.state, u.state),
                      f"{u.received_at:%m-%d %H:%M}" if u.received_at else "—", f"r{u.revision}" if u.revision else "—",
                      "；".join(n for n in notes if n)]
@@ -410,12 +435,27 @@ class MergePage(Page):
                     colour = "#276738" if good else ("#8a5a00" if warn else "#c62828")
                     item.setForeground(QColor(colour))
                     item.setBackground(QColor("#eef7e9" if good else ("#fff3c9" if warn else "#fdecea")))
+                if c == len(cells) - 1:  # the core's full sentences, and why the last file was refused
+                    item.setToolTip(self._notes_tip(u))
+                    if any(flag in u.flags for flag in WATCH_FLAGS):
+                        item.setForeground(QColor(WATCH_COLOUR))
                 grid.setItem(r, c, item)
         grid.resizeColumnsToContents()
-        grid.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # 备注 takes the spare width (a reopen reason or a flag is what the reviewer reads there), not 单位,
+        # which left 备注 cut off at the right edge; what does not fit is in the cell's tip.
+        header = grid.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
         grid.setMinimumHeight(min(420, grid.verticalHeader().length() + grid.horizontalHeader().height() + 6))
         self.summary.setText(summary_line(report))
         self._update_reopen()
+
+    @staticmethod
+    def _notes_tip(line) -> str:
+        lines = [n for n in line.notes() if not n.startswith("拒收：")]  # the refusal in full below
+        for rejection in line.rejections[-1:]:
+            lines += [tr("最近一次拒收的文件：{file}").format(file=rejection.file), *rejection.reasons]
+        return "\n".join(lines)
 
     def _update_reopen(self) -> None:
         row = self.completeness.currentRow()
