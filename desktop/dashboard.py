@@ -43,6 +43,10 @@ from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.widgets import Card, Page, page_header, scrolling
 from models.periods import period_label
 
+# 报送情况 in the townships' table: reports.completeness's states, and a month entered here without a merged file.
+ENTRY_STATES = {"submitted": QT_TRANSLATE_NOOP("", "已提交"), "entered": QT_TRANSLATE_NOOP("", "填报中")}
+STATE_COLOURS = {"returned": "#276738", "submitted": "#276738", "entered": "#1f5fa8", "reopened": "#8a5a00",
+                 "conflict": "#8a5a00", "rejected": "#c62828", "missing": "#c62828"}
 STATUS_COLOURS = {"已完成": "#2e7d32", "推进中": "#1f5fa8", "未启动": "#9aa3ae", "滞后": "#c62828", NO_STATUS: "#d9dee5"}
 SERIES_COLOURS = ("#1f5fa8", "#e8a000", "#6aa84f", "#8e6cc0", "#c62828")
 
@@ -152,7 +156,8 @@ class DashboardPage(Page):
         if s.is_aggregating:
             overview = township_overview(s.unit_code, s.period)
             if overview:
-                self._add(self._township_chart(overview), 4, 0, 1, 2, height=320)
+                # slanted names (more than 8 townships) take height from the bars: give it back
+                self._add(self._township_chart(overview), 4, 0, 1, 2, height=320 if len(overview) <= 8 else 400)
                 self.grid.addWidget(self._completeness_table(overview), 5, 0, 1, 2)
 
     def _add(self, chart: QChart, row: int, col: int, rows: int = 1, cols: int = 1, *, height: int = 300) -> None:
@@ -287,9 +292,15 @@ class DashboardPage(Page):
         sales.setLabelsVisible(True)
         sales.setLabelsFormat("@value")
         chart.addSeries(sales)
+        for bars in (series, sales):  # above the bars, in the text colour: inside a narrow bar 10640 showed as 064
+            bars.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+            for bar_set in bars.barSets():
+                bar_set.setLabelColor(QColor("#1e2a38"))
         axis_x = QBarCategoryAxis()
         axis_x.setTruncateLabels(False)
         axis_x.append([u.name for u in overview])
+        if len(overview) > 8:  # a dozen names side by side do not fit: Qt drops those that overlap, so slant them
+            axis_x.setLabelsAngle(-45)
         axis_events = _value_axis(max([u.events for u in overview] + [1]) * 1.3)
         axis_events.setTitleText(tr("场次"))
         axis_sales = _value_axis(max([float(u.sales) for u in overview] + [1.0]) * 1.3, "%.0f")
@@ -304,15 +315,21 @@ class DashboardPage(Page):
         return chart
 
     def _completeness_table(self, overview) -> QTableWidget:
+        from reports.completeness import STATE_LABELS
+
         forms = form_short_names()
-        headers = [tr("单位"), *forms.values(), tr("错误"), tr("活动场次"), tr("销售额（万元）")]
+        headers = [tr("单位"), *forms.values(), tr("报送情况"), tr("错误"), tr("活动场次"), tr("销售额（万元）")]
         table = _read_only_table("CompletenessTable", headers, len(overview))
+        state_column = 1 + len(forms)
         for r, u in enumerate(overview):
-            cells = [u.name, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms],
+            state = tr(ENTRY_STATES[u.state]) if u.state in ENTRY_STATES else STATE_LABELS.get(u.state, u.state)
+            cells = [u.name, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms], state,
                      str(u.hard), str(u.events), f"{u.sales:,.2f}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if text == tr("未报"):
+                if c == state_column:
+                    item.setForeground(QColor(STATE_COLOURS.get(u.state, "#1e2a38")))
+                elif text == tr("未报"):
                     item.setForeground(QColor("#c62828"))
                 elif text == tr("已报"):
                     item.setForeground(QColor("#276738"))

@@ -152,14 +152,23 @@ class UnitOverview:
     events: int
     sales: Decimal
     hard: int
+    returned: str = "missing"  # the state of its returns (reports.completeness): returned, reopened, conflict …
 
     @property
     def complete(self) -> bool:
         """True when every form has data."""
         return all(self.reported.values())
 
+    @property
+    def state(self) -> str:
+        """报送情况 as 汇总合并 says it (reports.completeness), or, for a month entered in this database without a
+        merged file (a shared database), ``submitted`` or ``entered``."""
+        if self.returned == "missing" and any(self.reported.values()):
+            return "submitted" if self.submitted else "entered"
+        return self.returned
 
-def unit_overview(code: str, name: str, period: str) -> UnitOverview:
+
+def unit_overview(code: str, name: str, period: str, *, returned: str = "missing") -> UnitOverview:
     """Summarise one unit's month from its rows."""
     reported, events, sales, hard = {}, 0, Decimal(0), 0
     month = entries.month_rows(unit_code=code, period=period)  # the plan read once for all forms
@@ -170,12 +179,17 @@ def unit_overview(code: str, name: str, period: str) -> UnitOverview:
         if form.id == "events":
             events = len(rows)
             sales = sum((r.values.get("sales") or Decimal(0) for r in rows), Decimal(0))
-    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard)
+    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard, returned)
 
 
 def township_overview(parent_code: str, period: str) -> list[UnitOverview]:
-    """Summarise the month of every unit directly below a district or city."""
-    return [unit_overview(u.code, u.name, period) for u in subordinate_units(parent_code)]
+    """Summarise the month of every unit directly below a district or city, with the state of its returns."""
+    from reports.completeness import completeness
+
+    # The same states as 汇总合并's 报送情况: a return sent back (已退回) still has data, but is not 已报.
+    states = {u.unit_code: u.state for u in completeness(period=period).units}
+    return [unit_overview(u.code, u.name, period, returned=states.get(u.code, "missing"))
+            for u in subordinate_units(parent_code)]
 
 
 def form_short_names() -> dict[str, str]:

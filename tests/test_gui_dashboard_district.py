@@ -1,0 +1,65 @@
+"""统计图表 for a district: the townships' table says what 汇总合并's 报送情况 says, and every township is named."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
+
+from desktop import dialogs
+from desktop.sample import DISTRICT, TOWNS
+from models import db as m
+from models.database import close_database
+from models.units import add_unit
+from reports.completeness import completeness
+from reports.merge import merge
+from tests.gui_support import P, make_window
+from tests.test_gui_merge import district_database, township_returns
+
+
+def table_rows(page) -> dict[str, dict[str, str]]:
+    table = page.findChild(QTableWidget, "CompletenessTable")
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    return {table.item(r, 0).text(): {h: table.item(r, c).text() for c, h in enumerate(headers)}
+            for r in range(table.rowCount())}
+
+
+def test_a_return_sent_back_is_not_shown_as_reported_on_the_dashboard(tmp_path, qtbot, monkeypatch):
+    files = township_returns(tmp_path)
+    district_database(tmp_path / "district.sqlite3")
+    (sent_back, name), (kept, kept_name), (_, missing_name) = TOWNS[:3]
+    try:
+        merge(files, user="reviewer")
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        grid = page.completeness
+        grid.setCurrentCell(next(r for r in range(grid.rowCount()) if grid.item(r, 1).text() == sent_back), 0)
+        monkeypatch.setattr(dialogs, "ask_reason", lambda *a: "表3 数据有误")
+        qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+        assert m.ReturnRecord.get(m.ReturnRecord.unit == sent_back, m.ReturnRecord.period == P,
+                                  m.ReturnRecord.source == "merge").status == "reopened"
+
+        dashboard = window.show_page("dashboard")
+        rows = table_rows(dashboard)
+        states = {u.unit_name: u.label for u in completeness(period=P).units}
+        assert {n: rows[n]["报送情况"] for n in rows} == states == {name: "已退回", kept_name: "已报", missing_name: "未报"}
+        # its data is still there (the district's sums use it until the corrected file comes): the forms say so
+        assert [rows[name][f] for f in ("表1", "表2", "表3")] == ["已报"] * 3
+        assert [rows[missing_name][f] for f in ("表1", "表2", "表3")] == ["未报"] * 3
+    finally:
+        close_database()
+
+
+def test_a_dozen_townships_are_all_named_under_the_chart(tmp_path, qtbot):
+    district_database(tmp_path / "district.sqlite3")
+    names = [name for _, name in TOWNS[:3]]
+    for i, name in enumerate(("温泉镇", "桥头镇", "嵩山街道", "田和街道", "皇冠街道", "怡园街道", "高区经济开发区"), start=7):
+        add_unit(code=f"{DISTRICT[0]}{i:03d}", name=name, level="town", parent_code=DISTRICT[0])
+        names.append(name)
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("dashboard")
+        axis = page.charts["townships"].chart().axes(Qt.Orientation.Horizontal)[0]
+        assert axis.categories() == names
+        # side by side, Qt leaves out a name that overlaps its neighbour (高区经济开发区 was not shown): slanted
+        assert axis.labelsAngle() == -45
+        assert sorted(table_rows(page)) == sorted(names)
+    finally:
+        close_database()
