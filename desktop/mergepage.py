@@ -186,6 +186,10 @@ class MergePage(Page):
         self.conflicts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.conflicts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.conflicts)
+        # What a decision (a conflict, 退回) did, beside the tables it changed: the banner at the top of the page is
+        # scrolled out of view by then.
+        self.review_banner = Banner()
+        layout.addWidget(self.review_banner)
 
         complete_row = QHBoxLayout()
         complete_row.addWidget(QLabel(tr("报送情况"), objectName="SectionTitle"))
@@ -270,6 +274,7 @@ class MergePage(Page):
             return None
         merge = _merge_module()
         files, user = list(self.files), self.session.user
+        self.review_banner.hide()  # it told of a decision on the results about to be replaced
 
         def work(progress):
             return merge.merge(files, dry_run=dry_run, user=user,
@@ -351,8 +356,12 @@ class MergePage(Page):
         for r, rec in enumerate(pending):
             code = str(rec.unit_id)
             unit = f"{names[code]}（{code}）" if names.get(code) else code
+            received = self._conflict_result(rec)  # this merge's verdict on the file: what differs from the held data
             for c, text in enumerate([unit, period_label(rec.period), rec.file_name or rec.uuid]):
-                self.conflicts.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if received is not None:
+                    item.setToolTip("\n".join(shown_reasons(received)))
+                self.conflicts.setItem(r, c, item)
             buttons = QWidget()
             row = QHBoxLayout(buttons)
             row.setContentsMargins(2, 0, 2, 0)
@@ -365,8 +374,17 @@ class MergePage(Page):
             self.conflicts.setCellWidget(r, 3, buttons)
         self.conflicts.resizeColumnsToContents()
         self.conflicts.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # as tall as its rows (it stood a hand's breadth of empty white under one conflict), up to about ten
+        rows = self.conflicts.verticalHeader().length() if pending else 0
+        self.conflicts.setFixedHeight(min(360, rows + self.conflicts.horizontalHeader().sizeHint().height()
+                                          + 2 * self.conflicts.frameWidth() + 2))
         self.conflicts.setVisible(bool(pending))
         self.conflict_title.setText(tr("待决冲突（{n}）").format(n=len(pending)) if pending else tr("待决冲突：无"))
+
+    def _conflict_result(self, rec):
+        """The shown verdict on the file a conflict record was made from, if it is among the results."""
+        return next((res for res in self.results if res.verdict == "conflict" and res.unit_code == str(rec.unit_id)
+                     and res.period == rec.period and Path(res.file).name == rec.file_name), None)
 
     def resolve(self, return_uuid: str, *, take_new: bool) -> bool:
         """Decide a conflict with a reason (audited); the question says whose return, which file and what happens."""
@@ -392,9 +410,14 @@ class MergePage(Page):
         except LiangxinError as exc:
             show_error(self, title, exc)
             return False
+        decided = self._conflict_result(rec) if rec is not None else None
+        if decided is not None:  # 检查结果 no longer says 待审核员决定 for it
+            item = self.verdicts.item(self.results.index(decided), 4)
+            item.setText(tr("冲突已决定：采用新的") if take_new else tr("冲突已决定：保留原有"))
+            item.setForeground(QColor(VERDICT_COLOURS["replaced" if take_new else "duplicate"]))
         self.session.data_changed.emit(self)
         self.refresh()
-        self.banner.show_message("ok", done.format(**words))
+        self.review_banner.show_message("ok", done.format(**words))
         return True
 
     # ---- completeness and the own return ------------------------------------------------------------
@@ -499,8 +522,9 @@ class MergePage(Page):
             _merge_module().reopen_return(unit_code=line.unit_code, period=self.session.period, reason=reason,
                                           user=self.session.user)
         except LiangxinError as exc:
-            self.banner.show_message("error", str(exc))
+            self.review_banner.show_message("error", str(exc))
             return False
-        self.banner.show_message("ok", tr("已退回 {name}，等待其重新报送。").format(name=line.unit_name))
+        self.review_banner.show_message("ok", tr("已退回 {name} {period}的报表，等待其重新报送；收到的下一份报表将替换它。").format(
+            name=line.unit_name, period=period_label(self.session.period)))
         self.refresh()
         return True

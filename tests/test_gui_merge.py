@@ -240,7 +240,7 @@ def test_a_conflict_is_decided_knowing_whose_return_and_which_file(tmp_path, qtb
         entry = m.AuditLog.get(m.AuditLog.action == "resolve:take")
         assert entry.reason == "核实后以新件为准"
         assert not page.conflicts.isVisible() and page.conflict_title.text() == "待决冲突：无"
-        assert page.banner.text.text() == f"已采用新收到的“{copy.name}”：{name} 2025年10月的数据已替换。"
+        assert page.review_banner.text.text() == f"已采用新收到的“{copy.name}”：{name} 2025年10月的数据已替换。"
     finally:
         close_database()
 

@@ -4,15 +4,17 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from desktop import dialogs
+from desktop.mergepage import shown_reasons
 from desktop.sample import TOWNS
 from models import db as m
 from models.database import close_database
 from reports.merge import FLAG_LABELS
 from tests.gui_support import P, make_window, wait_op
 from tests.office import edit_cell
-from tests.test_gui_merge import district_database, drop, township_returns
+from tests.test_gui_merge import conflicting_copy, district_database, drop, township_returns
 
 
 def rows_by_code(grid) -> dict[str, dict[str, str]]:
@@ -68,5 +70,38 @@ def test_a_return_edited_after_export_stands_out_until_the_reviewer_acts(tmp_pat
         assert grid.horizontalHeader().length() <= grid.viewport().width()
         assert grid.horizontalScrollBar().maximum() == 0
         assert Path(record.file_name).name == edited.name
+    finally:
+        close_database()
+
+
+def test_a_decided_conflict_no_longer_waits_in_the_verdicts(tmp_path, qtbot, monkeypatch):
+    [first] = township_returns(tmp_path, count=1)
+    name, copy = TOWNS[0][1], conflicting_copy(tmp_path, *TOWNS[0])
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        window = make_window(qtbot, user="reviewer")
+        page = window.show_page("merge")
+        page.add_files([str(first)])
+        wait_op(qtbot, page.run_merge(dry_run=False))
+        page.clear_files()
+        page.add_files([str(copy)])
+        wait_op(qtbot, page.run_merge(dry_run=False))
+        assert page.verdicts.item(0, 4).text() == "冲突（待审核员决定）"
+        # the conflict's row tells what differs from the data held, as the verdict's reasons do
+        tip = page.conflicts.item(0, 2).toolTip()
+        assert "较已接收的第 1 版：" in tip and tip == "\n".join(shown_reasons(page.results[0]))
+        # as tall as its one row: no empty white under it
+        table = page.conflicts
+        assert table.height() <= table.horizontalHeader().height() + table.rowHeight(0) + 2 * table.frameWidth() + 4
+
+        [waiting] = page._pending
+        monkeypatch.setattr(dialogs, "ask_reason", lambda *a: "以原件为准")
+        keep = next(b for b in table.cellWidget(0, 3).findChildren(QPushButton) if b.text() == "保留原有")
+        qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+        record = m.ReturnRecord.get_by_id(waiting)
+        assert record.status == "rejected" and m.AuditLog.get(m.AuditLog.action == "resolve:keep").reason == "以原件为准"
+        assert page.verdicts.item(0, 4).text() == "冲突已决定：保留原有"
+        assert page.review_banner.isVisible() and name in page.review_banner.text.text()
+        assert not page.conflicts.isVisible()
     finally:
         close_database()
