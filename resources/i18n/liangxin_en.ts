@@ -56,6 +56,10 @@
         <translation>Automatic backup</translation>
     </message>
     <message>
+        <source>已提交</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
         <source>统计图表</source>
         <translation>Dashboard</translation>
     </message>
@@ -720,6 +724,10 @@
         <translation>Dry run</translation>
     </message>
     <message>
+        <source>；其中 {n} 个文件导出后被修改过，请与填报单位核实</source>
+        <translation>; {n} of them were edited after export — check with the township</translation>
+    </message>
+    <message>
         <source>预检完成（未保存）：{summary}。确认无误后点“汇总入库”。</source>
         <translation>Dry run finished (nothing saved): {summary}. Merge when this is right.</translation>
     </message>
@@ -748,6 +756,14 @@
         <translation>Give a reason (recorded in the audit log):</translation>
     </message>
     <message>
+        <source>冲突已决定：采用新的</source>
+        <translation>Conflict decided: new copy taken</translation>
+    </message>
+    <message>
+        <source>冲突已决定：保留原有</source>
+        <translation>Conflict decided: held data kept</translation>
+    </message>
+    <message>
         <source>代码</source>
         <translation>Code</translation>
     </message>
@@ -764,12 +780,24 @@
         <translation>Reopened</translation>
     </message>
     <message>
-        <source>逾期</source>
-        <translation>overdue</translation>
+        <source>退回理由：{reason}</source>
+        <translation>Sent back because: {reason}</translation>
+    </message>
+    <message>
+        <source>最近一次拒收的文件：{file}</source>
+        <translation>Last refused file: {file}</translation>
+    </message>
+    <message>
+        <source>已退回 {name} {period}的报表，等待其重新报送；收到的下一份报表将替换它。</source>
+        <translation>Sent {name}&apos;s return for {period} back; its next file will replace it.</translation>
     </message>
     <message>
         <source>迟报</source>
         <translation>late</translation>
+    </message>
+    <message>
+        <source>逾期未报</source>
+        <translation>Overdue, not returned</translation>
     </message>
     <message>
         <source>{n} 个冲突</source>
@@ -854,10 +882,6 @@
     <message>
         <source>退回 {name} {period} 的报表，请说明理由（记入操作日志）：</source>
         <translation>Reopen the return of {name} for {period}; give a reason (recorded in the audit log):</translation>
-    </message>
-    <message>
-        <source>已退回 {name}，等待其重新报送。</source>
-        <translation>Reopened for {name}; waiting for a corrected return.</translation>
     </message>
     <message>
         <source>已导出第 {rev} 版：{path}</source>
@@ -1570,6 +1594,18 @@ The damaged database is kept at {kept} for IT to look at.</translation>
     <message>
         <source>采用新收到的“{file}”，替换 {name}（{code}）{period}已接收的数据（原有数据留在历史中）。</source>
         <translation>Take the newly received “{file}” in place of the data held for {name} ({code}), {period} (the held data stays in the history).</translation>
+    </message>
+    <message>
+        <source>导出后被修改</source>
+        <translation>edited after export</translation>
+    </message>
+    <message>
+        <source>核实问题未说明</source>
+        <translation>warnings not explained</translation>
+    </message>
+    <message>
+        <source>（{flag}）</source>
+        <translation> ({flag})</translation>
     </message>
     <message>
         <source>已采用新收到的“{file}”：{name} {period}的数据已替换。</source>
