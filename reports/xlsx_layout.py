@@ -205,10 +205,12 @@ def header_groups(layout: SheetLayout) -> list[tuple[str | None, int, int]]:
     return runs
 
 
-def spans(widths: list[float], parts: int) -> list[tuple[int, int]]:
-    """Split columns into up to `parts` contiguous runs of about equal width (for the info and footer lines)."""
+def spans(widths: list[float], parts: int, weights: list[float] | None = None) -> list[tuple[int, int]]:
+    """Split columns into up to `parts` contiguous runs of about equal width, or of widths in proportion to weights
+    (for the info and footer lines)."""
     parts = max(1, min(parts, len(widths)))
-    total = sum(widths)
+    weights = weights[:parts] if weights and len(weights) >= parts else [1.0] * parts
+    total, weight = sum(widths), sum(weights)
     out, start, acc = [], 0, 0.0
     for i, w in enumerate(widths):
         acc += w
@@ -216,11 +218,34 @@ def spans(widths: list[float], parts: int) -> list[tuple[int, int]]:
         remaining_parts = parts - len(out) - 1
         if remaining_parts == 0:
             continue
-        if acc >= total * (len(out) + 1) / parts or remaining_cols == remaining_parts:
+        if acc >= total * sum(weights[:len(out) + 1]) / weight or remaining_cols == remaining_parts:
             out.append((start, i))
             start = i + 1
     out.append((start, len(widths) - 1))
     return out
+
+
+def fitted_spans(widths: list[float], items: list[str]) -> tuple[list[tuple[int, int]], list[str]]:
+    """Runs for a line of items (info line, footer) in which every text fits, as runs of equal width if they do.
+
+    On a narrow table (报送情况 has seven columns) equal runs left 联系电话 one column, where its merged cell cut it
+    to 系电话：0631-520123. Then the runs are sized by the texts' widths; if even that fails, the shortest pair of
+    neighbours shares a run, joined by a wide space. A text too long for any of this keeps its equal run (and wraps).
+    """
+    equal = spans(widths, len(items))
+    if len(equal) < len(items):  # fewer columns than items: everything on one line
+        return [(0, len(widths) - 1)], ["\u3000\u3000".join(items)]
+    texts = items
+    while True:
+        for parts in (spans(widths, len(texts)), spans(widths, len(texts), [display_width(t) + 1 for t in texts])):
+            if all(fits_on_line(t, sum(widths[a:b + 1])) for (a, b), t in zip(parts, texts, strict=True)):
+                return parts, texts
+        joined = [(display_width(texts[k]) + display_width(texts[k + 1]), k) for k in range(len(texts) - 1)
+                  if fits_on_line(texts[k] + "\u3000\u3000" + texts[k + 1], sum(widths))]
+        if not joined:
+            return equal, items
+        k = min(joined)[1]
+        texts = [*texts[:k], texts[k] + "\u3000\u3000" + texts[k + 1], *texts[k + 2:]]
 
 
 def right_span(widths: list[float], min_width: float = 26) -> tuple[int, int]:

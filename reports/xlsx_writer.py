@@ -267,10 +267,9 @@ def _write_frame(ws, styles: Styles, layout: lay.SheetLayout, header: ReturnHead
 
 
 def _write_spans(ws, styles: Styles, row: int, widths: list[float], items: list[str]) -> None:
-    """Spread items over the row in runs of about equal width: first left, last right, others centred."""
-    parts = lay.spans(widths, len(items))
-    if len(parts) < len(items):  # too few columns: everything on one line
-        parts, items = [(0, len(widths) - 1)], ["\u3000\u3000".join(items)]
+    """Spread items over the row in runs of about equal width (sharing one when a text needs more): first left,
+    last right, others centred."""
+    parts, items = lay.fitted_spans(widths, items)
     for i, ((c1, c2), text) in enumerate(zip(parts, items, strict=True)):
         align = "left" if i == 0 else ("right" if i == len(items) - 1 else "center")
         fmt = styles.get(align=align, valign="vcenter")

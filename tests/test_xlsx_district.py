@@ -45,3 +45,48 @@ def test_summary_of_a_form_without_totals_sums_its_numeric_inputs():
     assert form.totals and form.fields[0].key == "unit_name"
     assert {f.key for f in form.fields if f.total} == {"current", "base_2023"}
     assert get_form("figures").totals is False  # the declaration itself is untouched
+
+
+def _line_runs(ws, row: int) -> list[tuple[str, float]]:
+    """Each text on a line with the width it may use: its merged range, or the empty cells it overflows into."""
+    merged = {m.min_col: m for m in ws.merged_cells.ranges if m.min_row == row}
+    last = ws.max_column
+    width = {c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43 for c in range(1, last + 1)}
+    out = []
+    for c in range(1, last + 1):
+        text = ws.cell(row, c).value
+        if not text:
+            continue
+        if c in merged:
+            cols = range(merged[c].min_col, merged[c].max_col + 1)
+        elif ws.cell(row, c).alignment.horizontal == "right":  # overflows leftwards into the empty cells before it
+            first = c
+            while first > 1 and not ws.cell(row, first - 1).value:
+                first -= 1
+            cols = range(first, c + 1)
+        else:
+            end = c
+            while end < last and not ws.cell(row, end + 1).value:
+                end += 1
+            cols = range(c, end + 1)
+        out.append((text, sum(width[k] for k in cols)))
+    return out
+
+
+def test_every_footer_item_of_a_narrow_sheet_fits_where_it_is_printed(tmp_path):
+    from reports.summary import COMPLETENESS_FORM
+    from reports.xlsx_layout import display_width
+
+    header = ReturnHeader(jurisdiction="威海市环翠区", unit_name="环翠区", unit_code=DISTRICT, period=P,
+                          signatories={"head": "王建国", "stats": "李敏", "filler": "张晓燕", "phone": "0631-5201234"})
+    rows = [SheetRow({"unit_code": "371002001", "unit_name": "环翠楼街道", "state": "已报"})]
+    path = tmp_path / "completeness.xlsx"
+    write_workbook(path, sheets=[SheetSpec(COMPLETENESS_FORM, rows, sheet_name="报送情况")], header=header)
+    ws = openpyxl.load_workbook(path)["报送情况"]
+    footer = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith("单位负责人"))
+    runs = _line_runs(ws, footer)
+    assert "联系电话：0631-5201234" in "".join(text for text, _ in runs)  # 联系电话 was cut to 系电话：0631-520123
+    for text, width in runs:
+        assert display_width(text) <= width - 1, f"{text!r} does not fit in {width}"
+    for text, width in _line_runs(ws, sheet_layout(COMPLETENESS_FORM).info_row + 1):  # the 填报单位 line
+        assert display_width(text) <= width - 1, f"{text!r} does not fit in {width}"
