@@ -63,10 +63,13 @@ def shown_reasons(res) -> list[str]:
 
 
 def verdict_words(res, labels: dict[str, str]) -> str:
-    """The verdict as the 结论 column shows it: 已接收, or 已接收（导出后被修改） when the file was edited after export."""
+    """The verdict as the 结论 column shows it: 已接收, 已接收（导出后被修改） when the file was edited after export,
+    待确认加入 for a unit not yet on this unit's list."""
     text = labels.get(res.verdict, res.verdict)
     if res.verdict != "rejected" and "edited_after_export" in res.flags:
         text += tr("（{flag}）").format(flag=tr(WATCH_FLAGS["edited_after_export"]))
+    if "unknown_unit" in res.flags:
+        text = tr("待确认加入")
     return text
 
 
@@ -176,6 +179,11 @@ class MergePage(Page):
         self.reasons.setWordWrap(True)
         self.reasons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.reasons)
+        self.confirm_units_button = QPushButton(icon("add"), tr("确认加入并汇总…"))
+        self.confirm_units_button.setToolTip(tr("核实这些单位确是本单位新的下级单位后，把它们加入名单并汇总其报表"))
+        self.confirm_units_button.clicked.connect(self.confirm_new_units)
+        self.confirm_units_button.hide()
+        layout.addWidget(self.confirm_units_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.conflict_title = QLabel(tr("待决冲突"), objectName="SectionTitle")
         layout.addWidget(self.conflict_title)
@@ -245,6 +253,8 @@ class MergePage(Page):
         self.file_list.clear()
         self.file_list.hide()
         self.verdicts.setRowCount(0)
+        self.results = []
+        self.confirm_units_button.hide()
         self.banner.hide()
         self._update_buttons()
 
@@ -253,6 +263,7 @@ class MergePage(Page):
         busy = self.op is not None and not self.op.done
         self.dry_button.setEnabled(bool(self.files) and not busy)
         self.merge_button.setEnabled(bool(self.files) and not busy)
+        self.confirm_units_button.setEnabled(not busy)
 
     def _choose_files(self) -> None:
         files = dialogs.choose_files(self, tr("选择报表文件"), str(get_option("merge_dir") or ""))
@@ -268,19 +279,28 @@ class MergePage(Page):
 
     # ---- merging ---------------------------------------------------------------------------------
 
-    def run_merge(self, *, dry_run: bool) -> Op | None:
-        """Check (dry run) or merge the files off the GUI thread, with a cancellable progress dialog."""
-        if not self.files:
+    def run_merge(self, *, dry_run: bool, files: list | None = None, confirm_units: bool = False) -> Op | None:
+        """Check (dry run) or merge the files off the GUI thread, with a cancellable progress dialog.
+
+        files: only these (their new verdicts replace theirs among the results shown); confirm_units: units not
+        yet among this unit's own are added, as the reviewer confirmed.
+        """
+        only = files is not None
+        files = list(files if only else self.files)
+        if not files:
             return None
         merge = _merge_module()
-        files, user = list(self.files), self.session.user
+        user = self.session.user
         self.review_banner.hide()  # it told of a decision on the results about to be replaced
 
         def work(progress):
-            return merge.merge(files, dry_run=dry_run, user=user,
+            return merge.merge(files, dry_run=dry_run, user=user, confirm_unknown_units=confirm_units,
                                progress=lambda done, total, name: progress.update(done, total, name))
 
         def done(results) -> None:
+            if only:
+                by_file = {res.file: res for res in results}
+                results = [by_file.pop(res.file, res) for res in self.results] + list(by_file.values())
             self.results = results
             self.last_was_dry_run = dry_run
             self._show_results(results, dry_run)
@@ -306,7 +326,8 @@ class MergePage(Page):
         counts: dict[str, int] = {}
         for r, res in enumerate(results):
             counts[res.verdict] = counts.get(res.verdict, 0) + 1
-            edited = res.verdict != "rejected" and "edited_after_export" in res.flags
+            # amber: taken but to be checked (edited after export), or waiting for the reviewer (a unit to confirm)
+            watch = (res.verdict != "rejected" and "edited_after_export" in res.flags) or "unknown_unit" in res.flags
             cells = [Path(res.file).name, f"{res.unit_name}（{res.unit_code}）" if res.unit_code else "—",
                      period_label(res.period) if res.period else "—", f"r{res.revision}" if res.revision else "—",
                      verdict_words(res, labels), "；".join(shown_reasons(res)) or "—"]
@@ -314,7 +335,7 @@ class MergePage(Page):
                 item = QTableWidgetItem(text)
                 item.setToolTip("\n".join(shown_reasons(res)) if c in (4, 5) else (res.file if c == 0 else ""))
                 if c == 4:
-                    item.setForeground(QColor(WATCH_COLOUR if edited else VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
+                    item.setForeground(QColor(WATCH_COLOUR if watch else VERDICT_COLOURS.get(res.verdict, "#1e2a38")))
                     font = item.font()
                     font.setBold(True)
                     item.setFont(font)
@@ -330,10 +351,27 @@ class MergePage(Page):
         edited = sum(1 for res in results if res.verdict != "rejected" and "edited_after_export" in res.flags)
         if edited:
             summary += tr("；其中 {n} 个文件导出后被修改过，请与填报单位核实").format(n=edited)
+        unknown = sum(1 for res in results if "unknown_unit" in res.flags)
+        self.confirm_units_button.setText(tr("确认加入 {n} 个新的下级单位并汇总…").format(n=unknown))
+        self.confirm_units_button.setVisible(bool(unknown))
+        if unknown:
+            summary += tr("；{n} 个单位不在下级单位名单中，核实后可确认加入").format(n=unknown)
         if dry_run:
             self.banner.show_message("info", tr("预检完成（未保存）：{summary}。确认无误后点“汇总入库”。").format(summary=summary))
         else:
             self.banner.show_message("ok", tr("汇总完成：{summary}。").format(summary=summary))
+
+    def confirm_new_units(self) -> Op | None:
+        """Add the units of files refused as not yet among this unit's own, once the reviewer confirms, and merge them."""
+        unknown = [res for res in self.results if "unknown_unit" in res.flags]
+        if not unknown:
+            return None
+        names = "\n".join(f"· {res.unit_name or res.unit_code}（{res.unit_code}）：{Path(res.file).name}" for res in unknown)
+        question = tr("以下单位不在本单位的下级单位名单中：\n{names}\n\n请先核实它们确是本单位新的下级单位（如新设的街道）。"
+                      "确认后它们加入名单（记入操作日志），报表随之汇总入库；报表有问题的不会加入。").format(names=names)
+        if not dialogs.confirm(self, tr("确认加入新的下级单位"), question):
+            return None
+        return self.run_merge(dry_run=False, files=[res.file for res in unknown], confirm_units=True)
 
     def _show_reasons(self, row: int) -> None:
         """Show every reason of the selected file under the table (file, sheet and cell)."""

@@ -67,6 +67,7 @@ FLAG_LABELS = {
     "soft_failures": "有核实性问题，已随报表接收（见填报单位的说明）",
     "unexplained": "其中有核实性问题未填写说明",
     "unit_added": "新的下级单位，已按审核员确认加入",
+    "unknown_unit": "不在下级单位名单中，待审核员确认加入",
     "reopened_before": "替换了审核员退回的报表",
 }
 HELD = ("current", "reopened")  # statuses of the one record a township's month is taken from
@@ -413,15 +414,17 @@ def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: s
     unit = _Unit(*row) if row else None
     name = rf.unit_name or code
     if unit is None:
-        if not confirm:
-            result.reject(f"单位 {code}（{name}）不是本单位 {own.name} 的下级单位，本库中没有；"
-                          "核实后可确认加入（liangxin merge --confirm-unknown）")
-            raise _Rejected
-        if rf.parent_code and rf.parent_code != own.code:
-            result.reject(f"单位 {code}（{name}）的上级是 {rf.parent_code}，不是本单位 {own.code}（{own.name}），不能加入")
+        if rf.parent_code and rf.parent_code != own.code:  # another district's township: no confirming makes it ours
+            result.reject(f"单位 {code}（{name}）不是本单位的下级单位：文件记载的上级单位是 {rf.parent_code}，"
+                          f"不是本单位 {own.code}（{own.name}）；这份报表应报给它的上级单位")
             raise _Rejected
         if own.level == LEVELS[0]:
             result.reject(f"本单位 {own.name} 是镇街，没有下级单位，不能合并报表")
+            raise _Rejected
+        if not confirm:
+            result.reject(f"单位 {code}（{name}）不在本单位 {own.name} 的下级单位名单中；核实确是新的下级单位后，"
+                          "可确认加入（汇总合并页的“确认加入并汇总”，或 liangxin merge --confirm-unknown）")
+            result.flags.append("unknown_unit")  # the merge page offers to confirm these files
             raise _Rejected
         level = LEVELS[LEVELS.index(own.level) - 1]
         try:

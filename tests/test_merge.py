@@ -254,7 +254,20 @@ def test_units_outside_this_district_are_rejected(district_db):
     results = merge([elsewhere, make_rf(DISTRICT), foreign_parent], confirm_unknown_units=True)
     assert [r.verdict for r in results] == ["rejected"] * 3
     assert "不是本单位" in results[0].reasons[0] and "自己的报表" in results[1].reasons[0]
-    assert "上级是 371003" in results[2].reasons[0]
+    assert "文件记载的上级单位是 371003，不是本单位 371002（环翠区）" in results[2].reasons[0]
+
+
+def test_another_districts_township_is_not_offered_for_confirming(district_db):
+    foreign = make_rf("371003001")
+    foreign.parent_code = "371003"
+    new_here = make_rf("371002009")
+    before = snapshot_but_audit()
+    results = merge([foreign, new_here])
+    assert [r.verdict for r in results] == ["rejected"] * 2
+    assert "应报给它的上级单位" in results[0].reasons[0] and "--confirm-unknown" not in results[0].reasons[0]
+    assert "unknown_unit" not in results[0].flags  # confirming cannot make another district's township ours
+    assert "unknown_unit" in results[1].flags and "确认加入并汇总" in results[1].reasons[0]
+    assert snapshot_but_audit() == before
 
 
 @pytest.mark.parametrize("period, message", [("2025-13", "报告期"), ("2099-01", "报告期"), ("", "报告期")])

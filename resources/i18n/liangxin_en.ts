@@ -728,12 +728,34 @@
         <translation>; {n} of them were edited after export — check with the township</translation>
     </message>
     <message>
+        <source>确认加入 {n} 个新的下级单位并汇总…</source>
+        <translation>Add {n} new subordinate unit(s) and merge…</translation>
+    </message>
+    <message>
+        <source>；{n} 个单位不在下级单位名单中，核实后可确认加入</source>
+        <translation>; {n} unit(s) are not on the list of subordinate units and can be added once checked</translation>
+    </message>
+    <message>
         <source>预检完成（未保存）：{summary}。确认无误后点“汇总入库”。</source>
         <translation>Dry run finished (nothing saved): {summary}. Merge when this is right.</translation>
     </message>
     <message>
         <source>汇总完成：{summary}。</source>
         <translation>Merged: {summary}.</translation>
+    </message>
+    <message>
+        <source>以下单位不在本单位的下级单位名单中：
+{names}
+
+请先核实它们确是本单位新的下级单位（如新设的街道）。确认后它们加入名单（记入操作日志），报表随之汇总入库；报表有问题的不会加入。</source>
+        <translation>These units are not on this unit&apos;s list of subordinate units:
+{names}
+
+First check that they really are new units under this one (a newly created subdistrict, for instance). Once confirmed they are added to the list (recorded in the audit log) and their returns merged; a unit whose return has problems is not added.</translation>
+    </message>
+    <message>
+        <source>确认加入新的下级单位</source>
+        <translation>Add new subordinate units</translation>
     </message>
     <message>
         <source>采用新的</source>
@@ -1606,6 +1628,18 @@ The damaged database is kept at {kept} for IT to look at.</translation>
     <message>
         <source>（{flag}）</source>
         <translation> ({flag})</translation>
+    </message>
+    <message>
+        <source>待确认加入</source>
+        <translation>Waiting to be added</translation>
+    </message>
+    <message>
+        <source>确认加入并汇总…</source>
+        <translation>Add and merge…</translation>
+    </message>
+    <message>
+        <source>核实这些单位确是本单位新的下级单位后，把它们加入名单并汇总其报表</source>
+        <translation>Once you have checked that these units really are new units under this one, add them to the list and merge their returns</translation>
     </message>
     <message>
         <source>已采用新收到的“{file}”：{name} {period}的数据已替换。</source>
