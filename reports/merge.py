@@ -535,7 +535,7 @@ def _verdict(rf: ReturnFile, records: list[_Record], held: _Record | None,
     digest = rf.computed_hash
     same_id = next((r for r in records if rf.return_uuid and r.uuid == rf.return_uuid), None)
     if same_id is not None and same_id.content_hash == digest:
-        state = {"current": "已接收", "reopened": "已接收（已退回）", "superseded": "已被新版替换",
+        state = {"current": "已接收", "reopened": "已接收，已退回", "superseded": "已被新版替换",
                  "conflict": "待审核员决定", "rejected": "审核员已决定不采用"}.get(same_id.status, same_id.status)
         return "duplicate", f"与已收到的第 {same_id.revision} 版是同一份报表（{state}），内容相同，已忽略"
     if held is not None and held.content_hash == digest:

@@ -336,6 +336,15 @@ def test_reopened_return_is_replaced_by_the_next_file_whatever_its_revision(dist
     assert held().status == "current"
 
 
+def test_the_same_file_again_after_a_reopen_is_a_duplicate_that_says_so(district_db):
+    rf = make_rf(data=month(0))
+    merge([rf])
+    reopen_return(unit_code=TOWN, period=P, reason="表3数据口径不对，请更正", user="审核员甲")
+    [result] = merge([rf])
+    assert result.verdict == "duplicate" and "（已接收，已退回）" in result.reasons[0]  # one pair of brackets
+    assert held().status == "reopened"  # the 退回 stands
+
+
 def test_rejections_are_audited_but_change_nothing_else(district_db):
     before = snapshot_but_audit()
     results = merge([make_rf("999"), make_rf(period="2025-13")], user="审核员甲")
