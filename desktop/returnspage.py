@@ -327,6 +327,8 @@ def describe_export(result) -> str:
     text = tr("已导出第 {rev} 版：{path}").format(rev=result.revision, path=result.path)
     if hasattr(result, "included"):
         text += tr("（汇总 {n} 个单位").format(n=len(result.included))
+        if result.sent_back:
+            text += tr("，其中 {n} 个已退回、暂用退回前的数据").format(n=len(result.sent_back))
         text += (tr("，{n} 个未报）").format(n=len(result.missing)) if result.missing else tr("）"))
     elif result.hard_findings or result.soft_findings:
         text += tr("（注意：仍有 {hard} 处错误、{soft} 处待说明）").format(hard=result.hard_findings,

@@ -159,4 +159,7 @@ def _summary(args) -> int:
     if result.missing:
         print(f"注意：{len(result.missing)} 个单位尚未报送或未被接收（{'、'.join(result.missing)}），未计入汇总",
               file=sys.stderr)
+    if result.sent_back:
+        print(f"注意：{len(result.sent_back)} 个单位的报表已退回、尚未重新报送（{'、'.join(result.sent_back)}），"
+              "汇总暂用退回前的数据", file=sys.stderr)
     return 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from forms import all_forms, get_form
@@ -43,6 +43,7 @@ class SummaryResult:
     content_hash: str
     included: list[str]
     missing: list[str]
+    sent_back: list[str] = field(default_factory=list)  # included with the data they had when sent back (退回)
 
 
 # ---- the extra sheets -------------------------------------------------------------------------
@@ -196,5 +197,6 @@ def write_summary(*, period: str, out_dir: str | Path, user: str = "", now: dt.d
         except ConflictError:
             continue
         return SummaryResult(final, revision, ident, digest, [t.unit.code for t in month.townships],
-                             [u.code for u in month.missing])
+                             [u.code for u in month.missing],
+                             [t.unit.code for t in month.townships if t.record is not None and t.record.status == "reopened"])
     raise ConflictError(f"{own.code} {period}：同时有其他汇总占用了下一个版次；请再试一次")

@@ -144,6 +144,19 @@ def test_cli_summary_writes_the_file(merged, tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out.strip().endswith("两新月报_371002_环翠区_2025-10_r1.xlsx")
     assert "371002003" in captured.err and "未计入汇总" in captured.err
+    assert "已退回" not in captured.err
+
+
+def test_a_township_sent_back_is_counted_and_said_to_be_its_data_before(merged, tmp_path, capsys):
+    from desktop.returnspage import describe_export
+    from reports.merge import reopen_return
+
+    reopen_return(unit_code=TOWN2, period=P, reason="表3口径不对", user="审核员甲")
+    result = write_summary(period=P, out_dir=tmp_path)
+    assert (sorted(result.included), result.sent_back, result.missing) == ([TOWN, TOWN2], [TOWN2], [TOWN3])
+    assert "（汇总 2 个单位，其中 1 个已退回、暂用退回前的数据，1 个未报）" in describe_export(result)
+    assert main(["--db", str(merged), "summary", "--period", P, "--out", str(tmp_path / "cli")]) == 0
+    assert f"1 个单位的报表已退回、尚未重新报送（{TOWN2}），汇总暂用退回前的数据" in capsys.readouterr().err
 
 
 _AMOUNT = st.one_of(st.none(), st.integers(0, 10**7).map(str), st.decimals(0, 10**6, places=2).map(str))

@@ -1062,6 +1062,10 @@ First check that they really are new units under this one (a newly created subdi
         <translation> (sums of {n} units</translation>
     </message>
     <message>
+        <source>，其中 {n} 个已退回、暂用退回前的数据</source>
+        <translation>, {n} of them sent back (their data before that is used)</translation>
+    </message>
+    <message>
         <source>，{n} 个未报）</source>
         <translation>, {n} missing)</translation>
     </message>
