@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 
 from forms import get_form
+from models.compute import pick_target
 from models.database import open_database
 from models.entries import replace_period_data
 from models.periods import months_to_date, period_bounds, same_period_last_year
@@ -63,14 +64,16 @@ def _figures(rng: random.Random, scale: float) -> list[dict]:
     return rows
 
 
-def _tasks(rng: random.Random, month: int, flaw: bool) -> list[dict]:
+def _tasks(rng: random.Random, period: str, flaw: bool) -> list[dict]:
     plan = stored_plan()
+    month = int(period[5:])
     rows = []
     for seq, task in enumerate(plan.tasks, start=1):
         if seq > 18:
             break
         status = ("推进中", "推进中", "已完成", "未启动", "滞后")[seq % 5] if month > 2 else "未启动"
-        target = next((t.value for t in task.targets if t.value is not None), None)
+        # the target the row is measured against, so that a task marked 已完成 is not below it (a warning)
+        target = getattr(pick_target(list(task.targets), period), "value", None)
         achieved = round(target * min(1.0, month / 12 + rng.uniform(0, 0.3)), 1) if target and status != "未启动" else None
         if status == "已完成" and target:
             achieved = target
@@ -91,7 +94,7 @@ def sample_month(*, period: str, seed: int = 0, events: int = 6, scale: float = 
     event_rows = _events(rng, period, events)
     if flaws and len(event_rows) > 2:  # subsidies above sales: a warning that asks for a 说明
         event_rows[2]["subsidies"] = str(Decimal(event_rows[2]["sales"]) + 10)
-    return {"tasks": _tasks(rng, int(period[5:]), flaws), "events": event_rows, "figures": _figures(rng, scale)}
+    return {"tasks": _tasks(rng, period, flaws), "events": event_rows, "figures": _figures(rng, scale)}
 
 
 def fill_unit(*, unit_code: str, period: str, seed: int = 0, events: int = 6, scale: float = 1.0,

@@ -149,7 +149,16 @@ def test_a_districts_check_says_the_townships_must_correct_their_returns(tmp_pat
     from tests.test_gui_merge import district_database, township_returns
 
     monkeypatch.setattr(dialogs, "confirm", lambda *a: True)
-    files = township_returns(tmp_path, count=1)  # accepted with a 核实 warning its township did not explain
+    from desktop.sample import TOWNS
+    from models.database import open_database
+    from reports.returns import export_return
+
+    township_returns(tmp_path, count=1)
+    code = TOWNS[0][0]
+    open_database(tmp_path / f"{code}.sqlite3")  # the township marks a task 已完成 below its target, without a 说明
+    save_row(unit_code=code, period=P, form_id="tasks", row_key="7", values={"status": "已完成", "achieved": "5"})
+    files = [export_return(unit_code=code, period=P, out_dir=tmp_path / "again").path]
+    close_database()
     district_database(tmp_path / "district.sqlite3")
     try:
         merge(files, user="reviewer")
