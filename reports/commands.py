@@ -9,6 +9,7 @@ COMMAND_MODULES = (
     "reports.export_commands",  # export, template
     "reports.merge_commands",  # merge, completeness, summary
     "reports.backup_commands",  # backup, restore, user management
+    "reports.transfer_commands",  # copy-from
 )
 
 
