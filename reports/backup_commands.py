@@ -22,6 +22,8 @@ def add_parsers(sub) -> None:
 
     restore = sub.add_parser("restore", help="replace the database with a backup (the current one is kept)")
     restore.add_argument("file", help="a backup made by this program")
+    restore.add_argument("--other-unit", action="store_true",
+                         help="restore even though the backup belongs to another unit than the current database")
 
     user = sub.add_parser("user", help="login accounts").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add an account")
@@ -96,15 +98,18 @@ def _sqlite_target(args: argparse.Namespace) -> Path:
 @command("backup")
 def _backup(args) -> int:
     from models.auth import require
-    from models.backup import BackupError, backup_database, daily_backup, list_backups
+    from models.backup import BackupError, backup_database, backup_folder, daily_backup, list_backups
     from models.database import open_database
 
     path = _sqlite_target(args)
     if not path.is_file():
         raise BackupError(f"{path}：这里没有可备份的数据库")
     if args.list:
-        for b in list_backups(path):
+        found = list_backups(path)
+        for b in found:
             print(f"{b.taken:%Y-%m-%d %H:%M}\t{b.kind}\t{b.size // 1024} KB\t{b.path}")
+        if not found:  # said on stderr: a script reading the list gets no line that is not a backup
+            print(f"还没有备份（备份文件夹：{backup_folder(path)}）", file=sys.stderr)
         return 0
     open_database(path)
     actor = login_for_command(args)
@@ -120,11 +125,15 @@ def _backup(args) -> int:
 
 @command("restore")
 def _restore(args) -> int:
-    from models.backup import check_restorable, quick_check, restore_database
+    from models.backup import BackupError, check_restorable, file_own_unit, quick_check, restore_database
     from models.database import open_database
 
     target = _sqlite_target(args)
     check_restorable(args.file)  # refuse a bad file before asking anyone for a password
+    theirs, ours = file_own_unit(args.file), file_own_unit(target)
+    if theirs and ours and theirs[0] != ours[0] and not args.other_unit:  # e.g. the backup of the PC next door
+        raise BackupError(f"{args.file} 是 {theirs[1]}（{theirs[0]}）的数据库，当前数据库 {target} 属于 {ours[1]}（{ours[0]}）；"
+                          "恢复会用另一单位的数据替换它。确要这样做，请加 --other-unit")
     actor = args.user
     if target.exists() and not quick_check(target):
         open_database(target)

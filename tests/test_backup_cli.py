@@ -47,6 +47,9 @@ def test_backup_and_restore_in_child_processes(sqlite_db, tmp_path):
 
 
 def test_daily_and_list(sqlite_db, capsys):
+    assert main(["--db", str(sqlite_db), "backup", "--list"]) == 0
+    said = capsys.readouterr()
+    assert said.out == "" and said.err.startswith("还没有备份（备份文件夹：")  # not silence, and no line for scripts
     assert main(["--db", str(sqlite_db), "backup", "--daily"]) == 0
     assert "已备份到" in capsys.readouterr().out
     assert main(["--db", str(sqlite_db), "backup", "--daily"]) == 0
@@ -109,3 +112,35 @@ def test_relative_paths_work(sqlite_db, tmp_path, monkeypatch, capsys):
     assert main(["--db", str(sqlite_db), "backup", "--out", "rel.sqlite3"]) == 0
     assert main(["--db", str(sqlite_db), "restore", "rel.sqlite3"]) == 0, capsys.readouterr().err
     assert stored_current(sqlite_db) == Decimal(5)
+
+
+def test_restoring_another_units_backup_needs_other_unit(sqlite_db, tmp_path, capsys):
+    from models import db as m
+    from tests.conftest import table_snapshot
+
+    save_current(7)
+    close_database()
+    theirs = tmp_path / "鲸园街道.sqlite3"
+    assert main(["--db", str(sqlite_db), "backup", "--out", str(theirs)]) == 0
+    import sqlite3
+
+    with sqlite3.connect(theirs) as con:  # the PC next door: the same program, another township
+        con.execute("INSERT INTO org_unit (code, name, level, parent_id, created_at) "
+                    "SELECT '371002002', '鲸园街道', level, parent_id, created_at FROM org_unit WHERE code = ?", (TOWN,))
+        con.execute("UPDATE setting SET value = '371002002' WHERE key = 'own_unit'")
+    from models.database import open_database
+
+    open_database(sqlite_db)
+    before = table_snapshot()
+    close_database()
+    capsys.readouterr()
+    assert main(["--db", str(sqlite_db), "restore", str(theirs)]) == 1
+    err = capsys.readouterr().err
+    assert "是 鲸园街道（371002002）的数据库" in err and "属于 环翠楼街道（371002001）" in err and "--other-unit" in err
+    open_database(sqlite_db)
+    assert table_snapshot() == before
+    close_database()
+    assert main(["--db", str(sqlite_db), "restore", "--other-unit", str(theirs)]) == 0
+    open_database(sqlite_db)
+    assert m.Setting.get(m.Setting.key == "own_unit").value == "371002002"
+    close_database()
