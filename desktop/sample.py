@@ -74,7 +74,9 @@ def _tasks(rng: random.Random, period: str, flaw: bool) -> list[dict]:
         status = ("推进中", "推进中", "已完成", "未启动", "滞后")[seq % 5] if month > 2 else "未启动"
         # the target the row is measured against, so that a task marked 已完成 is not below it (a warning)
         target = getattr(pick_target(list(task.targets), period), "value", None)
-        achieved = round(target * min(1.0, month / 12 + rng.uniform(0, 0.3)), 1) if target and status != "未启动" else None
+        # a year-to-date figure only grows through the year: each task's lead over the calendar is its own, not the month's
+        lead = random.Random(f"{task.title}/{period[:4]}").uniform(0, 0.3)
+        achieved = round(target * min(1.0, month / 12 + lead), 1) if target and status != "未启动" else None
         if status == "已完成" and target:
             achieved = target
         rows.append({"row_key": str(seq), "status": status, "achieved": achieved,
