@@ -35,6 +35,7 @@ ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "units": (frozenset({"reviewer", "admin"}), "管理填报单位"),  # a district reviewer adds its townships
     "users": (frozenset({"admin"}), "管理用户"),
     "restore": (frozenset({"admin"}), "恢复备份"),
+    "copy": (frozenset({"admin"}), "复制整个数据库"),  # copy-from: every account and the audit log go along
     "backup": (frozenset(ROLES), "备份"),
 }
 # A clerk acts only for its own unit; reviewers and administrators for any unit of this database.

@@ -253,7 +253,7 @@ def test_with_login_on_only_an_administrator_of_the_source_may_copy_it(office, p
     unchanged = source.read_bytes()
     with pytest.raises(PermissionDenied, match="源数据库已启用登录"):
         transfer.copy_database(source=source, target=pg_url)
-    with pytest.raises(PermissionDenied, match="填报员 li 无权复制整个数据库：只有管理员可以"):
+    with pytest.raises(PermissionDenied, match="填报员 li 无权复制整个数据库"):
         transfer.copy_database(source=source, target=pg_url, user="li", password=PASSWORD)
     with pytest.raises(PermissionDenied, match="用户名或密码不正确"):
         transfer.copy_database(source=source, target=pg_url, user="admin", password="not the password")
