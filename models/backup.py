@@ -302,19 +302,26 @@ def list_backups(db_path: str | Path | None = None) -> list[BackupFile]:
 # ---- restore -------------------------------------------------------------------------------------
 
 
-def check_restorable(source: str | Path) -> int:
-    """Refuse a file that is unsound, not this program's database, or newer than it; return its version."""
-    source = Path(source)
-    problems = check_file(source)
+def unusable_reason(path: Path, doing: str) -> str | None:
+    """Why a file cannot be used as this program's database for `doing` (恢复, 复制): unsound, not its own, or from
+    a newer version; None when it can."""
+    problems = check_file(path)
     if problems:
-        raise BackupError(f"无法恢复 {source}：它未通过完整性检查：{'；'.join(problems[:3])}")
-    version = file_schema_version(source)
+        return f"它未通过完整性检查：{'；'.join(problems[:3])}"
+    version = file_schema_version(path)
     if version is None:
-        raise BackupError(f"无法恢复 {source}：它不是两新填报的数据库（没有结构版本）")
+        return "它不是两新填报的数据库（没有结构版本）"
     if version > SCHEMA_VERSION:
-        raise BackupError(f"无法恢复 {source}：它的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；"
-                          "请用写出它的新版程序恢复")
-    return version
+        return f"它的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；请用写出它的新版程序{doing}"
+    return None
+
+
+def check_restorable(source: str | Path) -> None:
+    """Refuse a file that is unsound, not this program's database, or newer than it."""
+    source = Path(source)
+    reason = unusable_reason(source, "恢复")
+    if reason:
+        raise BackupError(f"无法恢复 {source}：{reason}")
 
 
 def _keep_current(target: Path) -> Path | None:

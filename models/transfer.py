@@ -21,9 +21,8 @@ from peewee import AutoField, DatabaseError, PostgresqlDatabase, sort_models
 from models import db as m
 from models.audit import audit
 from models.auth import LOGIN_SETTING
-from models.backup import BackupError, check_file, copy_checked, file_own_unit, file_schema_version, inspect_database
+from models.backup import BackupError, copy_checked, file_own_unit, inspect_database, unusable_reason
 from models.database import (
-    SCHEMA_VERSION,
     close_database,
     integrity_problems,
     is_postgres_url,
@@ -118,14 +117,9 @@ def check_source(source: str | Path) -> Path:
     source = Path(source)
     if source.is_dir():
         raise DataError(f"不能从 {source} 复制：它是文件夹；请给出数据库文件，例如 {source / 'liangxin.sqlite3'}")
-    problems = check_file(source)
-    if problems:
-        raise DataError(f"不能从 {source} 复制：{'；'.join(problems[:3])}")
-    version = file_schema_version(source)
-    if version is None:
-        raise DataError(f"不能从 {source} 复制：它不是两新填报的数据库（没有结构版本）")
-    if version > SCHEMA_VERSION:
-        raise DataError(f"不能从 {source} 复制：它的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；请用写出它的新版程序复制")
+    reason = unusable_reason(source, "复制")
+    if reason:
+        raise DataError(f"不能从 {source} 复制：{reason}")
     return source
 
 
