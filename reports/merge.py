@@ -67,7 +67,6 @@ FLAG_LABELS = {
     "soft_failures": "有核实性问题，已随报表接收（见填报单位的说明）",
     "unexplained": "其中有核实性问题未填写说明",
     "unit_added": "新的下级单位，已按审核员确认加入",
-    "unknown_unit": "不在下级单位名单中，待审核员确认加入",
     "reopened_before": "替换了审核员退回的报表",
 }
 HELD = ("current", "reopened")  # statuses of the one record a township's month is taken from

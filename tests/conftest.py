@@ -47,6 +47,17 @@ def _data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("LIANGXIN_DATA_DIR", str(tmp_path / "userdata"))
 
 
+@pytest.fixture(autouse=True)
+def _no_login_left_over(monkeypatch):
+    """The login is per process: never let one test's login (or a password in the environment) reach the next."""
+    from models import auth
+
+    auth._session = None
+    monkeypatch.delenv("LIANGXIN_PASSWORD", raising=False)
+    yield
+    auth._session = None
+
+
 def _seed_town_database() -> None:
     initialise(plan_id="huancui", unit_code=TOWN, unit_name="环翠楼街道", level="town",
                parent_code=DISTRICT, parent_name="环翠区")

@@ -17,14 +17,6 @@ OTHER = "371002002"
 PASSWORD = "long enough 1"
 
 
-@pytest.fixture(autouse=True)
-def _no_login_left_over():
-    """The login is per process: never let one test's login leak into the next."""
-    auth._session = None
-    yield
-    auth._session = None
-
-
 @pytest.fixture
 def accounts(any_db):
     """A town clerk, a reviewer and an administrator; login switched on."""

@@ -3,8 +3,6 @@
 import io
 import sys
 
-import pytest
-
 from models import auth
 from models import db as m
 from models.database import close_database, open_database
@@ -12,14 +10,6 @@ from reports.cli import main
 from tests.conftest import TOWN
 
 PASSWORD = "long enough 1"
-
-
-@pytest.fixture(autouse=True)
-def _no_login_left_over(monkeypatch):
-    auth._session = None
-    monkeypatch.delenv("LIANGXIN_PASSWORD", raising=False)
-    yield
-    auth._session = None
 
 
 def cli(db, *args, stdin: str | None = None, monkeypatch=None, password: str | None = None):

@@ -12,8 +12,8 @@ import peewee
 import pytest
 
 from forms import all_forms
-from models import auth, transfer
 from models import db as m
+from models import transfer
 from models.audit import audit_entries
 from models.auth import add_user, set_login_required
 from models.database import close_database, open_database
@@ -29,14 +29,6 @@ from tests.merge_samples import P, make_rf, month
 V1 = Path(__file__).parent / "fixtures" / "schema_v1.sqlite3"
 PASSWORD = "a long password"
 NOW = dt.datetime(2025, 11, 20, 9, 0)
-
-
-@pytest.fixture(autouse=True)
-def _no_login_left_over(monkeypatch):
-    auth._session = None
-    monkeypatch.delenv("LIANGXIN_PASSWORD", raising=False)
-    yield
-    auth._session = None
 
 
 def readings() -> dict:
