@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         return [key for key, *_rest in PAGES if key != "merge" or self.session.is_aggregating]
 
     def _build_actions(self) -> None:
-        self.shortcuts: list[tuple[str, str]] = []  # what F1 lists: the action and its keys, as declared here
+        self.shortcut_actions: list[QAction] = []  # what F1 lists, as declared here (their keys worded only then)
 
         def add(text: str, keys, slot) -> QAction:
             action = QAction(text, self)
@@ -215,8 +215,7 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(slot)
             self.addAction(action)
-            self.shortcuts.append((text, " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                                    for k in action.shortcuts())))
+            self.shortcut_actions.append(action)
             return action
 
         self.undo_action = self.undo_group.createUndoAction(self, tr("撤销"))
@@ -291,6 +290,11 @@ class MainWindow(QMainWindow):
             page.refresh()
             self.statusBar().showMessage(tr("已刷新"), 3000)
 
+    def shortcuts(self) -> list[tuple[str, str]]:
+        """The window's actions with their keys, as the system words them: 上个月 → Ctrl+PgUp / Alt+Left."""
+        return [(a.text(), " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts()))
+                for a in self.shortcut_actions]
+
     def show_shortcuts(self) -> None:
         """List the keyboard shortcuts (F1), with the grids' own keys."""
         from PySide6.QtWidgets import QMessageBox
@@ -298,7 +302,7 @@ class MainWindow(QMainWindow):
         grid = [(tr("表格中下移 / 右移"), "Enter / Tab"), (tr("与 Excel、WPS 复制粘贴"), "Ctrl+C / Ctrl+V"),
                 (tr("撤销 / 重做"), "Ctrl+Z / Ctrl+Y"), (tr("新增活动"), "Ctrl+N"), (tr("删除所选活动"), "Ctrl+Delete")]
         rows = "".join(f"<tr><td>{escape(text)}</td><td style='padding-left:18px'><b>{escape(keys)}</b></td></tr>"
-                       for text, keys in [*self.shortcuts, *grid] if keys)
+                       for text, keys in [*self.shortcuts(), *grid] if keys)
         box = QMessageBox(QMessageBox.Icon.NoIcon, tr("快捷键一览"), f"<table>{rows}</table>", parent=self)
         box.setObjectName("ShortcutHelp")
         box.exec()
