@@ -34,13 +34,12 @@ def load_form_file(path: str | Path) -> Form:
     except ValidationError as exc:
         lines = [f"{path}: {_where(e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
         raise FormError("invalid form declaration\n" + "\n".join(lines)) from None
-    keys = {f.key for f in form.fields}
     for i, rule in enumerate(form.rules):
         try:
             compile_rule(rule.check)
         except FormError as exc:
             raise FormError(f"{path}: rules[{i}].check: {exc}") from None
-        unknown = names_in(rule.check) - keys
+        unknown = names_in(rule.check) - form.rule_names
         if unknown:
             raise FormError(f"{path}: rules[{i}].check: unknown field(s) {', '.join(sorted(unknown))}")
     return form

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 FieldType = Literal["text", "integer", "decimal", "percent", "date", "choice"]
 NUMERIC_TYPES = ("integer", "decimal", "percent")
+# In a rule, prev_<key> is what the same row held in that typed field the month before, within the same year
+# (nothing in January): a year-to-date figure must not fall. Only forms with fixed rows have "the same row".
+PREVIOUS = "prev_"
 
 
 @record
@@ -107,6 +110,9 @@ class Form(Record):
         dupes = {k for k in keys if keys.count(k) > 1}
         if dupes:
             raise ValueError(f"fields repeated: {', '.join(sorted(dupes))}")
+        if reserved := [k for k in keys if k.startswith(PREVIOUS)]:
+            raise ValueError(f"field keys cannot begin with {PREVIOUS!r} (a rule's name for last month's value): "
+                             f"{', '.join(reserved)}")
         for rule in self.rules:
             if rule.field and rule.field not in keys:
                 raise ValueError(f"rule {rule.id!r} names unknown field {rule.field!r}")
@@ -119,6 +125,14 @@ class Form(Record):
             if f.key == key:
                 return f
         raise KeyError(key)
+
+    @cached_property
+    def rule_names(self) -> frozenset[str]:
+        """The names a rule may read: every field, and last month's value of each typed field (PREVIOUS)."""
+        keys = {f.key for f in self.fields}
+        if self.rows != "events":
+            keys |= {PREVIOUS + f.key for f in self.input_fields}
+        return frozenset(keys)
 
     @cached_property
     def input_fields(self) -> tuple[Field, ...]:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from forms.coerce import CoerceError, coerce
 from forms.expr import NotApplicable, RuleFunction, names_in, rule_function
 
+from forms.schema import PREVIOUS
+
 if TYPE_CHECKING:
     from forms.schema import Form
 
@@ -50,12 +52,16 @@ class FormChecks:
             for f in form.input_fields if f.required or f.min is not None or f.max is not None)
         self.field_keys = frozenset(f.key for f in form.fields)
         self.text_keys = frozenset(f.key for f in form.fields if f.type in _TEXT_TYPES)
-        # What a rule sees for a name the row does not give: "" for a text field, None (not applicable) otherwise.
+        # What a rule sees for a name the row does not give: "" for a text field, None (not applicable) otherwise;
+        # last month's value of a field (PREVIOUS) likewise.
         self.defaults = {f.key: ("" if f.type in _TEXT_TYPES else None) for f in form.fields}
+        self.defaults.update({PREVIOUS + key: v for key, v in self.defaults.items()})
         self.rules: tuple[tuple[RuleFunction, str, str, str, str], ...] = tuple(
             (rule_function(r.check), r.field or "", r.level, r.message, r.id) for r in form.rules)
         # Only the names the rules read go into a row's scope.
         self.names = tuple(sorted(set().union(*(names_in(r.check) for r in form.rules))))
+        # The typed fields whose value last month the rules read (prev_<key>), for the reader to give them.
+        self.previous = tuple(name[len(PREVIOUS):] for name in self.names if name.startswith(PREVIOUS))
 
     def scope(self, values: dict, context: dict | None) -> dict:
         """The values the rules see: the row's typed values over the context over the defaults, blanks as ""."""

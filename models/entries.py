@@ -20,14 +20,15 @@ from peewee import IntegrityError, InternalError, OperationalError
 
 from forms import all_forms, get_form
 from forms.coerce import NUMBER_LIMIT, CoerceError, check_number_size, coerce, from_json_value, to_json_value
-from forms.schema import Field, Form
+from forms.schema import PREVIOUS, Field, Form
 from forms.validate import Finding, check_fields, check_row, coerce_row
 from models import compute, rawsql
 from models import db as m
 from models.audit import audit, audit_line, audit_refusal, write_audit
 from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
-from models.periods import check_period, months_to_date, period_bounds, period_label, same_period_last_year
+from models.periods import (check_period, month_of, months_to_date, period_bounds, period_label, previous_period,
+                            same_period_last_year)
 from models.plan_schema import Plan
 from models.units import NO_PLAN, get_unit, stored_plan
 
@@ -244,9 +245,12 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
         typed_of = [dict(row.values) for row in rows]
     dates = [f for f in inputs if f.type == "date"]
     first, last = _bounds(period)
+    previous = _previous_values(form, unit_code, period, row_keys) if form.checks.previous else {}
     for row, typed in zip(rows, typed_of, strict=True):
         values = row.values
-        findings = check_row(form, typed, row_key=row.row_key, context=values, fields=row.row_key not in passed)
+        before = previous.get(row.row_key)
+        findings = check_row(form, typed, row_key=row.row_key, context={**values, **before} if before else values,
+                             fields=row.row_key not in passed)
         for f in dates:  # dates must fall inside the reporting month
             v = values.get(f.key)
             if v is not None and not first <= v <= last:
@@ -254,6 +258,15 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
                                         "in_period"))
         row.findings = findings
     return rows
+
+
+def _previous_values(form: Form, unit_code: str, period: str, row_keys: set[str] | None) -> dict[str, dict]:
+    """Last month's typed values that the form's rules read (as prev_<key>), by row key; none in January."""
+    if month_of(period) == 1:
+        return {}
+    keys = form.checks.previous
+    return {row_key: {PREVIOUS + k: entry.typed[k] for k in keys if entry.typed.get(k) is not None}
+            for row_key, entry in _stored_rows(form, unit_code, previous_period(period), row_keys).items()}
 
 
 @lru_cache(maxsize=64)

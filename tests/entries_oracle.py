@@ -17,7 +17,7 @@ from forms.validate import Finding, check_row
 from models import compute
 from models import db as m
 from models.entries import Row
-from models.periods import months_to_date, period_bounds, same_period_last_year
+from models.periods import months_to_date, period_bounds, previous_period, same_period_last_year
 from models.plans import parse_plan
 
 
@@ -58,9 +58,11 @@ def oracle_form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set
         rows = [Row(key, dict(entry[0]), entry[1]) for key, entry in stored.items()]
         rows.sort(key=lambda r: (r.values.get("date") or dt.date.min, stored[r.row_key][2]))
     first, last = period_bounds(period)
+    before = _last_month(form, unit_code, period)
     for row in rows:
         typed = {f.key: row.values.get(f.key) for f in form.input_fields}
-        row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
+        context = {**row.values, **before.get(row.row_key, {})}
+        row.findings = check_row(form, typed, row_key=row.row_key, context=context)
         for f in form.input_fields:
             v = row.values.get(f.key) if f.type == "date" else None
             if v is not None and not first <= v <= last:
@@ -73,6 +75,18 @@ def oracle_validate_period(*, unit_code: str, period: str) -> list[Finding]:
     """Every finding of every form, form by form."""
     return [f for form in all_forms() for row in oracle_form_rows(unit_code=unit_code, period=period, form_id=form.id)
             for f in row.findings]
+
+
+def _last_month(form: Form, unit_code: str, period: str) -> dict[str, dict]:
+    """Each fixed row's typed values of the month before in the same year, named prev_<key>, by row key."""
+    if form.rows == "events" or period.endswith("-01"):
+        return {}
+    query = m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.period == previous_period(period),
+                                   m.Entry.form_id == form.id)
+    out = {}
+    for e in query:
+        out[e.row_key] = {f"prev_{k}": v for k, v in _decode(form, e.data).items() if v is not None}
+    return out
 
 
 def _decode(form: Form, data: str) -> dict:

@@ -6,6 +6,7 @@ import pytest
 
 from models import db as m
 from models.entries import (
+    MonthWriter,
     canonical_data,
     content_hash,
     delete_row,
@@ -13,8 +14,10 @@ from models.entries import (
     is_locked,
     lock_reason,
     reopen_period,
+    replace_period_data,
     save_row,
     submit_period,
+    validate_period,
 )
 from models.errors import ConflictError, DataError, LockedError
 from tests.conftest import TOWN, table_snapshot
@@ -224,3 +227,34 @@ def test_a_refused_task_is_named_by_its_number_in_the_plan(empty_db):
     with pytest.raises(DataError) as exc:
         save_row(unit_code="370784001", period=P, form_id="tasks", row_key="5", values={"achieved": "abc"})
     assert str(exc.value).startswith("表1 任务 一是 完成值：")  # the fifth task is numbered 一是 in its section
+
+
+def test_a_year_to_date_achievement_below_last_months_asks_for_a_note(any_db):
+    """完成值 is 本年累计: lower than last month's in the same year is questioned; January starts again."""
+    def achieved(period, value, **more):
+        save_row(unit_code=TOWN, period=period, form_id="tasks", row_key="2",
+                 values={"status": "推进中", "narrative": "推进中", "achieved": value, **more})
+        return [f for f in row("tasks", "2", period).findings if f.rule_id == "achieved_fell"]
+
+    assert achieved("2025-09", 4) == []
+    assert achieved(P, 4) == []  # as much as last month
+    fell = achieved(P, 3)
+    assert [(f.field, f.level, f.explained) for f in fell] == [("achieved", "soft", False)]
+    assert fell[0].message == "完成值是本年累计数，不应小于上月填报的完成值"
+    assert achieved(P, 3)[0] in validate_period(unit_code=TOWN, period=P)
+    with pytest.raises(DataError, match=r"^表1 任务 .* 完成值：完成值是本年累计数"):
+        submit_period(unit_code=TOWN, period=P)
+    assert achieved(P, 3, explanation="9月数据重复统计，已核减")[0].explained
+    submit_period(unit_code=TOWN, period=P)
+    assert achieved("2025-12", 10) == [] and achieved("2026-01", 1) == []  # a new year counts from nothing
+    assert achieved("2026-03", 1) == []  # February left empty: nothing to compare with
+
+
+def test_a_returned_month_whose_achievement_fell_is_flagged(any_db):
+    """The same question for a month written by a load or merge (MonthWriter), read from what it just stored."""
+    task = {"status": "推进中", "narrative": "推进中"}
+    replace_period_data(unit_code=TOWN, period="2025-09", data={"tasks": [{**task, "row_key": "2", "achieved": 4}]})
+    findings = MonthWriter().replace(unit_code=TOWN, period=P, data={"tasks": [{**task, "row_key": "2", "achieved": 2}]},
+                                     validate=True)
+    assert [f.rule_id for f in findings if f.row_key == "2"] == ["achieved_fell"]
+    assert findings == validate_period(unit_code=TOWN, period=P)

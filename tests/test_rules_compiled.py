@@ -57,6 +57,9 @@ def rows(draw, form: Form):
     """A typed row (input fields, some left out) and a context (every field, some left out, an extra key)."""
     values = {f.key: draw(value_for(f)) for f in form.input_fields if draw(st.integers(0, 9)) != 9}
     context = {f.key: draw(value_for(f)) for f in form.fields if draw(st.integers(0, 4)) != 4}
+    for f in form.input_fields:  # last month's values, where the form's rows have a last month
+        if "prev_" + f.key in form.rule_names and draw(st.booleans()):
+            context["prev_" + f.key] = draw(value_for(f))
     if draw(st.booleans()):
         context["extra"] = draw(st.none() | numbers)
     if draw(st.integers(0, 29)) == 29:  # a key the form does not have: KeyError when blank, as Form.field raised
@@ -91,7 +94,9 @@ def test_every_declared_rule_fires_as_before():
                   ({"status": "已完成", "achieved": Decimal("4.99"), "explanation": "说明"}, {"target_value": Decimal(5)}),
                   ({"status": "已完成", "achieved": Decimal(5)}, {"target_value": None}),
                   ({"status": "滞后", "narrative": "x", "problems": None}, None),
-                  ({"status": None, "achieved": Decimal(-1)}, {})],
+                  ({"status": None, "achieved": Decimal(-1)}, {}),
+                  ({"status": "推进中", "narrative": "x", "achieved": Decimal(2)}, {"prev_achieved": Decimal(3)}),
+                  ({"status": "推进中", "narrative": "x", "achieved": Decimal(3)}, {"prev_achieved": Decimal(3)})],
         "events": [({"sales": Decimal("10.5"), "subsidies": Decimal("10.51"), "deals": 0}, None),
                    ({"sales": Decimal(0), "subsidies": None, "deals": 0, "explanation": "有"}, None),
                    ({"date": None, "type": None, "name": None}, None)],

@@ -1,0 +1,60 @@
+"""Form declarations (forms/defs/*.json) are validated on load; a broken one names the file and the place."""
+
+import json
+import shutil
+
+import pytest
+
+from forms import all_forms
+from forms.registry import load_form_file
+from models.errors import FormError
+from models.resources import resource_path
+
+
+def declaration(tmp_path, form_id, change):
+    """A copy of a shipped declaration with one change made to its JSON."""
+    data = json.loads(resource_path("forms", "defs", f"{form_id}.json").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / f"{form_id}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_declarations_load_unchanged(tmp_path):
+    for form in all_forms():
+        copy = tmp_path / f"{form.id}.json"
+        shutil.copy(resource_path("forms", "defs", f"{form.id}.json"), copy)
+        assert load_form_file(copy) == form
+
+
+def add_rule(check, **more):
+    return lambda data: data["rules"].append({"id": "added", "level": "soft", "check": check, "message": "m", **more})
+
+
+@pytest.mark.parametrize("form_id, change, message", [
+    ("tasks", add_rule("achieved >= prev_achieve"), r"rules\[\d+\]\.check: unknown field\(s\) prev_achieve"),
+    ("tasks", add_rule("achieved >= prev_percent"), r"unknown field\(s\) prev_percent"),  # computed: never typed
+    ("events", add_rule("visitors >= prev_visitors"), r"unknown field\(s\) prev_visitors"),  # no "same row"
+    ("figures", add_rule("current > 0", field="curent"), "rule 'added' names unknown field 'curent'"),
+    ("tasks", add_rule("achieved >="), r"rules\[\d+\]\.check"),
+    ("tasks", lambda data: data["fields"].append({"key": "prev_note", "label": "上月", "type": "text"}),
+     "field keys cannot begin with 'prev_'"),
+    ("tasks", lambda data: data["fields"][0].update(type="number"), r"fields\[0\]\.type"),
+])
+def test_a_broken_declaration_names_the_file_and_the_place(tmp_path, form_id, change, message):
+    path = declaration(tmp_path, form_id, change)
+    with pytest.raises(FormError, match=message) as exc:
+        load_form_file(path)
+    assert str(path) in str(exc.value)
+
+
+def test_a_rule_may_read_last_months_value_of_a_typed_field(tmp_path):
+    form = load_form_file(declaration(tmp_path, "figures", add_rule("current >= prev_current")))
+    assert form.checks.previous == ("current",)
+
+
+def test_json_that_does_not_parse_names_its_line(tmp_path):
+    path = tmp_path / "tasks.json"
+    path.write_text('{"id": "tasks",\n "version": }', encoding="utf-8")
+    with pytest.raises(FormError, match="line 2 column"):
+        load_form_file(path)
