@@ -26,7 +26,7 @@ from forms.validate import check_row
 from models import compute
 from models import db as m
 from models.entries import Row, canonical_row, content_hash, form_rows
-from models.periods import check_period
+from models.periods import check_period, month_of
 from models.units import required_own_unit, required_plan, stored_plan, subordinate_units
 
 STATUS_ORDER = ("未启动", "推进中", "已完成", "滞后")
@@ -170,7 +170,7 @@ def _figures(base: list[Row], townships: list[Township], period: str) -> list[Ro
         base_value = _sum(v.get("base_2023") for _, v in theirs)
         target = compute.pick_target(targets.get(ind.key, []), period)
         values.update(current=current, base_2023=base_value, ytd=ytd, last_year=last, yoy=compute.growth(ytd, last),
-                      vs_base=compute.growth(ytd, base_value),
+                      vs_base=compute.growth(ytd, compute.base_to_date(ind, base_value, month_of(period))),
                       progress=compute.target_progress(target, ytd, base_value, ind.unit),
                       explanation=_joined([(n, v.get("explanation")) for n, v in theirs]))
         out.append(Row(row.row_key, values))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from forms import get_form
 from models import db as m
 from models.database import close_database, open_database
-from models.entries import canonical_data, content_hash, replace_period_data
+from models.entries import canonical_data, content_hash, form_rows, replace_period_data
 from models.units import add_unit, initialise
 from reports.cli import main
 from reports.district import district_month, district_status
@@ -58,7 +58,10 @@ def test_district_month_adds_up_the_townships(merged):
     recycling = values(dm.rows["figures"], "appliance_recycling")
     assert (recycling["current"], recycling["base_2023"], recycling["ytd"]) == (Decimal(2401), Decimal(20000),
                                                                                 Decimal(2401))
-    assert recycling["vs_base"] == Decimal(2401) / Decimal(20000) - 1
+    # Against ten months of the 2023 base, as each township's own 较2023年 is (not the whole year's).
+    assert recycling["vs_base"] == Decimal(2401) / (Decimal(20000) * 10 / 12) - 1
+    town = values(form_rows(unit_code=TOWN, period=P, form_id="figures"), "appliance_recycling")
+    assert town["vs_base"] == town["ytd"] / (town["base_2023"] * 10 / 12) - 1
     assert values(dm.rows["figures"], "nev_stock")["explanation"] == "鲸园街道：期末数"
     assert values(dm.rows["figures"], "used_car_trades")["current"] is None
 
