@@ -15,7 +15,7 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -34,13 +34,15 @@ from desktop.dashboard_data import (
     figure_lines,
     form_short_names,
     month_rows,
+    month_runs,
+    months_without_figures,
     short_section,
     status_choices,
     task_status_by_section,
     township_overview,
 )
 from desktop.i18n import QT_TRANSLATE_NOOP, tr
-from desktop.widgets import Card, Page, page_header, scrolling
+from desktop.widgets import Banner, Card, Page, page_header, scrolling
 from models.periods import period_label
 
 # 报送情况 in the townships' table: reports.completeness's states, and a month entered here without a merged file.
@@ -109,6 +111,7 @@ class DashboardPage(Page):
 
     title = QT_TRANSLATE_NOOP("", "统计图表")
     icon_name = "dashboard"
+    goto_month = Signal(str, str)  # a month and the page to fill it in on
 
     def __init__(self, session, parent=None) -> None:
         super().__init__(session, parent)
@@ -129,6 +132,12 @@ class DashboardPage(Page):
         for card in self.cards.values():
             cards.addWidget(card)
         self.grid.addLayout(cards, 0, 0, 1, 2)
+        # Months of the year with no 表3 data: 本年累计 leaves them out, so 较2023年 reads low (under the cards,
+        # beside 回收与以旧换新's count of indicators that grew).
+        self.gap_banner = Banner()
+        self.gap_banner.clicked.connect(self._fill_gap)
+        self.grid.addWidget(self.gap_banner, 1, 0, 1, 2)
+        self._gap: tuple[str, str] | None = None
         self.charts: dict[str, QChartView] = {}
 
     def refresh(self) -> None:
@@ -149,16 +158,35 @@ class DashboardPage(Page):
         lines = figure_lines(rows["figures"], s.plan)
         findings = [f for form_list in rows.values() for r in form_list for f in r.findings]
         self._fill_cards(counts, goals, statuses, lines, findings)
-        self._add(self._events_chart(counts, goals), 1, 0)
-        self._add(self._status_chart(statuses), 1, 1)
-        self._add(self._figures_chart(lines), 2, 0, 1, 2, height=460)
-        self.grid.addWidget(self._figures_table(lines), 3, 0, 1, 2)
+        self._show_gap(months_without_figures(s.unit_code, s.period, aggregate=aggregate), aggregate)
+        self._add(self._events_chart(counts, goals), 2, 0)
+        self._add(self._status_chart(statuses), 2, 1)
+        self._add(self._figures_chart(lines), 3, 0, 1, 2, height=460)
+        self.grid.addWidget(self._figures_table(lines), 4, 0, 1, 2)
         if s.is_aggregating:
             overview = township_overview(s.unit_code, s.period)
             if overview:
                 # slanted names (more than 8 townships) take height from the bars: give it back
-                self._add(self._township_chart(overview), 4, 0, 1, 2, height=320 if len(overview) <= 8 else 400)
-                self.grid.addWidget(self._completeness_table(overview), 5, 0, 1, 2)
+                self._add(self._township_chart(overview), 5, 0, 1, 2, height=320 if len(overview) <= 8 else 400)
+                self.grid.addWidget(self._completeness_table(overview), 6, 0, 1, 2)
+
+    def _show_gap(self, months: list[str], aggregate: bool) -> None:
+        if not months:
+            self._gap = None
+            self.gap_banner.hide()
+            return
+        first = tr("{m}月").format(m=int(months[0][5:7]))
+        if aggregate:
+            text = tr("本年累计不含{months}：这些月份还没有汇总任何下级单位的报表，较2023年增减和目标进度因此偏低。")
+            button, self._gap = tr("去汇总{month}").format(month=first), (months[0], "merge")
+        else:
+            text = tr("本年累计不含{months}：这些月份还没有填报表3，较2023年增减和目标进度因此偏低。")
+            button, self._gap = tr("去填报{month}").format(month=first), (months[0], "figures")
+        self.gap_banner.show_message("locked", text.format(months=_months_text(months)), button, "warning")
+
+    def _fill_gap(self) -> None:
+        if self._gap:
+            self.goto_month.emit(*self._gap)
 
     def _add(self, chart: QChart, row: int, col: int, rows: int = 1, cols: int = 1, *, height: int = 300) -> None:
         view = _view(chart, height)
@@ -340,6 +368,14 @@ class DashboardPage(Page):
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         _fit_height(table)
         return table
+
+
+def _months_text(months: list[str]) -> str:
+    """1月–9月、11月: the months as runs."""
+    def one(m: int) -> str:
+        return tr("{m}月").format(m=m)
+
+    return tr("、").join(one(a) if a == b else f"{one(a)}–{one(b)}" for a, b in month_runs(months))
 
 
 def _read_only_table(name: str, headers: list[str], rows: int) -> QTableWidget:

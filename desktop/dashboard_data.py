@@ -58,6 +58,25 @@ def month_findings(unit_code: str, period: str, *, aggregate: bool = False) -> l
     return [f for rows in month_rows(unit_code, period, aggregate=True).values() for r in rows for f in r.findings]
 
 
+def months_without_figures(unit_code: str, period: str, *, aggregate: bool = False) -> list[str]:
+    """The months of the year so far with no 表3 rows (of any unit below, for a district): 本年累计 leaves them out."""
+    units = [u.code for u in subordinate_units(unit_code)] if aggregate else [unit_code]
+    months = months_to_date(period)
+    entered = entries.months_entered(unit_codes=units, form_id="figures", periods=months)
+    return [p for p in months if p not in entered]
+
+
+def month_runs(periods: list[str]) -> list[tuple[int, int]]:
+    """Runs of consecutive months of one year, as (first, last) month numbers: 1–9 and 11 for 2025-01…09, 2025-11."""
+    runs: list[tuple[int, int]] = []
+    for month in sorted(int(p[5:7]) for p in periods):
+        if runs and runs[-1][1] == month - 1:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs
+
+
 def events_by_type(unit_code: str, period: str, *, year_to_date: bool = True, aggregate: bool = False) -> Counter:
     """Count events by type (the form's labels), this month or January to this month."""
     counts: Counter = Counter()

@@ -254,6 +254,8 @@ class MainWindow(QMainWindow):
                 page.reopen_requested.connect(self.reopen_month)
             if hasattr(page, "goto_finding"):
                 page.goto_finding.connect(self.goto_finding)
+            if hasattr(page, "goto_month"):
+                page.goto_month.connect(self.goto_month)
             if hasattr(page, "model"):
                 self.undo_group.addStack(page.model.undo_stack)
             index = self.stack.indexOf(self.placeholders[key])
@@ -330,6 +332,11 @@ class MainWindow(QMainWindow):
         key = next(k for k, f in FORM_PAGES.items() if f == form_id)
         page = self.show_page(key)
         page.select_cell(page.model.row_of(row_key), field or page.model.first_input_key)
+
+    def goto_month(self, period: str, key: str) -> None:
+        """Change the reporting month and show a page (统计图表's 去填报 for a month 本年累计 leaves out)."""
+        self.session.set_period(period)
+        self.show_page(key)
 
     def _update_title(self) -> None:
         s = self.session

@@ -114,6 +114,16 @@ def _decoder(form: Form):
     return decode
 
 
+def months_entered(*, unit_codes: list[str], form_id: str, periods: list[str]) -> set[str]:
+    """The months among periods in which any of these units has a stored row of the form."""
+    if not unit_codes or not periods:
+        return set()
+    cursor = rawsql.execute(
+        f'SELECT DISTINCT "period" FROM "entry" WHERE "form_id" = ? AND "unit_id" IN ({rawsql.placeholders(len(unit_codes))}) '
+        f'AND "period" IN ({rawsql.placeholders(len(periods))})', (form_id, *unit_codes, *periods))
+    return {period for (period,) in cursor.fetchall()}
+
+
 def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> dict[str, m.Entry]:
     """Return the stored rows of a form for a unit and month (all, or only row_keys), by row key."""
     query = m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.period == period, m.Entry.form_id == form_id)

@@ -84,6 +84,26 @@
         <translation>{unit} · {period} · year to date</translation>
     </message>
     <message>
+        <source>{m}月</source>
+        <translation>month {m}</translation>
+    </message>
+    <message>
+        <source>本年累计不含{months}：这些月份还没有汇总任何下级单位的报表，较2023年增减和目标进度因此偏低。</source>
+        <translation>Year to date leaves out {months}: no return of any unit below has been merged for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
+    </message>
+    <message>
+        <source>去汇总{month}</source>
+        <translation>Merge {month}</translation>
+    </message>
+    <message>
+        <source>本年累计不含{months}：这些月份还没有填报表3，较2023年增减和目标进度因此偏低。</source>
+        <translation>Year to date leaves out {months}: 表3 has not been filled in for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
+    </message>
+    <message>
+        <source>去填报{month}</source>
+        <translation>Fill in {month}</translation>
+    </message>
+    <message>
         <source>{n} 场</source>
         <translation>{n} events</translation>
     </message>
@@ -230,6 +250,10 @@
     <message>
         <source>未报</source>
         <translation>Missing</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>Excel 报表 (*.xlsx)</source>
