@@ -258,3 +258,16 @@ def test_a_returned_month_whose_achievement_fell_is_flagged(any_db):
                                      validate=True)
     assert [f.rule_id for f in findings if f.row_key == "2"] == ["achieved_fell"]
     assert findings == validate_period(unit_code=TOWN, period=P)
+
+
+def test_a_month_ten_times_the_one_before_is_questioned(any_db):
+    """An extra digit typed into 本期 (1200 for 120) asks for a 说明; nine times, or after a month of 0, does not."""
+    def current(period, value):
+        save_row(unit_code=TOWN, period=period, form_id="figures", row_key="used_car_trades", values={"current": value})
+        return [f.rule_id for f in row("figures", "used_car_trades", period).findings]
+
+    assert current("2025-08", 0) == [] and current("2025-09", 120) == []
+    assert current(P, 1200) == ["tenfold_last_month"]
+    assert current(P, 1199) == []
+    assert current("2025-12", 100) == []
+    assert current("2026-01", 5000) == []  # December is last year's: January is not compared with it

@@ -102,7 +102,10 @@ def test_every_declared_rule_fires_as_before():
                    ({"date": None, "type": None, "name": None}, None)],
         "figures": [({"current": Decimal(10)}, {"ytd": Decimal(9), "yoy": Decimal("1.0001")}),
                     ({"current": Decimal(10), "explanation": "说明"}, {"ytd": None, "yoy": Decimal(-2)}),
-                    ({"current": None}, {"ytd": Decimal(1), "yoy": None})],
+                    ({"current": None}, {"ytd": Decimal(1), "yoy": None}),
+                    ({"current": Decimal(1200)}, {"ytd": Decimal(1300), "prev_current": Decimal(120)}),
+                    ({"current": Decimal(1199)}, {"ytd": Decimal(1300), "prev_current": Decimal(120)}),
+                    ({"current": Decimal(5)}, {"ytd": Decimal(5), "prev_current": Decimal(0)})],
     }
     fired = set()
     for form_id, rows_ in cases.items():
