@@ -383,3 +383,18 @@ def test_ctrl_f_then_enter_goes_on_in_the_grid_on_the_task_found(sqlite_db, qtbo
     assert page.model.fields[current.column()].key == "status"  # where the clerk types, not the task's title
     enter_cell(qtbot, page.table, "推进中")
     assert stored("tasks", found.row_key, "status") == "推进中"
+
+
+def test_a_figure_typed_with_an_extra_digit_is_questioned_in_the_grid(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period="2025-09", form_id="figures", row_key="used_car_trades", values={"current": 120})
+    window = make_window(qtbot)
+    page = window.show_page("figures")
+    go_to(page, "used_car_trades", "current")
+    enter_cell(qtbot, page.table, "1200")
+    cell = page.model.index(page.model.row_of("used_car_trades"), page.model.column_of("current"))
+    assert cell.data(STATE_ROLE) == CellState.SOFT
+    assert "本期是上月的10倍以上" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert stored("figures", "used_car_trades", "current") == Decimal(1200)  # a warning does not refuse the save
+    go_to(page, "used_car_trades", "current")
+    enter_cell(qtbot, page.table, "130")
+    assert cell.data(STATE_ROLE) != CellState.SOFT
