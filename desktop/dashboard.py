@@ -36,6 +36,7 @@ from desktop.dashboard_data import (
     month_rows,
     month_runs,
     months_without_figures,
+    short_indicator,
     short_section,
     status_choices,
     task_status_by_section,
@@ -169,6 +170,7 @@ class DashboardPage(Page):
                 # slanted names (more than 8 townships) take height from the bars: give it back
                 self._add(self._township_chart(overview), 5, 0, 1, 2, height=320 if len(overview) <= 8 else 400)
                 self.grid.addWidget(self._completeness_table(overview), 6, 0, 1, 2)
+                self.grid.addWidget(self._growth_table(overview, lines), 7, 0, 1, 2)
 
     def _show_gap(self, months: list[str], aggregate: bool) -> None:
         if not months:
@@ -369,6 +371,41 @@ class DashboardPage(Page):
         _fit_height(table)
         return table
 
+    def _growth_table(self, overview, lines) -> QTableWidget:
+        """Each unit below's 较2023年增减 per indicator, and the whole district's, coloured by sign."""
+        headers = [tr("较2023年增减"), *(_two_lines(short_indicator(ln.label)) for ln in lines)]
+        table = _read_only_table("GrowthTable", headers, len(overview) + 1)
+        for c, ln in enumerate(lines, start=1):
+            table.horizontalHeaderItem(c).setToolTip(ln.label)
+        rows = [(u.name, [u.vs_base.get(ln.key) for ln in lines]) for u in overview]
+        rows.append((tr("合计"), [ln.vs_base for ln in lines]))
+        for r, (name, values) in enumerate(rows):
+            table.setItem(r, 0, QTableWidgetItem(name))
+            for c, value in enumerate(values, start=1):
+                item = QTableWidgetItem(_pct(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if value is not None:
+                    item.setForeground(QColor("#276738" if value >= 0 else "#c62828"))
+                    item.setBackground(QColor("#eef7e9" if value >= 0 else "#fdecea"))
+                table.setItem(r, c, item)
+        bold = QFont()
+        bold.setBold(True)
+        for c in range(len(headers)):
+            table.item(len(rows) - 1, c).setFont(bold)
+        header = table.horizontalHeader()  # the units' names as wide as they need, the indicators share the rest
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        _fit_height(table)
+        return table
+
+
+def _two_lines(text: str, longest: int = 6) -> str:
+    """A long Chinese heading in two lines (Chinese breaks between any two characters), so ten columns fit."""
+    if len(text) <= longest:
+        return text
+    half = (len(text) + 1) // 2
+    return f"{text[:half]}\n{text[half:]}"
+
 
 def _months_text(months: list[str]) -> str:
     """1月–9月、11月: the months as runs."""
@@ -390,4 +427,5 @@ def _read_only_table(name: str, headers: list[str], rows: int) -> QTableWidget:
 
 def _fit_height(table: QTableWidget) -> None:
     """Make a table tall enough to show all its rows (the page scrolls, not the table)."""
-    table.setMinimumHeight(table.verticalHeader().length() + table.horizontalHeader().height() + 6)
+    header = table.horizontalHeader()  # its hint, not its height: before it is shown, that is one line's
+    table.setMinimumHeight(table.verticalHeader().length() + max(header.height(), header.sizeHint().height()) + 6)

@@ -172,6 +172,7 @@ class UnitOverview:
     sales: Decimal
     hard: int
     returned: str = "missing"  # the state of its returns (reports.completeness): returned, reopened, conflict …
+    vs_base: dict[str, Decimal | None] = field(default_factory=dict)  # 表3's 较2023年增减 by indicator key
 
     @property
     def complete(self) -> bool:
@@ -198,7 +199,8 @@ def unit_overview(code: str, name: str, period: str, *, returned: str = "missing
         if form.id == "events":
             events = len(rows)
             sales = sum((r.values.get("sales") or Decimal(0) for r in rows), Decimal(0))
-    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard, returned)
+    vs_base = {r.row_key: r.values.get("vs_base") for r in month["figures"]}
+    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard, returned, vs_base)
 
 
 def township_overview(parent_code: str, period: str) -> list[UnitOverview]:
@@ -209,6 +211,11 @@ def township_overview(parent_code: str, period: str) -> list[UnitOverview]:
     states = {u.unit_code: u.state for u in completeness(period=period).units}
     return [unit_overview(u.code, u.name, period, returned=states.get(u.code, "missing"))
             for u in subordinate_units(parent_code)]
+
+
+def short_indicator(label: str) -> str:
+    """An indicator's name without its bracketed gloss, for a column heading: 汽车以旧换新（报废更新、置换更新）→ 汽车以旧换新."""
+    return label.split("（", 1)[0]
 
 
 def form_short_names() -> dict[str, str]:

@@ -63,3 +63,30 @@ def test_a_dozen_townships_are_all_named_under_the_chart(tmp_path, qtbot):
         assert sorted(table_rows(page)) == sorted(names)
     finally:
         close_database()
+
+
+def test_each_townships_growth_on_2023_is_shown_beside_the_districts(tmp_path, qtbot):
+    from models.entries import form_rows
+    from reports.district import district_month
+
+    files = township_returns(tmp_path)
+    district_database(tmp_path / "district.sqlite3")
+    try:
+        merge(files, user="reviewer")
+        page = make_window(qtbot, user="reviewer").show_page("dashboard")
+        table = page.findChild(QTableWidget, "GrowthTable")
+        shown = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, table.columnCount())]
+                 for r in range(table.rowCount())}
+        assert table.horizontalHeaderItem(6).text() == "汽车以旧换新"  # the bracketed gloss is in the tip
+        assert table.horizontalHeaderItem(6).toolTip() == "汽车以旧换新（报废更新、置换更新）"
+
+        def words(rows):
+            return ["—" if r.values["vs_base"] is None else f"{r.values['vs_base'] * 100:+.1f}%" for r in rows]
+
+        for code, name in TOWNS[:2]:
+            assert shown[name] == words(form_rows(unit_code=code, period=P, form_id="figures"))
+        assert shown[TOWNS[2][1]] == ["—"] * 10  # no return: nothing to compare
+        assert shown["合计"] == words(district_month(period=P).rows["figures"])
+        assert any(text.startswith("+") for text in shown["合计"])
+    finally:
+        close_database()

@@ -252,6 +252,10 @@
         <translation>Missing</translation>
     </message>
     <message>
+        <source>合计</source>
+        <translation>Total</translation>
+    </message>
+    <message>
         <source>、</source>
         <translation>, </translation>
     </message>
