@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(side)
         layout.setContentsMargins(0, 8, 0, 8)
         layout.setSpacing(0)
-        layout.addWidget(QLabel(tr("两新填报"), objectName="AppTitle"))
+        layout.addWidget(QLabel(tr("两新填报"), objectName="AppTitle", wordWrap=True))  # "LiangXin Reporter" is wider
         plan = self.session.plan
         layout.addWidget(QLabel(plan.jurisdiction if plan else "", objectName="AppSubtitle"))
         self.nav = QListWidget(side, objectName="Nav")

@@ -82,7 +82,9 @@ class Card(QFrame):
         self.note.setWordWrap(True)
         for w in (self.title, self.value, self.note):
             layout.addWidget(w)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout.addStretch(1)
+        # As tall as the tallest card in the row (a note that wraps makes one taller), not each its own height.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
 
     def set(self, value: str, note: str = "", colour: str = "") -> None:
         """Show a value and its note; a colour marks good or bad news."""

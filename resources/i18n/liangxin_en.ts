@@ -85,23 +85,23 @@
     </message>
     <message>
         <source>{m}月</source>
-        <translation>month {m}</translation>
+        <translation>{m}</translation>
     </message>
     <message>
         <source>本年累计不含{months}：这些月份还没有汇总任何下级单位的报表，较2023年增减和目标进度因此偏低。</source>
-        <translation>Year to date leaves out {months}: no return of any unit below has been merged for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
+        <translation>Year to date leaves out month(s) {months}: no return of any unit below has been merged for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
     </message>
     <message>
         <source>去汇总{month}</source>
-        <translation>Merge {month}</translation>
+        <translation>Merge month {month}</translation>
     </message>
     <message>
         <source>本年累计不含{months}：这些月份还没有填报表3，较2023年增减和目标进度因此偏低。</source>
-        <translation>Year to date leaves out {months}: 表3 has not been filled in for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
+        <translation>Year to date leaves out month(s) {months}: 表3 has not been filled in for them yet, so the change on 2023 and the progress towards the targets read low.</translation>
     </message>
     <message>
         <source>去填报{month}</source>
-        <translation>Fill in {month}</translation>
+        <translation>Fill in month {month}</translation>
     </message>
     <message>
         <source>{n} 场</source>
@@ -133,11 +133,11 @@
     </message>
     <message>
         <source>{n} 处问题</source>
-        <translation>{n} problems</translation>
+        <translation>{n} problem(s)</translation>
     </message>
     <message>
         <source>{hard} 处错误，{soft} 处待说明</source>
-        <translation>{hard} errors, {soft} need an explanation</translation>
+        <translation>{hard} error(s), {soft} to explain</translation>
     </message>
     <message>
         <source>促消费活动：本年已办与年度最低场次</source>
