@@ -61,10 +61,6 @@ class ChangesPanel(QWidget):
         self.tree.setIndentation(16)
         self.tree.setEditTriggers(QTreeWidget.EditTrigger.NoEditTriggers)
         self.tree.setSelectionBehavior(QTreeWidget.SelectionBehavior.SelectRows)
-        # The app-wide style sheet has rules for table views only; the same white sheet and selection here.
-        self.tree.setStyleSheet("QTreeWidget#Changes { background: #ffffff; border: 1px solid #dde3ea; "
-                                "selection-background-color: #cfe2f7; selection-color: #111111; }"
-                                "QTreeWidget#Changes::item { padding: 3px 0; }")
         header = self.tree.header()
         header.setStretchLastSection(True)
         self.tree.itemExpanded.connect(self._opened)

@@ -51,8 +51,9 @@ QLabel#Hint[tone="error"] {{ color: #c62828; }}
 QLabel#Hint[tone="warning"] {{ color: #8a5a00; }}
 QLabel#Hint[tone="ok"] {{ color: #276738; }}
 QLabel#SectionTitle {{ font-size: 11.5pt; font-weight: 600; color: #1e2a38; padding-top: 4px; }}
-QTableView {{ background: #ffffff; gridline-color: #e3e7ed; selection-background-color: #cfe2f7;
-             selection-color: #111111; border: 1px solid #dde3ea; }}
+QTableView, QTreeView {{ background: #ffffff; gridline-color: #e3e7ed; selection-background-color: #cfe2f7;
+                        selection-color: #111111; border: 1px solid #dde3ea; }}
+QTreeView::item {{ padding: 3px 0; }}
 QTableView#FrozenColumns {{ border: none; border-right: 2px solid #b9c4d0; }}
 QFrame#FrozenEdge {{ background: #b9c4d0; border: none; }}
 QTableView::item:focus {{ border: 2px solid {PRIMARY}; }}
