@@ -348,13 +348,14 @@ class DashboardPage(Page):
         from reports.completeness import STATE_LABELS
 
         forms = form_short_names()
-        headers = [tr("单位"), *forms.values(), tr("报送情况"), tr("错误"), tr("活动场次"), tr("销售额（万元）")]
+        headers = [tr("单位"), *forms.values(), tr("报送情况"), tr("错误"), tr("任务已完成"), tr("任务滞后"),
+                   tr("活动场次"), tr("销售额（万元）")]
         table = _read_only_table("CompletenessTable", headers, len(overview))
         state_column = 1 + len(forms)
         for r, u in enumerate(overview):
             state = tr(ENTRY_STATES[u.state]) if u.state in ENTRY_STATES else STATE_LABELS.get(u.state, u.state)
             cells = [u.name, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms], state,
-                     str(u.hard), str(u.events), f"{u.sales:,.2f}"]
+                     str(u.hard), str(u.statuses["已完成"]), str(u.statuses["滞后"]), str(u.events), f"{u.sales:,.2f}"]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == state_column:
@@ -363,7 +364,9 @@ class DashboardPage(Page):
                     item.setForeground(QColor("#c62828"))
                 elif text == tr("已报"):
                     item.setForeground(QColor("#276738"))
-                if c >= len(headers) - 3:
+                if c == len(headers) - 3 and u.statuses["滞后"]:
+                    item.setForeground(QColor(STATUS_COLOURS["滞后"]))
+                if c >= len(headers) - 5:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()

@@ -173,6 +173,7 @@ class UnitOverview:
     hard: int
     returned: str = "missing"  # the state of its returns (reports.completeness): returned, reopened, conflict …
     vs_base: dict[str, Decimal | None] = field(default_factory=dict)  # 表3's 较2023年增减 by indicator key
+    statuses: Counter = field(default_factory=Counter)  # 表1's tasks by 推进状态 (未填 for none)
 
     @property
     def complete(self) -> bool:
@@ -200,7 +201,9 @@ def unit_overview(code: str, name: str, period: str, *, returned: str = "missing
             events = len(rows)
             sales = sum((r.values.get("sales") or Decimal(0) for r in rows), Decimal(0))
     vs_base = {r.row_key: r.values.get("vs_base") for r in month["figures"]}
-    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard, returned, vs_base)
+    statuses = Counter(r.values.get("status") or NO_STATUS for r in month["tasks"])
+    return UnitOverview(code, name, reported, is_locked(code, period), events, sales, hard, returned, vs_base,
+                        statuses)
 
 
 def township_overview(parent_code: str, period: str) -> list[UnitOverview]:

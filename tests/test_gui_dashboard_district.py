@@ -88,5 +88,13 @@ def test_each_townships_growth_on_2023_is_shown_beside_the_districts(tmp_path, q
         assert shown[TOWNS[2][1]] == ["—"] * 10  # no return: nothing to compare
         assert shown["合计"] == words(district_month(period=P).rows["figures"])
         assert any(text.startswith("+") for text in shown["合计"])
+        # and each township's tasks done and lagging, beside its completeness
+        rows = table_rows(page)
+        for code, name in TOWNS[:2]:
+            statuses = [r.values["status"] for r in form_rows(unit_code=code, period=P, form_id="tasks")]
+            assert (rows[name]["任务已完成"], rows[name]["任务滞后"]) == (str(statuses.count("已完成")),
+                                                                     str(statuses.count("滞后")))
+        assert sum(int(rows[name]["任务滞后"]) for _, name in TOWNS[:2]) > 0
+        assert (rows[TOWNS[2][1]]["任务已完成"], rows[TOWNS[2][1]]["任务滞后"]) == ("0", "0")
     finally:
         close_database()

@@ -244,6 +244,14 @@
         <translation>Error</translation>
     </message>
     <message>
+        <source>任务已完成</source>
+        <translation>Tasks done</translation>
+    </message>
+    <message>
+        <source>任务滞后</source>
+        <translation>Tasks lagging</translation>
+    </message>
+    <message>
         <source>已报</source>
         <translation>Reported</translation>
     </message>
