@@ -231,6 +231,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
     rows: list[Row] = []
     typed_of: list[dict] = []  # each row's typed input values
     passed: set[str] = set(stored) if fields_checked and form.rows != "indicators" else set()
+    monthly = None  # 表3's 本期 by (row key, month) for the year so far and last year, read for 本年累计
     if form.rows == "plan_tasks":
         empty = {f.key: None for f in inputs}
         percent = wanted is None or "percent" in wanted
@@ -245,7 +246,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
             rows.append(Row(key, values, entry.version if entry else 0))
             typed_of.append(typed)
     elif form.rows == "indicators":
-        rows = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted, bases)
+        rows, monthly = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted, bases)
         typed_of = [{f.key: row.values.get(f.key) for f in inputs} for row in rows]
     else:
         least = dt.date.min
@@ -255,7 +256,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
         typed_of = [dict(row.values) for row in rows]
     dates = [f for f in inputs if f.type == "date"]
     first, last = _bounds(period)
-    previous = _previous_values(form, unit_code, period, row_keys) if form.checks.previous else {}
+    previous = _previous_values(form, unit_code, period, row_keys, monthly) if form.checks.previous else {}
     for row, typed in zip(rows, typed_of, strict=True):
         values = row.values
         before = previous.get(row.row_key)
@@ -270,13 +271,28 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
     return rows
 
 
-def _previous_values(form: Form, unit_code: str, period: str, row_keys: set[str] | None) -> dict[str, dict]:
-    """Last month's typed values that the form's rules read (as prev_<key>), by row key; none in January."""
+def _previous_values(form: Form, unit_code: str, period: str, row_keys: set[str] | None,
+                     monthly: dict[tuple[str, str], object] | None = None) -> dict[str, dict]:
+    """Last month's typed values that the form's rules read (as prev_<key>), by row key; none in January.
+
+    monthly: 表3's 本期 of the year's months, already read for 本年累计: when the rules read only 本期, last
+    month's is taken from it instead of being read again (a merge of many months pays for each read).
+    """
     if month_of(period) == 1:
         return {}
-    keys = form.checks.previous
-    return {row_key: {PREVIOUS + k: entry.typed[k] for k in keys if entry.typed.get(k) is not None}
-            for row_key, entry in _stored_rows(form, unit_code, previous_period(period), row_keys).items()}
+    before, keys = previous_period(period), form.checks.previous
+    if monthly is not None and keys == ("current",):
+        return {key: {PREVIOUS + "current": v} for (key, p), v in monthly.items() if p == before and v is not None}
+    sql = 'SELECT "row_key", "data" FROM "entry" WHERE "unit_id" = ? AND "period" = ? AND "form_id" = ?'
+    converters = [(k, PREVIOUS + k, _FROM_JSON.get(form.field(k).type)) for k in keys]
+    out = {}
+    for row_key, data in rawsql.execute(sql, (unit_code, before, form.id)).fetchall():
+        if row_keys is not None and row_key not in row_keys:
+            continue
+        raw = json.loads(data)  # only the fields the rules read are converted
+        out[row_key] = {name: v if convert is None else convert(v)
+                        for key, name, convert in converters if (v := raw.get(key)) is not None}
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -292,8 +308,9 @@ def _months_to_date(period: str) -> tuple[list[str], list[str]]:
 
 def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stored], row_keys: set[str] | None,
                     plan: _PlanView, wanted: tuple[str, ...] | None = None,
-                    bases: dict[str, Decimal] | None = None) -> list[Row]:
-    """The indicator rows with their computed values (only those named in wanted, when given)."""
+                    bases: dict[str, Decimal] | None = None) -> tuple[list[Row], dict[tuple[str, str], object]]:
+    """The indicator rows with their computed values (only those named in wanted, when given), and the 本期 of
+    each (row key, month) of this year and last year that 本年累计 and 上年同期 were worked out from."""
     year, last_year = _months_to_date(period)
     indicators = [i for i in form.indicators if row_keys is None or i.key in row_keys]
     # This month's values are the stored rows given; the other months of this year and last year are read.
@@ -326,7 +343,7 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _
             target = compute.pick_target(targets.get(ind.key, []), period)
             values["progress"] = compute.target_progress(target, ytd, base, ind.unit)
         rows.append(Row(ind.key, values, entry.version if entry else 0))
-    return rows
+    return rows, monthly
 
 
 def _monthly_values(form: Form, unit_code: str, periods: list[str], keys: list[str]) -> dict[tuple[str, str], object]:
