@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from forms.coerce import CoerceError, coerce
 from forms.expr import NotApplicable, RuleFunction, names_in, rule_function
-
 from forms.schema import PREVIOUS
 
 if TYPE_CHECKING:

@@ -27,8 +27,7 @@ from models import db as m
 from models.audit import audit, audit_line, audit_refusal, write_audit
 from models.auth import login_required, require
 from models.errors import ConflictError, DataError, LockedError
-from models.periods import (check_period, month_of, months_to_date, period_bounds, period_label, previous_period,
-                            same_period_last_year)
+from models.periods import check_period, month_of, months_to_date, period_bounds, period_label, previous_period, same_period_last_year
 from models.plan_schema import Plan
 from models.units import NO_PLAN, get_unit, stored_plan
 
