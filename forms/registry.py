@@ -39,7 +39,7 @@ def load_form_file(path: str | Path) -> Form:
             compile_rule(rule.check)
         except FormError as exc:
             raise FormError(f"{path}: rules[{i}].check: {exc}") from None
-        unknown = names_in(rule.check) - form.rule_names
+        unknown = (names_in(rule.check) | set(rule.message_names)) - form.rule_names
         if unknown:
             raise FormError(f"{path}: rules[{i}].check: unknown field(s) {', '.join(sorted(unknown))}")
     return form

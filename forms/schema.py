@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from string import Formatter
 from typing import TYPE_CHECKING, Literal
 
 from models.frozen import Record, record, spec
@@ -68,8 +69,23 @@ class Rule(Record):
     id: str = spec(pattern=r"^[a-z][a-z0-9_]*$")
     level: Literal["hard", "soft"]
     check: str = spec(min_length=1)  # an expression over field keys, see forms/expr.py
-    message: str = spec(min_length=1)
+    message: str = spec(min_length=1)  # may show values by name: 本期 {current} 是上月 {prev_current} 的10倍以上
     field: str | None = None  # the field the message is shown on
+
+    @cached_property
+    def message_names(self) -> tuple[str, ...]:
+        """The names whose values the message shows, in order."""
+        return tuple(name for _, name, _, _ in Formatter().parse(self.message) if name)
+
+    def validate_record(self) -> None:
+        """A message's placeholders are plain names: no format specs, conversions, indexes or empty braces."""
+        try:
+            parts = list(Formatter().parse(self.message))
+        except ValueError as exc:
+            raise ValueError(f"rule {self.id!r}: message: {exc} (a literal brace is written {{{{ or }}}})") from None
+        for _, name, format_spec, conversion in parts:
+            if name is not None and (not name.isidentifier() or format_spec or conversion):
+                raise ValueError(f"rule {self.id!r}: message placeholders are plain names such as {{current}}")
 
 
 @record

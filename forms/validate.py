@@ -55,10 +55,10 @@ class FormChecks:
         # last month's value of a field (PREVIOUS) likewise.
         self.defaults = {f.key: ("" if f.type in _TEXT_TYPES else None) for f in form.fields}
         self.defaults.update({PREVIOUS + key: v for key, v in self.defaults.items()})
-        self.rules: tuple[tuple[RuleFunction, str, str, str, str], ...] = tuple(
-            (rule_function(r.check), r.field or "", r.level, r.message, r.id) for r in form.rules)
-        # Only the names the rules read go into a row's scope.
-        self.names = tuple(sorted(set().union(*(names_in(r.check) for r in form.rules))))
+        self.rules: tuple[tuple[RuleFunction, str, str, str, str, tuple[str, ...]], ...] = tuple(
+            (rule_function(r.check), r.field or "", r.level, r.message, r.id, r.message_names) for r in form.rules)
+        # Only the names the rules read or their messages show go into a row's scope.
+        self.names = tuple(sorted(set().union(*(names_in(r.check) | set(r.message_names) for r in form.rules))))
         # The typed fields whose value last month the rules read (prev_<key>), for the reader to give them.
         self.previous = tuple(name[len(PREVIOUS):] for name in self.names if name.startswith(PREVIOUS))
 
@@ -133,15 +133,27 @@ def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | No
     findings = _field_findings(checks, values, row_key) if fields else []
     scope = checks.scope(values, context)
     explained = bool(values.get("explanation"))
-    for test, field, level, message, rule_id in checks.rules:
+    for test, field, level, message, rule_id, shows in checks.rules:
         try:
             ok = test(scope)
         except NotApplicable:
             continue
         if not ok:
+            if shows:
+                message = message.format_map({name: shown_value(scope[name]) for name in shows})
             findings.append(Finding(checks.form_id, row_key, field, level, message, rule_id,
                                     explained=level == "soft" and explained))
     return findings
+
+
+def shown_value(value: object) -> str:
+    """A value as a rule's message shows it: 1200, 94.5 (no trailing zeros), text as typed, — for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:

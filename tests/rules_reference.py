@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from forms.expr import NotApplicable, compile_rule
 from forms.schema import Form
-from forms.validate import Finding
+from forms.validate import Finding, shown_value
 from models.errors import FormError
 
 # The tables as they were, copied so that a change in forms.expr cannot change the oracle too.
@@ -58,7 +58,8 @@ def reference_check_row(form: Form, values: dict, *, row_key: str = "", context:
         except NotApplicable:
             continue
         if not ok:
-            findings.append(Finding(form.id, row_key, rule.field or "", rule.level, rule.message, rule.id,
+            message = rule.message.format(**{n: shown_value(scope.get(n)) for n in rule.message_names})
+            findings.append(Finding(form.id, row_key, rule.field or "", rule.level, message, rule.id,
                                     explained=rule.level == "soft" and explained))
     return findings
 

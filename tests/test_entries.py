@@ -240,9 +240,9 @@ def test_a_year_to_date_achievement_below_last_months_asks_for_a_note(any_db):
     assert achieved(P, 4) == []  # as much as last month
     fell = achieved(P, 3)
     assert [(f.field, f.level, f.explained) for f in fell] == [("achieved", "soft", False)]
-    assert fell[0].message == "完成值是本年累计数，不应小于上月填报的完成值"
+    assert fell[0].message == "完成值是本年累计数，本月 3 不应小于上月填报的 4"
     assert achieved(P, 3)[0] in validate_period(unit_code=TOWN, period=P)
-    with pytest.raises(DataError, match=r"^表1 任务 .* 完成值：完成值是本年累计数"):
+    with pytest.raises(DataError, match=r"^表1 任务 .* 完成值：完成值是本年累计数，本月 3 不应小于上月填报的 4"):
         submit_period(unit_code=TOWN, period=P)
     assert achieved(P, 3, explanation="9月数据重复统计，已核减")[0].explained
     submit_period(unit_code=TOWN, period=P)

@@ -3,10 +3,13 @@
 import json
 import shutil
 
+from decimal import Decimal
+
 import pytest
 
 from forms import all_forms
 from forms.registry import load_form_file
+from forms.validate import check_row, shown_value
 from models.errors import FormError
 from models.resources import resource_path
 
@@ -28,7 +31,7 @@ def test_the_shipped_declarations_load_unchanged(tmp_path):
 
 
 def add_rule(check, **more):
-    return lambda data: data["rules"].append({"id": "added", "level": "soft", "check": check, "message": "m", **more})
+    return lambda data: data["rules"].append({"id": "added", "level": "soft", "check": check, "message": "m"} | more)
 
 
 @pytest.mark.parametrize("form_id, change, message", [
@@ -40,6 +43,10 @@ def add_rule(check, **more):
     ("tasks", lambda data: data["fields"].append({"key": "prev_note", "label": "上月", "type": "text"}),
      "field keys cannot begin with 'prev_'"),
     ("tasks", lambda data: data["fields"][0].update(type="number"), r"fields\[0\]\.type"),
+    ("figures", add_rule("current >= 0", message="本期 {curent}"), r"unknown field\(s\) curent"),
+    ("figures", add_rule("current >= 0", message="本期 {current:.2f}"), "message placeholders are plain names"),
+    ("figures", add_rule("current >= 0", message="本期 {}"), "message placeholders are plain names"),
+    ("figures", add_rule("current >= 0", message="本期 {current"), "a literal brace is written"),
 ])
 def test_a_broken_declaration_names_the_file_and_the_place(tmp_path, form_id, change, message):
     path = declaration(tmp_path, form_id, change)
@@ -58,3 +65,17 @@ def test_json_that_does_not_parse_names_its_line(tmp_path):
     path.write_text('{"id": "tasks",\n "version": }', encoding="utf-8")
     with pytest.raises(FormError, match="line 2 column"):
         load_form_file(path)
+
+
+def test_a_message_shows_the_rows_values_by_name(tmp_path):
+    form = load_form_file(declaration(tmp_path, "figures", lambda data: data.update(rules=[
+        {"id": "big", "level": "soft", "check": "current < 1000", "message": "本期 {current}（说明：{explanation}）"}])))
+    [finding] = check_row(form, {"current": Decimal("1200.50")})
+    assert finding.message == "本期 1200.5（说明：—）"
+    assert check_row(form, {"current": Decimal(999)}) == []
+
+
+@pytest.mark.parametrize("value, shown", [(Decimal("4"), "4"), (Decimal("94.50"), "94.5"), (Decimal("1E+3"), "1000"),
+                                          (Decimal("0.000"), "0"), (12, "12"), ("推进中", "推进中"), (None, "—"), ("", "—")])
+def test_values_in_messages_read_as_typed(value, shown):
+    assert shown_value(value) == shown

@@ -393,7 +393,7 @@ def test_a_figure_typed_with_an_extra_digit_is_questioned_in_the_grid(sqlite_db,
     enter_cell(qtbot, page.table, "1200")
     cell = page.model.index(page.model.row_of("used_car_trades"), page.model.column_of("current"))
     assert cell.data(STATE_ROLE) == CellState.SOFT
-    assert "本期是上月的10倍以上" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "本期 1200 是上月 120 的10倍以上" in cell.data(Qt.ItemDataRole.ToolTipRole)
     assert stored("figures", "used_car_trades", "current") == Decimal(1200)  # a warning does not refuse the save
     go_to(page, "used_car_trades", "current")
     enter_cell(qtbot, page.table, "130")
