@@ -2,7 +2,6 @@
 
 import json
 import shutil
-
 from decimal import Decimal
 
 import pytest
