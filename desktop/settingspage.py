@@ -105,7 +105,7 @@ class SettingsPage(Page):
         self.fields["database"].setPlaceholderText(str(default_database_path()))
         self.fields["database"].editingFinished.connect(self.change_database)
         self.database_op: Op | None = None
-        browse = QPushButton(icon("folder"), tr("选择文件…"))
+        browse = QPushButton(icon("folder"), tr("选择数据库文件…"))
         browse.clicked.connect(self._choose_database)
         db_row = QHBoxLayout()
         db_row.addWidget(self.fields["database"], 1)

@@ -101,7 +101,7 @@ def test_a_file_chosen_with_the_button_is_looked_at_too(sqlite_db, qtbot, monkey
     folder = tmp_path / "两新数据"
     folder.mkdir()
     monkeypatch.setattr(dialogs, "choose_open_file", lambda *a: str(folder))
-    browse = next(b for b in page.findChildren(QPushButton) if b.text() == "选择文件…")
+    browse = next(b for b in page.findChildren(QPushButton) if b.text() == "选择数据库文件…")
     qtbot.mouseClick(browse, Qt.MouseButton.LeftButton)
     wait_op(qtbot, page.database_op)
     assert page.banner.text.text() == (f"数据库设置未保存：{folder} 是文件夹：请填写数据库文件的完整路径，"

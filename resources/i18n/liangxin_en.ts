@@ -317,7 +317,7 @@
     </message>
     <message>
         <source>{n} 处错误</source>
-        <translation>{n} errors</translation>
+        <translation>{n} error(s)</translation>
     </message>
     <message>
         <source>{n} 处待说明</source>
@@ -863,7 +863,7 @@ First check that they really are new units under this one (a newly created subdi
     </message>
     <message>
         <source>被拒收 {n} 次</source>
-        <translation>rejected {n} times</translation>
+        <translation>rejected {n} time(s)</translation>
     </message>
     <message>
         <source>较上月变化</source>
@@ -1111,7 +1111,7 @@ First check that they really are new units under this one (a newly created subdi
     </message>
     <message>
         <source>（注意：仍有 {hard} 处错误、{soft} 处待说明）</source>
-        <translation> (note: {hard} errors and {soft} missing explanations remain)</translation>
+        <translation> (note: {hard} error(s) and {soft} missing explanation(s) remain)</translation>
     </message>
     <message>
         <source>已导出 {name}</source>
@@ -1204,6 +1204,10 @@ First check that they really are new units under this one (a newly created subdi
     <message>
         <source>当前使用</source>
         <translation>In use</translation>
+    </message>
+    <message>
+        <source>选择数据库文件…</source>
+        <translation>Choose the database file…</translation>
     </message>
     <message>
         <source>更改为</source>
@@ -1635,11 +1639,11 @@ The damaged database is kept at {kept} for IT to look at.</translation>
     </message>
     <message>
         <source>{n} 处错误须改正</source>
-        <translation>{n} errors to correct</translation>
+        <translation>{n} error(s) to correct</translation>
     </message>
     <message>
         <source>{n} 处须填写说明</source>
-        <translation>{n} explanations to give</translation>
+        <translation>{n} explanation(s) to give</translation>
     </message>
     <message>
         <source>，改好后才能报送。双击一条可跳到对应单元格。</source>
