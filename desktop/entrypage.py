@@ -118,6 +118,7 @@ class EntryPage(Page):
         super().__init__(session, parent)
         self.form = get_form(self.form_id)
         self.model = FormTableModel(self.form, self)
+        self._last_month: dict[str, dict[str, object]] | None = None  # by row key, for the hint (上月 120)
         self.proxy = self.make_proxy()
         # Containers are put in place before they are filled, and the grid is made inside its splitter: with the
         # app-wide style sheet, every subtree moved into a new parent is restyled, and widgets already polished
@@ -245,6 +246,7 @@ class EntryPage(Page):
         """Load the reporting month; a locked month is read-only and says why."""
         s = self.session
         current = self.table.currentIndex()
+        self._last_month = None
         if s.is_aggregating:
             # A district's (city's) forms are the sums of the units below it (reports.district): shown, not typed.
             from reports.district import district_month
@@ -356,16 +358,18 @@ class EntryPage(Page):
 
     def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.hint.setText(self.field_hint(self.model.fields[to_source(current).column()]))
+            source = to_source(current)
+            field = self.model.fields[source.column()]
+            self.hint.setText(self.field_hint(field, self._last_month_text(field, source.row())))
         self._load_detail()
 
-    def field_hint(self, field: Field) -> str:
-        """Say what goes into a column: unit, required, choices, and that computed columns are the program's."""
+    def field_hint(self, field: Field, last_month: str = "") -> str:
+        """Say what goes into a column: unit, last month's value, required, choices; computed columns are the program's."""
         if field.source == "computed":
             return tr("{label}：由程序计算，不能填写").format(label=field.label)
         if field.source == "row":
             return tr("{label}：来自工作方案，不能修改").format(label=field.label)
-        parts = [field.label + (f"（{field.unit}）" if field.unit else "")]
+        parts = [field.label + (f"（{field.unit}）" if field.unit else ""), *filter(None, [last_month])]
         if field.required:
             parts.append(tr("必填"))
         if field.choices:
@@ -376,6 +380,19 @@ class EntryPage(Page):
             parts.append(tr("不小于 {n:g}").format(n=field.min))
         parts.append(tr("Enter 下移 · Tab 右移 · 可从 Excel 粘贴"))
         return " · ".join(parts)
+
+    def _last_month_text(self, field: Field, source_row: int) -> str:
+        """上月 120 beside a number the user types, so that a slipped digit shows before it is saved."""
+        s = self.session
+        if not (field.editable and field.numeric) or self.form.rows == "events" or s.is_aggregating:
+            return ""
+        if self._last_month is None:  # read on first use, again after each load (refresh clears it)
+            from models.carry import last_month_values
+
+            self._last_month = last_month_values(unit_code=s.unit_code, period=s.period, form_id=self.form_id)
+        row = self.model.row_at(source_row)
+        value = self._last_month.get(row.row_key, {}).get(field.key) if row else None
+        return "" if value is None else tr("上月 {value}").format(value=self.model.display(field, value, row))
 
     # ---- detail panel ----------------------------------------------------------------------------
 

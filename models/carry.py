@@ -23,3 +23,13 @@ def carried_values(*, unit_code: str, period: str, form_id: str) -> dict[str, di
         if values:
             out[row.row_key] = values
     return out
+
+
+def last_month_values(*, unit_code: str, period: str, form_id: str) -> dict[str, dict[str, object]]:
+    """What each row held last month in its typed fields, by row key (forms with fixed rows; none for events)."""
+    form = get_form(form_id)
+    if form.rows == "events":
+        return {}
+    keys = [f.key for f in form.input_fields]
+    return {row.row_key: {k: row.values[k] for k in keys if row.values.get(k) not in (None, "")}
+            for row in form_rows(unit_code=unit_code, period=previous_period(period), form_id=form_id) if row.version}

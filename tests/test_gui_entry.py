@@ -398,3 +398,27 @@ def test_a_figure_typed_with_an_extra_digit_is_questioned_in_the_grid(sqlite_db,
     go_to(page, "used_car_trades", "current")
     enter_cell(qtbot, page.table, "130")
     assert cell.data(STATE_ROLE) != CellState.SOFT
+
+
+def test_the_hint_shows_last_months_value_of_a_typed_number(sqlite_db, qtbot):
+    save_row(unit_code=TOWN, period="2025-09", form_id="figures", row_key="used_car_trades", values={"current": 1234})
+    save_row(unit_code=TOWN, period="2025-09", form_id="tasks", row_key="2",
+             values={"status": "推进中", "narrative": "x", "achieved": "4.5"})
+    window = make_window(qtbot)
+    figures = window.show_page("figures")
+    go_to(figures, "used_car_trades", "current")
+    assert figures.hint.text().startswith("本期 · 上月 1,234 · ")
+    go_to(figures, "new_car_sales", "current")
+    assert "上月" not in figures.hint.text()  # nothing entered last month
+    go_to(figures, "used_car_trades", "explanation")
+    assert "上月" not in figures.hint.text()  # a text
+    tasks = window.show_page("tasks")
+    go_to(tasks, "2", "achieved")
+    assert "上月 4.5" in tasks.hint.text()
+    save_row(unit_code=TOWN, period="2025-09", form_id="tasks", row_key="2", values={"achieved": "5"})
+    window.session.set_period("2025-09")  # its own last month is August: nothing
+    go_to(tasks, "2", "achieved")
+    assert "上月" not in tasks.hint.text()
+    window.session.set_period(P)  # read again after the change in September
+    go_to(tasks, "2", "achieved")
+    assert "上月 5" in tasks.hint.text()

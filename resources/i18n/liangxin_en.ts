@@ -372,6 +372,10 @@
         <translation>Enter moves down · Tab moves right · paste from Excel</translation>
     </message>
     <message>
+        <source>上月 {value}</source>
+        <translation>last month {value}</translation>
+    </message>
+    <message>
         <source>请填写说明：</source>
         <translation>Please explain: </translation>
     </message>
