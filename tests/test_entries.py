@@ -271,3 +271,18 @@ def test_a_month_ten_times_the_one_before_is_questioned(any_db):
     assert current(P, 1199) == []
     assert current("2025-12", 100) == []
     assert current("2026-01", 5000) == []  # December is last year's: January is not compared with it
+
+
+def test_months_entered_names_the_months_with_rows_of_a_form(any_db):
+    from models.entries import months_entered
+    from models.units import add_unit
+
+    add_unit(code="371002009", name="张村镇", level="town", parent_code="371002")
+    save_row(unit_code=TOWN, period="2025-03", form_id="figures", row_key="nev_stock", values={"current": 5})
+    save_row(unit_code="371002009", period="2025-05", form_id="figures", row_key="nev_stock", values={"current": 5})
+    save_row(unit_code=TOWN, period="2025-04", form_id="tasks", row_key="1", values={"status": "未启动"})
+    months = [f"2025-{m:02d}" for m in range(1, 11)]
+    assert months_entered(unit_codes=[TOWN], form_id="figures", periods=months) == {"2025-03"}
+    assert months_entered(unit_codes=[TOWN, "371002009"], form_id="figures", periods=months) == {"2025-03", "2025-05"}
+    assert months_entered(unit_codes=[TOWN], form_id="figures", periods=["2025-05"]) == set()
+    assert months_entered(unit_codes=[], form_id="figures", periods=months) == set()
