@@ -177,7 +177,7 @@ class DashboardPage(Page):
             self._gap = None
             self.gap_banner.hide()
             return
-        first = tr("{m}月").format(m=int(months[0][5:7]))
+        first = _month_name(int(months[0][5:7]))
         if aggregate:
             text = tr("本年累计不含{months}：这些月份还没有汇总任何下级单位的报表，较2023年增减和目标进度因此偏低。")
             button, self._gap = tr("去汇总{month}").format(month=first), (months[0], "merge")
@@ -410,12 +410,13 @@ def _two_lines(text: str, longest: int = 6) -> str:
     return f"{text[:half]}\n{text[half:]}"
 
 
+def _month_name(month: int) -> str:
+    return tr("{m}月").format(m=month)
+
+
 def _months_text(months: list[str]) -> str:
     """1月–9月、11月: the months as runs."""
-    def one(m: int) -> str:
-        return tr("{m}月").format(m=m)
-
-    return tr("、").join(one(a) if a == b else f"{one(a)}–{one(b)}" for a, b in month_runs(months))
+    return tr("、").join(_month_name(a) if a == b else f"{_month_name(a)}–{_month_name(b)}" for a, b in month_runs(months))
 
 
 def _read_only_table(name: str, headers: list[str], rows: int) -> QTableWidget:
