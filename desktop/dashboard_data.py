@@ -9,7 +9,7 @@ from decimal import Decimal
 from forms import all_forms, get_form
 from forms.validate import Finding
 from models import entries
-from models.entries import Row, form_rows, is_locked, validate_period
+from models.entries import Row, is_locked, validate_period
 from models.periods import months_to_date
 from models.plan_schema import Plan, Target
 from models.units import subordinate_units
@@ -44,13 +44,6 @@ def month_rows(unit_code: str, period: str, *, aggregate: bool = False) -> dict[
     return entries.month_rows(unit_code=unit_code, period=period)
 
 
-def form_month(unit_code: str, period: str, form_id: str, *, aggregate: bool = False) -> list[Row]:
-    """One form's rows for a month, as month_rows."""
-    if aggregate:
-        return month_rows(unit_code, period, aggregate=True)[form_id]
-    return form_rows(unit_code=unit_code, period=period, form_id=form_id)
-
-
 def month_findings(unit_code: str, period: str, *, aggregate: bool = False) -> list[Finding]:
     """Every finding of a month (of the sums, for a district)."""
     if not aggregate:
@@ -78,12 +71,15 @@ def month_runs(periods: list[str]) -> list[tuple[int, int]]:
 
 
 def events_by_type(unit_code: str, period: str, *, year_to_date: bool = True, aggregate: bool = False) -> Counter:
-    """Count events by type (the form's labels), this month or January to this month."""
-    counts: Counter = Counter()
-    for p in months_to_date(period) if year_to_date else [period]:
-        for row in form_month(unit_code, p, "events", aggregate=aggregate):
-            counts[row.values.get("type") or "其他"] += 1
-    return counts
+    """Count events by type (the form's labels; 其他 for none), this month or January to this month: the unit's own,
+    or (aggregate) those of the units below it, as their sums (reports.district) list them."""
+    units = [u.code for u in subordinate_units(unit_code)] if aggregate else [unit_code]
+    counts = entries.value_counts(form_id="events", key="type", unit_codes=units,
+                                  periods=months_to_date(period) if year_to_date else [period])
+    out: Counter = Counter()
+    for label, n in counts.items():
+        out[label or "其他"] += n
+    return out
 
 
 def event_goals(plan: Plan | None, counts: Counter) -> list[EventGoal]:
