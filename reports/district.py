@@ -25,7 +25,7 @@ from forms import all_forms, get_form
 from forms.validate import check_row
 from models import compute
 from models import db as m
-from models.entries import Row, canonical_row, content_hash, form_rows
+from models.entries import Row, canonical_row, content_hash, form_rows, month_rows
 from models.periods import check_period, month_of
 from models.units import required_own_unit, required_plan, stored_plan, subordinate_units
 
@@ -66,15 +66,22 @@ def district_month(*, period: str) -> DistrictMonth:
     own = required_own_unit()
     required_plan()
     townships, missing = [], []
-    for unit in subordinate_units(own.code):
-        if not m.Entry.select().where(m.Entry.unit == unit.code, m.Entry.period == period).exists():
+    units = subordinate_units(own.code)
+    codes = [u.code for u in units]
+    # Which units have rows this month, and their held returns: one query each, not two per township.
+    entered = {code for (code,) in m.Entry.select(m.Entry.unit).where(m.Entry.unit.in_(codes), m.Entry.period == period)
+               .distinct().tuples()}
+    records: dict[str, m.ReturnRecord] = {}
+    for record in (m.ReturnRecord.select().where(m.ReturnRecord.unit.in_(codes), m.ReturnRecord.period == period,
+                                                 m.ReturnRecord.source == "merge",
+                                                 m.ReturnRecord.status.in_(("current", "reopened")))
+                   .order_by(m.ReturnRecord.revision.desc())):  # at most one each; else the newest
+        records.setdefault(record.unit_id, record)
+    for unit in units:
+        if unit.code not in entered:
             missing.append(unit)
             continue
-        rows = {f.id: form_rows(unit_code=unit.code, period=period, form_id=f.id) for f in all_forms()}
-        record = m.ReturnRecord.get_or_none(m.ReturnRecord.unit == unit.code, m.ReturnRecord.period == period,
-                                            m.ReturnRecord.source == "merge",
-                                            m.ReturnRecord.status.in_(("current", "reopened")))
-        townships.append(Township(unit, rows, record))
+        townships.append(Township(unit, month_rows(unit_code=unit.code, period=period), records.get(unit.code)))
     month = DistrictMonth(period, own, townships, missing)
     base = {f.id: form_rows(unit_code=own.code, period=period, form_id=f.id) for f in all_forms()}
     month.rows = {"tasks": _tasks(base["tasks"], townships), "events": _events(townships),
