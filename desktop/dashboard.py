@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.dashboard_data import (
     NO_STATUS,
+    aggregate_month,
     event_goals,
     events_by_type,
     figure_lines,
@@ -152,7 +153,8 @@ class DashboardPage(Page):
             self.grid.removeWidget(extra)
             extra.deleteLater()
         aggregate = s.is_aggregating  # a district's figures are its townships' sums
-        rows = month_rows(s.unit_code, s.period, aggregate=aggregate)
+        district = aggregate_month(s.period) if aggregate else None
+        rows = district.rows if district else month_rows(s.unit_code, s.period)
         counts = events_by_type(s.unit_code, s.period, aggregate=aggregate)
         goals = event_goals(s.plan, counts)
         statuses = task_status_by_section(rows["tasks"])
@@ -164,8 +166,9 @@ class DashboardPage(Page):
         self._add(self._status_chart(statuses), 2, 1)
         self._add(self._figures_chart(lines), 3, 0, 1, 2, height=460)
         self.grid.addWidget(self._figures_table(lines), 4, 0, 1, 2)
-        if s.is_aggregating:
-            overview = township_overview(s.unit_code, s.period)
+        if district:
+            overview = township_overview(s.unit_code, s.period,
+                                         known={t.unit.code: t.rows for t in district.townships})
             if overview:
                 # slanted names (more than 8 townships) take height from the bars: give it back
                 self._add(self._township_chart(overview), 5, 0, 1, 2, height=320 if len(overview) <= 8 else 400)

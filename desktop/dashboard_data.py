@@ -38,10 +38,16 @@ class EventGoal:
 def month_rows(unit_code: str, period: str, *, aggregate: bool = False) -> dict[str, list[Row]]:
     """Every form's rows for a month: the unit's own, or (aggregate) the sums of the units below it."""
     if aggregate:
-        from reports.district import district_month
-
-        return district_month(period=period).rows
+        return aggregate_month(period).rows
     return entries.month_rows(unit_code=unit_code, period=period)
+
+
+def aggregate_month(period: str):
+    """A district's (city's) month: its sums per form, and the rows of each unit below it that has any
+    (reports.district.DistrictMonth; imported here, not at start-up, as it is only needed one level up)."""
+    from reports.district import district_month
+
+    return district_month(period=period)
 
 
 def month_findings(unit_code: str, period: str, *, aggregate: bool = False) -> list[Finding]:
@@ -185,10 +191,11 @@ class UnitOverview:
         return self.returned
 
 
-def unit_overview(code: str, name: str, period: str, *, returned: str = "missing") -> UnitOverview:
-    """Summarise one unit's month from its rows."""
+def unit_overview(code: str, name: str, period: str, *, returned: str = "missing",
+                  rows: dict[str, list[Row]] | None = None) -> UnitOverview:
+    """Summarise one unit's month from its rows (every form's, as month_rows gives them; read here if not given)."""
     reported, events, sales, hard = {}, 0, Decimal(0), 0
-    month = entries.month_rows(unit_code=code, period=period)  # the plan read once for all forms
+    month = rows if rows is not None else entries.month_rows(unit_code=code, period=period)
     for form in all_forms():
         rows = month[form.id]
         reported[form.id] = any(r.version for r in rows)
@@ -202,13 +209,18 @@ def unit_overview(code: str, name: str, period: str, *, returned: str = "missing
                         statuses)
 
 
-def township_overview(parent_code: str, period: str) -> list[UnitOverview]:
-    """Summarise the month of every unit directly below a district or city, with the state of its returns."""
+def township_overview(parent_code: str, period: str, *, known: dict[str, dict[str, list[Row]]] | None = None
+                      ) -> list[UnitOverview]:
+    """Summarise the month of every unit directly below a district or city, with the state of its returns.
+
+    known: units' rows already read (a DistrictMonth's townships'), by unit code; the others are read here.
+    """
     from reports.completeness import completeness
 
     # The same states as 汇总合并's 报送情况: a return sent back (已退回) still has data, but is not 已报.
     states = {u.unit_code: u.state for u in completeness(period=period).units}
-    return [unit_overview(u.code, u.name, period, returned=states.get(u.code, "missing"))
+    known = known or {}
+    return [unit_overview(u.code, u.name, period, returned=states.get(u.code, "missing"), rows=known.get(u.code))
             for u in subordinate_units(parent_code)]
 
 
