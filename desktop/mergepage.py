@@ -205,9 +205,13 @@ class MergePage(Page):
         self.reopen_button = QPushButton(icon("unlock"), tr("退回所选单位…"))
         self.reopen_button.setToolTip(tr("把已接收的报表退回该单位修改，其下一份报表将替换它"))
         self.reopen_button.clicked.connect(self.reopen_selected)
+        self.template_button = QPushButton(icon("template"), tr("导出所选单位的空白模板"))
+        self.template_button.setToolTip(tr("给没有安装本程序的单位：在 Excel 或 WPS 中填写后交回，与其他报表一样汇总"))
+        self.template_button.clicked.connect(self.export_template_for_selected)
         self.export_button = QPushButton(icon("export"), tr("导出本级汇总报表"))
         self.export_button.clicked.connect(self.export_own_return)
         complete_row.addWidget(self.reopen_button)
+        complete_row.addWidget(self.template_button)
         complete_row.addWidget(self.export_button)
         layout.addLayout(complete_row)
         # The export's outcome beside its button (the banner at the top may be scrolled out of view), with the
@@ -521,6 +525,40 @@ class MergePage(Page):
     def _update_reopen(self) -> None:
         row = self.completeness.currentRow()
         self.reopen_button.setEnabled(0 <= row < len(self.lines) and self.lines[row].state == "returned")
+        self.template_button.setEnabled(0 <= row < len(self.lines))
+
+    def export_template_for_selected(self) -> Op | None:
+        """Write the month's blank template for the selected unit, for one without the program to fill by hand."""
+        from desktop.returnspage import default_export_dir
+
+        row = self.completeness.currentRow()
+        if not 0 <= row < len(self.lines):
+            return None
+        line, period = self.lines[row], self.session.period
+        out_dir = Path(get_option("export_dir") or default_export_dir())
+
+        def work(progress):
+            from reports.xlsx_template import export_template
+
+            progress.report(0, 1, tr("正在导出 {name} 的空白模板…").format(name=line.unit_name))
+            return export_template(unit_code=line.unit_code, period=period, out_dir=out_dir)
+
+        def done(path) -> None:
+            self.last_export = Path(path)
+            self.open_file_button.show()
+            self.open_folder_button.show()
+            self.export_banner.show_message("ok", tr("已导出 {name}{period}的空白模板：{path}。发给该单位在 Excel 或 WPS "
+                                                     "中填写，交回后在本页汇总。").format(
+                name=line.unit_name, period=period_label(period), path=path))
+
+        def failed(exc) -> None:
+            self.open_file_button.hide()
+            self.open_folder_button.hide()
+            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+
+        self.op = Op(self, work, title=tr("导出空白模板"), success=done, failure=failed,
+                     cancellable=False).run_in_background()
+        return self.op
 
     def export_own_return(self) -> Op:
         """Export this unit's return for the month: the sums of the units below it (reports.summary)."""

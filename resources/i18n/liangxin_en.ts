@@ -736,6 +736,14 @@
         <translation>Send the accepted return back to the unit; its next file replaces it</translation>
     </message>
     <message>
+        <source>导出所选单位的空白模板</source>
+        <translation>Blank template for the selected unit</translation>
+    </message>
+    <message>
+        <source>给没有安装本程序的单位：在 Excel 或 WPS 中填写后交回，与其他报表一样汇总</source>
+        <translation>For a unit without the program: filled in with Excel or WPS and sent back, it is merged like any other return</translation>
+    </message>
+    <message>
         <source>导出本级汇总报表</source>
         <translation>Export this unit&apos;s return</translation>
     </message>
@@ -848,6 +856,18 @@ First check that they really are new units under this one (a newly created subdi
     <message>
         <source>最近一次拒收的文件：{file}</source>
         <translation>Last refused file: {file}</translation>
+    </message>
+    <message>
+        <source>正在导出 {name} 的空白模板…</source>
+        <translation>Writing the blank template for {name}…</translation>
+    </message>
+    <message>
+        <source>已导出 {name}{period}的空白模板：{path}。发给该单位在 Excel 或 WPS 中填写，交回后在本页汇总。</source>
+        <translation>Wrote the blank template of {name} for {period}: {path}. Send it to the unit to fill in with Excel or WPS, and merge it here when it comes back.</translation>
+    </message>
+    <message>
+        <source>导出空白模板</source>
+        <translation>Blank template</translation>
     </message>
     <message>
         <source>已退回 {name} {period}的报表，等待其重新报送；收到的下一份报表将替换它。</source>
