@@ -249,12 +249,12 @@ class EntryPage(Page):
         self._last_month = None
         if s.is_aggregating:
             # A district's (city's) forms are the sums of the units below it (reports.district): shown, not typed.
-            from reports.district import district_month
+            from reports.district import district_form_rows
 
             period, form_id = s.period, self.form_id
             why = tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。")
             self.model.load(unit_code=s.unit_code, period=period, user=s.user, read_only_reason=why,
-                            fetch=lambda: district_month(period=period).rows[form_id])
+                            fetch=lambda: district_form_rows(period=period, form_id=form_id))
             self.lock_banner.show_message("info", why)
         else:
             reason = s.lock_reason()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from forms import all_forms, get_form
+from forms.schema import Form
 from forms.validate import check_row
 from models import compute
 from models import db as m
@@ -65,7 +66,26 @@ def district_month(*, period: str) -> DistrictMonth:
     check_period(period)
     own = required_own_unit()
     required_plan()
-    townships, missing = [], []
+    townships, missing = _townships(own, period, None)
+    month = DistrictMonth(period, own, townships, missing)
+    for form in all_forms():
+        rows = month.rows[form.id] = _district_rows(form, own, period, townships)
+        month.data[form.id] = [canonical_row(form, r.row_key, r.values) for r in rows]
+    return month
+
+
+def district_form_rows(*, period: str, form_id: str) -> list[Row]:
+    """One form of the district's month, as district_month gives it, reading only that form of each township
+    (a screen that shows one form)."""
+    check_period(period)
+    own = required_own_unit()
+    required_plan()
+    form = get_form(form_id)
+    return _district_rows(form, own, period, _townships(own, period, [form.id])[0])
+
+
+def _townships(own: m.OrgUnit, period: str, form_ids: list[str] | None) -> tuple[list[Township], list[m.OrgUnit]]:
+    """The units below with rows this month (their forms' rows, all or form_ids), and those without any."""
     units = subordinate_units(own.code)
     codes = [u.code for u in units]
     # Which units have rows this month, and their held returns: one query each, not two per township.
@@ -77,22 +97,22 @@ def district_month(*, period: str) -> DistrictMonth:
                                                  m.ReturnRecord.status.in_(("current", "reopened")))
                    .order_by(m.ReturnRecord.revision.desc())):  # at most one each; else the newest
         records.setdefault(record.unit_id, record)
-    for unit in units:
-        if unit.code not in entered:
-            missing.append(unit)
-            continue
-        townships.append(Township(unit, month_rows(unit_code=unit.code, period=period), records.get(unit.code)))
-    month = DistrictMonth(period, own, townships, missing)
-    base = {f.id: form_rows(unit_code=own.code, period=period, form_id=f.id) for f in all_forms()}
-    month.rows = {"tasks": _tasks(base["tasks"], townships), "events": _events(townships),
-                  "figures": _figures(base["figures"], townships, period)}
-    for form in all_forms():
-        rows = month.rows[form.id]
-        for row in rows:
-            typed = {f.key: row.values.get(f.key) for f in form.input_fields}
-            row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
-        month.data[form.id] = [canonical_row(form, r.row_key, r.values) for r in rows]
-    return month
+    townships = [Township(u, month_rows(unit_code=u.code, period=period, form_ids=form_ids), records.get(u.code))
+                 for u in units if u.code in entered]
+    return townships, [u for u in units if u.code not in entered]
+
+
+def _district_rows(form: Form, own: m.OrgUnit, period: str, townships: list[Township]) -> list[Row]:
+    """A form's rows one level up, with their findings."""
+    if form.rows == "events":
+        rows = _events(townships)
+    else:
+        base = form_rows(unit_code=own.code, period=period, form_id=form.id)
+        rows = _tasks(base, townships) if form.rows == "plan_tasks" else _figures(base, townships, period)
+    for row in rows:
+        typed = {f.key: row.values.get(f.key) for f in form.input_fields}
+        row.findings = check_row(form, typed, row_key=row.row_key, context=row.values)
+    return rows
 
 
 # ---- the forms one level up -------------------------------------------------------------------

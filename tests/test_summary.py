@@ -196,3 +196,13 @@ def test_district_totals_equal_the_sum_of_the_townships(district_db, tmp_path, f
     assert len(back.data["events"]) == len(all_events)
     for key in ("visitors", "deals", "sales"):
         assert sum(Decimal(str(r[key])) for r in back.data["events"]) == sum(Decimal(str(e[key])) for e in all_events)
+
+
+@pytest.mark.parametrize("form_id", ["tasks", "events", "figures"])
+def test_one_form_of_the_district_month_is_the_same_as_in_the_whole(merged, form_id):
+    from reports.district import district_form_rows
+
+    whole = district_month(period=P).rows[form_id]
+    alone = district_form_rows(period=P, form_id=form_id)
+    assert [(r.row_key, r.values, r.findings) for r in alone] == [(r.row_key, r.values, r.findings) for r in whole]
+    assert alone and any(r.findings for r in whole) == any(r.findings for r in alone)
