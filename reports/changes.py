@@ -17,7 +17,6 @@ from forms.schema import Field, Form
 from models import compute
 from models import db as m
 from models.entries import Row, month_rows, row_label
-from models.errors import DataError
 from models.periods import check_period, period_label, previous_period
 from models.units import required_own_unit, required_plan, subordinate_units
 
@@ -108,9 +107,14 @@ def month_changes(*, period: str) -> MonthChanges:
     required_plan()
     previous = previous_period(period)
     units = []
-    for unit in subordinate_units(own.code):
-        now = _month(unit.code, period)
-        before = _month(unit.code, previous)
+    below = subordinate_units(own.code)
+    # Which units have anything stored in either month: one query, not one per unit and month.
+    stored = set(m.Entry.select(m.Entry.unit, m.Entry.period).where(m.Entry.unit.in_([u.code for u in below]),
+                                                                    m.Entry.period.in_([period, previous]))
+                 .distinct().tuples())
+    for unit in below:
+        now = _month(unit.code, period) if (unit.code, period) in stored else None
+        before = _month(unit.code, previous) if (unit.code, previous) in stored else None
         found = UnitChanges(unit.code, unit.name, now is not None, before is not None)
         if now is not None and before is not None:
             found.changes = differences(before, now)
@@ -123,14 +127,8 @@ def differences(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> li
     return [c for form in all_forms() for c in _form_changes(form, before[form.id], after[form.id])]
 
 
-def _month(unit_code: str, period: str) -> dict[str, list[Row]] | None:
-    """The unit's rows of every form for a month, or None when nothing of that month is stored."""
-    try:
-        check_period(period)
-    except DataError:  # the month before the first one a period may be
-        return None
-    if not m.Entry.select().where(m.Entry.unit == unit_code, m.Entry.period == period).exists():
-        return None
+def _month(unit_code: str, period: str) -> dict[str, list[Row]]:
+    """The unit's rows of every form for a month (one with something stored)."""
     with m.database.atomic():  # one snapshot of the month
         return month_rows(unit_code=unit_code, period=period)
 
