@@ -26,10 +26,14 @@ def carried_values(*, unit_code: str, period: str, form_id: str) -> dict[str, di
 
 
 def last_month_values(*, unit_code: str, period: str, form_id: str) -> dict[str, dict[str, object]]:
-    """What each row held last month in its typed fields, by row key (forms with fixed rows; none for events)."""
+    """What each row held last month in its typed fields, by row key (forms with fixed rows; none for events).
+
+    A year-to-date field (carried within the year) is left out in January: December's is last year's total.
+    """
     form = get_form(form_id)
     if form.rows == "events":
         return {}
-    keys = [f.key for f in form.input_fields]
+    before = previous_period(period)
+    keys = [f.key for f in form.input_fields if f.carry != "within_year" or year_of(before) == year_of(period)]
     return {row.row_key: {k: row.values[k] for k in keys if row.values.get(k) not in (None, "")}
-            for row in form_rows(unit_code=unit_code, period=previous_period(period), form_id=form_id) if row.version}
+            for row in form_rows(unit_code=unit_code, period=before, form_id=form_id) if row.version}

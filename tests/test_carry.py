@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from forms.schema import Field
-from models.carry import carried_values
+from models.carry import carried_values, last_month_values
 from models.entries import save_row
 from models.frozen import ValidationError
 from tests.conftest import TOWN
@@ -49,3 +49,13 @@ def test_only_typed_fields_may_be_declared_carried():
                               "carry": "always"})
     with pytest.raises(ValidationError):
         Field.model_validate({"key": "status", "label": "推进状态", "type": "text", "carry": "sometimes"})
+
+
+def test_last_months_values_leave_a_year_to_date_figure_out_in_january(any_db):
+    for period in ("2025-11", "2025-12"):
+        save_row(unit_code=TOWN, period=period, form_id="tasks", row_key="2",
+                 values={"status": "推进中", "narrative": "已推进", "achieved": "4"})
+    assert last_month_values(unit_code=TOWN, period="2025-12", form_id="tasks")["2"]["achieved"] == 4
+    january = last_month_values(unit_code=TOWN, period="2026-01", form_id="tasks")["2"]
+    assert "achieved" not in january and january["status"] == "推进中"  # December's 完成值 is last year's total
+    assert last_month_values(unit_code=TOWN, period="2026-01", form_id="events") == {}
