@@ -307,7 +307,18 @@ class MainWindow(QMainWindow):
                        for text, keys in [*self.shortcuts(), *grid] if keys)
         box = QMessageBox(QMessageBox.Icon.NoIcon, tr("快捷键一览"), f"<table>{rows}</table>", parent=self)
         box.setObjectName("ShortcutHelp")
+        guide = box.addButton(tr("使用说明…"), QMessageBox.ButtonRole.HelpRole)
+        box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
+        if box.clickedButton() is guide:
+            self.show_guide()
+
+    def show_guide(self):
+        """Open the user guide (使用说明), from F1."""
+        from desktop.guide import show_guide
+
+        self.guide = show_guide(self)
+        return self.guide
 
     def _find(self) -> None:
         page = self.show_page("tasks")

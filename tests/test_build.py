@@ -62,7 +62,7 @@ def test_bundle_is_within_the_size_budget(bundle):
 @pytest.mark.slow
 def test_bundle_carries_the_data_files_and_leaves_unused_qt_out(bundle):
     internal = bundle / "_internal"
-    for folder, pattern in (("resources/plans", "*.json"), ("forms/defs", "*.json")):
+    for folder, pattern in (("resources/plans", "*.json"), ("forms/defs", "*.json"), ("resources/guide", "*.md")):
         source = {p.name: p.read_bytes() for p in (ROOT / folder).glob(pattern)}
         packed = {p.name: p.read_bytes() for p in (internal / folder).glob(pattern)}
         assert source and packed == source, f"{folder} in the bundle differs from the source tree"

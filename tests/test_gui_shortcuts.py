@@ -35,3 +35,21 @@ def test_f1_lists_every_shortcut_with_its_keys(sqlite_db, qtbot, monkeypatch):
     for text, keys in (("统计图表", "Ctrl+5"), ("导出报表", "Ctrl+E"), ("上个月", "Ctrl+PgUp"), ("刷新", "F5"),
                        ("快捷键一览", "F1"), ("新增活动", "Ctrl+N")):
         assert text in shown[0] and keys in shown[0]
+
+
+def test_f1_offers_the_user_guide(sqlite_db, qtbot, monkeypatch):
+    def click_guide(box):
+        button = next(b for b in box.buttons() if b.text() == "使用说明…")
+        monkeypatch.setattr(box, "clickedButton", lambda: button)
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click_guide)
+    window = make_window(qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    guide = window.guide
+    assert guide.isVisible() and guide.windowTitle() == "使用说明"
+    text = guide.browser.toPlainText()
+    assert text.startswith("两新填报 使用说明") and "三、汇总（区县、市）" in text
+    assert "本期 … 是上月 … 的10倍以上" in text  # the table of warnings, rendered
+    assert guide.browser.document().toMarkdown()  # read as Markdown, not shown as its source
+    assert "| --- |" not in text and "## " not in text

@@ -656,6 +656,10 @@
         <translation>Undo / redo</translation>
     </message>
     <message>
+        <source>使用说明…</source>
+        <translation>User guide…</translation>
+    </message>
+    <message>
         <source>操作人：{name}</source>
         <translation>User: {name}</translation>
     </message>
@@ -1768,6 +1772,10 @@ Use it anyway?</translation>
         <translation>The own unit of {target} is {name} ({code}), not {own} ({own_code}). After a restart the program shows its data.
 
 Use it anyway?</translation>
+    </message>
+    <message>
+        <source>使用说明</source>
+        <translation>User guide</translation>
     </message>
 </context>
 </TS>
