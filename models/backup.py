@@ -305,9 +305,13 @@ def list_backups(db_path: str | Path | None = None) -> list[BackupFile]:
 def unusable_reason(path: Path, doing: str) -> str | None:
     """Why a file cannot be used as this program's database for `doing` (恢复, 复制): unsound, not its own, or from
     a newer version; None when it can."""
+    if not path.is_file():  # the caller's sentence names the file
+        return "文件不存在"
+    if not _is_sqlite_file(path):
+        return "它不是 SQLite 数据库文件"
     problems = check_file(path)
     if problems:
-        return f"它未通过完整性检查：{'；'.join(problems[:3])}"
+        return f"它未通过完整性检查：{'；'.join(p.removeprefix(f'{path}: ') for p in problems[:3])}"
     version = file_schema_version(path)
     if version is None:
         return "它不是两新填报的数据库（没有结构版本）"
@@ -444,14 +448,9 @@ def inspect_database(target: str | Path) -> DatabaseFound:
         raise BackupError(f"{path} 是文件夹：请填写数据库文件的完整路径，例如 {path / 'liangxin.sqlite3'}")
     if not path.exists():
         return DatabaseFound(target, False, None)
-    problems = check_file(path)
-    if problems:
-        raise BackupError(f"不能用作数据库：{'；'.join(problems[:3])}")
-    version = file_schema_version(path)
-    if version is None:
-        raise BackupError(f"{path} 不是两新填报的数据库")
-    if version > SCHEMA_VERSION:
-        raise BackupError(f"{path} 的结构版本 {version} 比本程序的 {SCHEMA_VERSION} 新；请先安装新版程序")
+    reason = unusable_reason(path, "打开")
+    if reason:
+        raise BackupError(f"{path} 不能用作数据库：{reason}")
     return DatabaseFound(target, True, file_own_unit(path))
 
 

@@ -50,7 +50,7 @@ def test_a_file_that_is_not_a_database_is_not_kept(sqlite_db, qtbot, monkeypatch
     junk.write_bytes(b"PK\x03\x04 a workbook")
     ini_before = settings_ini()
     switch_to(qtbot, page, str(junk), monkeypatch)
-    assert page.banner.text.text() == f"数据库设置未保存：不能用作数据库：{junk}：不是 SQLite 数据库文件"
+    assert page.banner.text.text() == f"数据库设置未保存：{junk} 不能用作数据库：它不是 SQLite 数据库文件"
     assert get_option("database") == "" and settings_ini() == ini_before
     assert junk.read_bytes() == b"PK\x03\x04 a workbook"
 

@@ -273,7 +273,7 @@ def test_the_command_line_copies_and_says_what(office, pg_url, capsys):
 
 @pytest.mark.parametrize("args, message", [
     ([], "请用 --db 给出要复制到的数据库"),
-    (["--db", "PG", "copy-from", "nowhere.sqlite3"], "nowhere.sqlite3：文件不存在"),
+    (["--db", "PG", "copy-from", "nowhere.sqlite3"], "不能从 nowhere.sqlite3 复制：文件不存在"),
     (["--db", "postgresql://127.0.0.1:1/test?schema=x"], "无法连接 postgresql://127.0.0.1:1/test?schema=x"),
 ])
 def test_the_command_line_refuses_bad_input_in_words(office, pg_url, capsys, args, message):
