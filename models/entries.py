@@ -263,9 +263,7 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
         rows, monthly = _indicator_rows(form, unit_code, period, stored, row_keys, plan, wanted, bases)
         typed_of = [{f.key: row.values.get(f.key) for f in inputs} for row in rows]
     else:
-        least = dt.date.min
-        order = sorted(stored.items(), key=lambda item: (item[1].typed.get("date") or least, item[1].order))
-        rows = [Row(key, entry.typed, entry.version) for key, entry in order]
+        rows = _event_rows(stored)
         # An event's values are exactly its input fields, in their order.
         typed_of = [dict(row.values) for row in rows]
     dates = [f for f in inputs if f.type == "date"]
@@ -283,6 +281,43 @@ def _build_rows(form: Form, unit_code: str, period: str, stored: dict[str, _Stor
                                         "in_period"))
         row.findings = findings
     return rows
+
+
+def _event_rows(stored: dict[str, _Stored]) -> list[Row]:
+    """Events in the grid's order: by date, then as stored; an event's values are its stored typed values."""
+    least = dt.date.min
+    order = sorted(stored.items(), key=lambda item: (item[1].typed.get("date") or least, item[1].order))
+    return [Row(key, entry.typed, entry.version) for key, entry in order]
+
+
+def month_inputs(*, unit_code: str, period: str) -> dict[str, list[Row]]:
+    """Every form's rows for a month as month_rows gives them, but only the rows' own values and what was typed:
+    no computed values, no findings (comparing two months needs no more, 较上月变化, and reads a fraction)."""
+    check_period(period)
+    plan = _plan_view(stored_plan())
+    out = {}
+    for form in all_forms():
+        stored = _stored_rows(form, unit_code, period, None)
+        if form.rows == "events":
+            out[form.id] = _event_rows(stored)
+            continue
+        if form.rows == "plan_tasks":
+            fixed, bases = plan.task_rows(period), None
+        else:
+            targets = plan.indicator_targets()
+            fixed = [(i.key, {"indicator": i.label, "unit": i.unit,
+                              "target": "；".join(t.wording for t in targets.get(i.key, []))}) for i in form.indicators]
+            bases = _bases(unit_code)  # a unit's 2023 base is kept once, not in each month's rows
+        empty = {f.key: None for f in form.input_fields}
+        rows = []
+        for key, own in fixed:
+            entry = stored.get(key)
+            values = {**own, **(entry.typed if entry else empty)}
+            if bases is not None:
+                values["base_2023"] = bases.get(key)
+            rows.append(Row(key, values, entry.version if entry else 0))
+        out[form.id] = rows
+    return out
 
 
 def _previous_values(form: Form, unit_code: str, period: str, row_keys: set[str] | None,

@@ -16,7 +16,7 @@ from forms import all_forms
 from forms.schema import Field, Form
 from models import compute
 from models import db as m
-from models.entries import Row, month_rows, row_label
+from models.entries import Row, month_inputs, row_label
 from models.periods import check_period, period_label, previous_period
 from models.units import required_own_unit, required_plan, subordinate_units
 
@@ -123,14 +123,14 @@ def month_changes(*, period: str) -> MonthChanges:
 
 
 def differences(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> list[Change]:
-    """What differs between two versions of a unit's month (month_rows of each), form by form."""
+    """What differs between two versions of a unit's month (month_rows or month_inputs of each), form by form."""
     return [c for form in all_forms() for c in _form_changes(form, before[form.id], after[form.id])]
 
 
 def _month(unit_code: str, period: str) -> dict[str, list[Row]]:
-    """The unit's rows of every form for a month (one with something stored)."""
+    """The unit's rows of every form for a month (one with something stored): what was typed is what is compared."""
     with m.database.atomic():  # one snapshot of the month
-        return month_rows(unit_code=unit_code, period=period)
+        return month_inputs(unit_code=unit_code, period=period)
 
 
 def _form_changes(form: Form, before: list[Row], after: list[Row]) -> list[Change]:

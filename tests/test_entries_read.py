@@ -166,3 +166,18 @@ def test_a_plan_changed_in_place_is_read_at_the_next_read(any_db):
     assert _shape(form_rows(unit_code=TOWN, period=P, form_id="tasks")) == \
         _shape(oracle_form_rows(unit_code=TOWN, period=P, form_id="tasks"))
     assert [r.row_key for r in month_rows(unit_code=TOWN, period=P)["tasks"]] == ["1", "2", "3"]
+
+
+def test_month_inputs_are_month_rows_without_computed_values_or_findings(any_db):
+    from desktop.sample import fill_unit
+    from models.entries import month_inputs
+
+    fill_unit(unit_code=TOWN, period="2025-10", events=4)
+    full, inputs = month_rows(unit_code=TOWN, period="2025-10"), month_inputs(unit_code=TOWN, period="2025-10")
+    for form in all_forms():
+        computed = {f.key for f in form.fields if f.source == "computed"}
+        assert [(r.row_key, r.version) for r in inputs[form.id]] == [(r.row_key, r.version) for r in full[form.id]]
+        for alone, whole in zip(inputs[form.id], full[form.id], strict=True):
+            assert alone.values == {k: v for k, v in whole.values.items() if k not in computed}
+            assert alone.findings == []
+    assert any(r.values.get("base_2023") for r in inputs["figures"])  # the unit's base, as month_rows shows it
