@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -179,6 +180,11 @@ class MainWindow(QMainWindow):
             else:
                 item.setHidden(True)
         layout.addWidget(self.nav, 1)
+        guide = QPushButton(icon("open", ON_DARK, 16), tr("使用说明"), objectName="GuideLink")
+        guide.setFlat(True)
+        guide.setCursor(Qt.CursorShape.PointingHandCursor)
+        guide.clicked.connect(self.show_guide)
+        layout.addWidget(guide)
         self.user_label = QLabel(objectName="AppSubtitle")
         self.user_label.setWordWrap(True)
         layout.addWidget(self.user_label)

@@ -21,6 +21,9 @@ QMainWindow, QWizard {{ background: #f3f5f8; }}
 #Sidebar {{ background: {SIDEBAR}; border: none; }}
 #Sidebar QLabel#AppTitle {{ color: #ffffff; font-size: 15pt; font-weight: 600; padding: 14px 14px 2px 16px; }}
 #Sidebar QLabel#AppSubtitle {{ color: #8fa1b5; padding: 0 14px 12px 16px; }}
+#Sidebar QPushButton#GuideLink {{ color: #cfd8e3; border: none; background: transparent; text-align: left;
+                                 padding: 6px 14px 10px 16px; }}
+#Sidebar QPushButton#GuideLink:hover {{ color: #ffffff; text-decoration: underline; }}
 #Nav {{ background: {SIDEBAR}; border: none; color: #cfd8e3; outline: 0; }}
 #Nav::item {{ padding-left: 14px; border-left: 3px solid transparent; }}
 #Nav::item:selected {{ background: #2c3e50; color: #ffffff; border-left: 3px solid {ACCENT}; }}

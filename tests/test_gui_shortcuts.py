@@ -53,3 +53,13 @@ def test_f1_offers_the_user_guide(sqlite_db, qtbot, monkeypatch):
     assert "本期 … 是上月 … 的10倍以上" in text  # the table of warnings, rendered
     assert guide.browser.document().toMarkdown()  # read as Markdown, not shown as its source
     assert "| --- |" not in text and "## " not in text
+
+
+def test_the_sidebar_opens_the_user_guide(sqlite_db, qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    window = make_window(qtbot)
+    link = window.findChild(QPushButton, "GuideLink")
+    assert link.isVisible() and link.text() == "使用说明"
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    assert window.guide.isVisible() and "一、第一次使用" in window.guide.browser.toPlainText()
