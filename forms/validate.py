@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from forms.coerce import CoerceError, coerce
+from forms.coerce import CoerceError, coerce, to_json_value
 from forms.expr import NotApplicable, RuleFunction, names_in, rule_function
 from forms.schema import PREVIOUS
 
@@ -54,7 +54,7 @@ class FormChecks:
         # What a rule sees for a name the row does not give: "" for a text field, None (not applicable) otherwise;
         # last month's value of a field (PREVIOUS) likewise.
         self.defaults = {f.key: ("" if f.type in _TEXT_TYPES else None) for f in form.fields}
-        self.defaults.update({PREVIOUS + key: v for key, v in self.defaults.items()})
+        self.defaults.update({PREVIOUS + f.key: self.defaults[f.key] for f in form.input_fields})
         self.rules: tuple[tuple[RuleFunction, str, str, str, str, tuple[str, ...]], ...] = tuple(
             (rule_function(r.check), r.field or "", r.level, r.message, r.id, r.message_names) for r in form.rules)
         # Only the names the rules read or their messages show go into a row's scope.
@@ -147,13 +147,10 @@ def check_row(form: Form, values: dict, *, row_key: str = "", context: dict | No
 
 
 def shown_value(value: object) -> str:
-    """A value as a rule's message shows it: 1200, 94.5 (no trailing zeros), text as typed, — for nothing."""
+    """A value as a rule's message shows it: 1200, 94.5 (a number as stored), text as typed, — for nothing."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return str(value)
+    return to_json_value(value) if isinstance(value, Decimal) else str(value)
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
