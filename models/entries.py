@@ -116,12 +116,7 @@ def _decoder(form: Form):
 
 def months_entered(*, unit_codes: list[str], form_id: str, periods: list[str]) -> set[str]:
     """The months among periods in which any of these units has a stored row of the form."""
-    if not unit_codes or not periods:
-        return set()
-    cursor = rawsql.execute(
-        f'SELECT DISTINCT "period" FROM "entry" WHERE "form_id" = ? AND "unit_id" IN ({rawsql.placeholders(len(unit_codes))}) '
-        f'AND "period" IN ({rawsql.placeholders(len(periods))})', (form_id, *unit_codes, *periods))
-    return {period for (period,) in cursor.fetchall()}
+    return {period for (period,) in _rows_of(form_id, unit_codes, periods, 'DISTINCT "period"')}
 
 
 def value_counts(*, form_id: str, key: str, unit_codes: list[str], periods: list[str]) -> Counter:
@@ -130,12 +125,16 @@ def value_counts(*, form_id: str, key: str, unit_codes: list[str], periods: list
     For counts over many months and units (events by 活动类型 this year, a district's townships together), without
     working out every row's computed values and findings as form_rows would.
     """
+    return Counter(json.loads(data).get(key) or None for (data,) in _rows_of(form_id, unit_codes, periods, '"data"'))
+
+
+def _rows_of(form_id: str, unit_codes: list[str], periods: list[str], columns: str) -> list[tuple]:
+    """The columns of a form's stored rows of these units in these months."""
     if not unit_codes or not periods:
-        return Counter()
-    cursor = rawsql.execute(
-        f'SELECT "data" FROM "entry" WHERE "form_id" = ? AND "unit_id" IN ({rawsql.placeholders(len(unit_codes))}) '
-        f'AND "period" IN ({rawsql.placeholders(len(periods))})', (form_id, *unit_codes, *periods))
-    return Counter(json.loads(data).get(key) or None for (data,) in cursor.fetchall())
+        return []
+    return rawsql.execute(
+        f'SELECT {columns} FROM "entry" WHERE "form_id" = ? AND "unit_id" IN ({rawsql.placeholders(len(unit_codes))}) '
+        f'AND "period" IN ({rawsql.placeholders(len(periods))})', (form_id, *unit_codes, *periods)).fetchall()
 
 
 def stored_entries(unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> dict[str, m.Entry]:
