@@ -177,7 +177,7 @@ class _PlanView:
                 target = compute.pick_target(list(task.targets), period)
                 rows.append((str(seq), {"no": task.no, "section": task.section, "title": task.title,
                                         "lead_units": "、".join(task.lead_units),
-                                        "target": "；".join(t.wording for t in task.targets),
+                                        "target": _wording(task.targets),
                                         "target_value": Decimal(str(target.value)) if target else None}))
             self._tasks[period] = rows
         return self._tasks[period]
@@ -192,6 +192,11 @@ class _PlanView:
                         found.setdefault(t.indicator_key, []).append(t)
             self._targets = found
         return self._targets
+
+
+def _wording(targets) -> str:
+    """A row's 目标 column: its targets' words, as the plan prints them."""
+    return "；".join(t.wording for t in targets)
 
 
 _views: list[_PlanView] = []
@@ -305,7 +310,7 @@ def month_inputs(*, unit_code: str, period: str) -> dict[str, list[Row]]:
         else:
             targets = plan.indicator_targets()
             fixed = [(i.key, {"indicator": i.label, "unit": i.unit,
-                              "target": "；".join(t.wording for t in targets.get(i.key, []))}) for i in form.indicators]
+                              "target": _wording(targets.get(i.key, []))}) for i in form.indicators]
             bases = _bases(unit_code)  # a unit's 2023 base is kept once, not in each month's rows
         empty = {f.key: None for f in form.input_fields}
         rows = []
@@ -386,7 +391,7 @@ def _indicator_rows(form: Form, unit_code: str, period: str, stored: dict[str, _
         if need["vs_base"]:
             values["vs_base"] = compute.growth(ytd, compute.base_to_date(ind, base, len(year)))
         if need["target"]:
-            values["target"] = "；".join(t.wording for t in targets.get(ind.key, []))
+            values["target"] = _wording(targets.get(ind.key, []))
         if need["progress"]:
             target = compute.pick_target(targets.get(ind.key, []), period)
             values["progress"] = compute.target_progress(target, ytd, base, ind.unit)
