@@ -28,7 +28,7 @@ from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.style import repolish
-from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling
+from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling, show_write_failed, show_written
 from models.errors import DataError, LiangxinError
 from models.periods import period_label
 from reports.merge_files import return_files
@@ -544,19 +544,11 @@ class MergePage(Page):
             return export_template(unit_code=line.unit_code, period=period, out_dir=out_dir)
 
         def done(path) -> None:
-            self.last_export = Path(path)
-            self.open_file_button.show()
-            self.open_folder_button.show()
-            self.export_banner.show_message("ok", tr("已导出 {name}{period}的空白模板：{path}。发给该单位在 Excel 或 WPS "
-                                                     "中填写，交回后在本页汇总。").format(
-                name=line.unit_name, period=period_label(period), path=path))
+            show_written(self, path, tr("已导出 {name}{period}的空白模板：{path}。发给该单位在 Excel 或 WPS 中填写，"
+                                        "交回后在本页汇总。").format(name=line.unit_name, period=period_label(period),
+                                                                 path=path))
 
-        def failed(exc) -> None:
-            self.open_file_button.hide()
-            self.open_folder_button.hide()
-            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
-
-        self.op = Op(self, work, title=tr("导出空白模板"), success=done, failure=failed,
+        self.op = Op(self, work, title=tr("导出空白模板"), success=done, failure=lambda exc: show_write_failed(self, exc),
                      cancellable=False).run_in_background()
         return self.op
 
@@ -569,17 +561,12 @@ class MergePage(Page):
 
         def done(result) -> None:
             self.export_button.setEnabled(True)
-            self.last_export = Path(result.path)
-            self.open_file_button.show()
-            self.open_folder_button.show()
-            self.export_banner.show_message("ok", describe_export(result))
+            show_written(self, result.path, describe_export(result))
             self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
 
         def failed(exc) -> None:
             self.export_button.setEnabled(True)
-            self.open_file_button.hide()
-            self.open_folder_button.hide()
-            self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+            show_write_failed(self, exc)
 
         self.op = export_return_op(self, self.session, out_dir, done, failed)
         return self.op

@@ -26,7 +26,7 @@ from desktop.i18n import QT_TRANSLATE_NOOP, tr
 from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
-from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling
+from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling, show_write_failed, show_written
 from forms import FORM_IDS, get_form
 from models.entries import reopen_period, submit_period
 from models.errors import LiangxinError
@@ -259,23 +259,18 @@ class ReturnsPage(Page):
         """Export the month's return off the GUI thread (a district's: the sums of its townships)."""
         out_dir = Path(self.folder.text().strip() or default_export_dir())
         self.export_button.setEnabled(False)
-        self.open_file_button.show()
-        self.open_folder_button.show()
         self.export_op = export_return_op(self, self.session, out_dir, self._exported, self._export_failed)
         return self.export_op
 
     def _exported(self, result) -> None:
         self.export_button.setEnabled(True)
-        self.last_export = Path(result.path)
-        self.export_banner.show_message("ok", describe_export(result))
+        show_written(self, result.path, describe_export(result))
         self.status_message.emit(tr("已导出 {name}").format(name=self.last_export.name))
         self._fill_history()
 
     def _export_failed(self, exc) -> None:
         self.export_button.setEnabled(True)
-        self.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
-        self.open_file_button.hide()
-        self.open_folder_button.hide()
+        show_write_failed(self, exc)
 
     def submit(self) -> bool:
         """Submit and lock the month; refused while errors or unexplained warnings remain."""

@@ -67,6 +67,25 @@ def add_export_banner(page: QWidget) -> Banner:
     return page.export_banner
 
 
+def show_written(page: QWidget, path, text: str) -> None:
+    """Say on a page's export banner what was written, with 打开文件 / 打开所在文件夹 for it."""
+    from pathlib import Path
+
+    page.last_export = Path(path)
+    page.open_file_button.show()
+    page.open_folder_button.show()
+    page.export_banner.show_message("ok", text)
+
+
+def show_write_failed(page: QWidget, exc: Exception) -> None:
+    """Say on a page's export banner that nothing was written, and why."""
+    from desktop.i18n import tr
+
+    page.open_file_button.hide()
+    page.open_folder_button.hide()
+    page.export_banner.show_message("error", tr("导出失败：{error}").format(error=exc))
+
+
 class Card(QFrame):
     """A figure on the dashboard: a title, a big value and a note."""
 
