@@ -52,6 +52,19 @@ def insert_rows(model: type[Model], rows: list[dict], *, conflict: tuple[str, ..
         execute(_insert_sql(model, len(chunk), conflict, update), params)
 
 
+def insert_records(model: type[Model], rows: list[tuple]) -> None:
+    """Insert whole rows, keys included: one value for each of the model's fields, in their order, many per statement.
+
+    For a copy of a database (models.transfer), which must keep every id; values go through each field's db_value,
+    as peewee's own insert would.
+    """
+    converters = [f.db_value for f in model._meta.sorted_fields]
+    for start in range(0, len(rows), BATCH_ROWS):
+        chunk = rows[start:start + BATCH_ROWS]
+        params = [convert(value) for row in chunk for convert, value in zip(converters, row, strict=True)]
+        execute(_insert_sql(model, len(chunk), (), (), keys=True), params)
+
+
 @lru_cache(maxsize=64)
 def _insert_plan(model: type[Model]) -> tuple[tuple[str, bool, object, Field], ...]:
     """For each inserted field: its name, whether it is a plain text column, its db_value, the field."""
@@ -78,8 +91,9 @@ def _text_fields(model: type[Model]) -> tuple[bool, ...]:
 
 
 @lru_cache(maxsize=256)
-def _insert_sql(model: type[Model], count: int, conflict: tuple[str, ...], update: tuple[str, ...]) -> str:
-    fields = _insert_fields(model)
+def _insert_sql(model: type[Model], count: int, conflict: tuple[str, ...], update: tuple[str, ...], *,
+                keys: bool = False) -> str:
+    fields = model._meta.sorted_fields if keys else _insert_fields(model)
     columns = ", ".join(_quote(f.column_name) for f in fields)
     row = f"({placeholders(len(fields))})"
     sql = f"INSERT INTO {_quote(model._meta.table_name)} ({columns}) VALUES {', '.join([row] * count)}"

@@ -13,12 +13,12 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from peewee import AutoField, DatabaseError, PostgresqlDatabase, sort_models
 
 from models import db as m
+from models import rawsql
 from models.audit import audit
 from models.auth import LOGIN_SETTING
 from models.backup import BackupError, copy_checked, file_own_unit, inspect_database, unusable_reason
@@ -31,7 +31,7 @@ from models.database import (
 )
 from models.errors import DataError, PermissionDenied, SchemaError
 
-CHUNK = 500  # rows a statement: well under either database's limit on bound parameters (PostgreSQL: 65,535)
+CHUNK = 500  # rows read from the source at a time
 KEPT_SETTINGS = ("schema_version",)  # the target's own, written when it was opened
 
 # What each table holds, in the words the command prints. A table missing here is still copied and shown by its name.
@@ -213,7 +213,7 @@ def _source_rows(con: sqlite3.Connection, model) -> Iterator[list[tuple]]:
 
 def _copy_table(con: sqlite3.Connection, model, expected: dict[str, int], shown: str) -> int:
     """Insert the source's rows of one table in chunks; check the count against the source's; return it."""
-    table, fields = model._meta.table_name, model._meta.sorted_fields
+    table = model._meta.table_name
     chunks = _source_rows(con, model)
     if model is m.OrgUnit:  # a district before its townships: the whole (small) table at once, in order
         chunks = iter([_ordered(model, [row for chunk in chunks for row in chunk])])
@@ -225,7 +225,7 @@ def _copy_table(con: sqlite3.Connection, model, expected: dict[str, int], shown:
                 want -= len(rows) - len(kept)
                 rows = kept
             if rows:
-                _insert_many(model, fields, rows)
+                rawsql.insert_records(model, rows)
     except DatabaseError as exc:  # the target's own words, on one line, for IT
         raise DataError(f"复制{TABLE_LABELS.get(table, '')}（表 {table}）时 {shown} 拒收了数据，已撤销复制、未做任何改动："
                         f"{' '.join(str(exc).split())}") from None
@@ -234,24 +234,6 @@ def _copy_table(con: sqlite3.Connection, model, expected: dict[str, int], shown:
     if copied != want:
         raise SchemaError(f"复制表 {table} 时数目不符：源 {want} 条，目标 {copied} 条；已撤销复制、未做任何改动")
     return copied
-
-
-def _insert_many(model, fields, rows: list[tuple]) -> None:
-    """One INSERT of many rows, keys included, through peewee's connection (its transaction and error classes).
-
-    Written out here because peewee's insert_many spends ~100 µs a row building the statement, which made years of
-    data take minutes; the values still go through each field's db_value, as peewee's own insert would.
-    """
-    converters = [f.db_value for f in fields]
-    params = [convert(value) for row in rows for convert, value in zip(converters, row, strict=True)]
-    m.database.execute_sql(_insert_sql(model, len(rows), m.database.param), params)
-
-
-@lru_cache(maxsize=64)
-def _insert_sql(model, count: int, param: str) -> str:
-    columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
-    row = f"({', '.join([param] * len(model._meta.sorted_fields))})"
-    return f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES {", ".join([row] * count)}'
 
 
 def _ordered(model, rows: list[tuple]) -> list[tuple]:

@@ -13,7 +13,7 @@ import pytest
 
 from forms import all_forms
 from models import db as m
-from models import transfer
+from models import rawsql, transfer
 from models.audit import audit_entries
 from models.auth import add_user, set_login_required
 from models.database import close_database, open_database
@@ -129,6 +129,19 @@ def test_a_sqlite_file_can_be_the_target_too(office, tmp_path):
         transfer.copy_database(source=source, target=source)
 
 
+def test_months_of_data_go_in_several_statements_and_arrive_whole(tmp_path, pg_url):
+    from desktop.sample import make_sample_database  # no Qt: the sample data is core code in the desktop package
+
+    source = tmp_path / "district.sqlite3"
+    make_sample_database(source, level="district", period=P)
+    before = table_snapshot()
+    close_database()
+    assert len(before["entry"]) > transfer.CHUNK > rawsql.BATCH_ROWS  # read in chunks, written in several statements
+    report = transfer.copy_database(source=source, target=pg_url)
+    assert report.rows["entry"] == len(before["entry"])
+    assert comparable(table_snapshot()) == comparable(before)
+
+
 def test_every_table_of_the_schema_is_copied_and_named(office, pg_url):
     assert {model._meta.table_name for model in transfer.copy_order()} == {model._meta.table_name for model in m.ALL_MODELS}
     assert set(transfer.TABLE_LABELS) == {model._meta.table_name for model in m.ALL_MODELS}, "name a new table for people"
@@ -163,14 +176,14 @@ def test_a_failure_half_way_leaves_the_target_empty_and_the_source_as_it_was(off
     source, _, _ = office
     unchanged = source.read_bytes()
 
-    real = transfer._insert_many
+    real = rawsql.insert_records
 
-    def disk_full(model, fields, rows):
+    def disk_full(model, rows):
         if model is m.ReturnRecord:
             raise peewee.OperationalError("could not extend file: No space left on device")
-        real(model, fields, rows)
+        real(model, rows)
 
-    monkeypatch.setattr(transfer, "_insert_many", disk_full)
+    monkeypatch.setattr(rawsql, "insert_records", disk_full)
     assert transfer.copy_order().index(m.ReturnRecord) > transfer.copy_order().index(m.Entry)  # entries went in before
     with pytest.raises(DataError, match=r"复制报表记录（表 return_record）时 postgresql://.* 拒收了数据，已撤销复制、未做任何改动："
                                         "could not extend file"):
