@@ -27,8 +27,9 @@ from desktop.icons import icon
 from desktop.ops import Op, show_error
 from desktop.options import get_option, set_option
 from desktop.widgets import Banner, Page, add_export_banner, page_header, scrolling, show_write_failed, show_written
-from forms import FORM_IDS, get_form
-from models.entries import reopen_period, submit_period
+from forms import FORM_IDS
+from forms.validate import Finding
+from models.entries import placed, reopen_period, submit_period
 from models.errors import LiangxinError
 from models.periods import period_label
 from reports.returns import return_history
@@ -67,7 +68,6 @@ class ReturnsPage(Page):
         super().__init__(session, parent)
         self.last_export: Path | None = None
         self.export_op: Op | None = None
-        self._event_lines: dict[str, tuple[int, str]] = {}  # an event's row key -> its line in the grid, its name
         outer = QVBoxLayout(self)
         outer.setContentsMargins(18, 14, 18, 10)
         header, self.state_label = page_header(tr(self.title))
@@ -163,25 +163,23 @@ class ReturnsPage(Page):
         self.check_month()
         self._fill_history()
 
-    def check_month(self) -> list:
-        """List every finding of the month (double-click one to go to its cell); return those that block submitting."""
+    def check_month(self) -> list[tuple[str, Finding]]:
+        """List every finding of the month, where it is (double-click one to go to its cell); return those that block
+        submitting."""
         try:
             rows = month_rows(self.session.unit_code, self.session.period, aggregate=self.session.is_aggregating)
         except LiangxinError as exc:
             show_error(self, tr("检查"), exc)
             return []
-        findings = [f for form_rows in rows.values() for row in form_rows for f in row.findings]
-        # An event's row key is an internal id: the clerk knows an event by its line in the grid and its name.
-        self._event_lines = {row.row_key: (n, row.values.get("name") or "")
-                             for n, row in enumerate(rows.get("events", []), start=1)}
+        findings = placed(rows)  # an event is named by its line in the grid and its name, not its internal id
         self.findings.clear()
-        hard = [f for f in findings if f.level == "hard"]
-        soft = [f for f in findings if f.level == "soft" and not f.explained]
+        hard = [(place, f) for place, f in findings if f.level == "hard"]
+        soft = [(place, f) for place, f in findings if f.level == "soft" and not f.explained]
         order = {form_id: i for i, form_id in enumerate(FORM_IDS)}
-        for f in sorted(findings, key=lambda f: (f.level != "hard", order.get(f.form_id, 9))):
+        for place, f in sorted(findings, key=lambda pf: (pf[1].level != "hard", order.get(pf[1].form_id, 9))):
             level = tr("错误") if f.level == "hard" else (tr("已说明") if f.explained else tr("待说明"))
             colour = "#c62828" if f.level == "hard" else ("#6aa84f" if f.explained else "#e8a000")
-            item = QListWidgetItem(icon("warning", colour, 16), f"{self.finding_place(f)} · {level}：{f.message}")
+            item = QListWidgetItem(icon("warning", colour, 16), f"{place} · {level}：{f.message}")
             item.setData(Qt.ItemDataRole.UserRole, (f.form_id, f.row_key, f.field))
             self.findings.addItem(item)
         self.findings.setVisible(bool(findings))
@@ -207,25 +205,6 @@ class ReturnsPage(Page):
         self.state_label.setText("，".join(todo) or text.split("，")[0])
         self.state_label.setStyleSheet(self.check_result.styleSheet())
         return hard + soft
-
-    def finding_place(self, f) -> str:
-        """Where a finding is, in the clerk's words: 表2 活动 第3行（家电节） · 补贴金额."""
-        form = get_form(f.form_id)
-        label = form.field(f.field).label if f.field else ""
-        return " · ".join(filter(None, [f"{form.sheet_name} {self._row_name(f)}", label]))
-
-    def _row_name(self, f) -> str:
-        form = get_form(f.form_id)
-        if form.rows == "plan_tasks":
-            plan = self.session.plan
-            no = plan.tasks[int(f.row_key) - 1].no if plan and f.row_key.isdigit() else f.row_key
-            return tr("任务 {no}").format(no=no)
-        if form.rows == "indicators":
-            return form.indicator(f.row_key).label
-        line, name = self._event_lines.get(f.row_key, (0, ""))
-        if not line:
-            return tr("活动")
-        return tr("活动 第{n}行").format(n=line) + (f"（{name}）" if name else "")
 
     def _goto(self, item: QListWidgetItem) -> None:
         self.goto_finding.emit(*item.data(Qt.ItemDataRole.UserRole))
@@ -279,11 +258,11 @@ class ReturnsPage(Page):
         # in the grid's words (the core's refusal names an event by its internal id).
         blocking = [] if self.session.is_aggregating else self.check_month()
         if blocking:
-            first = blocking[0]
+            place, first = blocking[0]
             more = tr("（另有 {n} 处）").format(n=len(blocking) - 1) if len(blocking) > 1 else ""
             todo = "" if first.level == "hard" else tr("，请在“说明”中解释")
             self.submit_banner.show_message("error", tr("未能报送：{place}：{message}{todo}{more}。双击上方列表中的一条可跳到对应单元格。")
-                                            .format(place=self.finding_place(first), message=first.message, todo=todo,
+                                            .format(place=place, message=first.message, todo=todo,
                                                     more=more))
             return False
         if not dialogs.confirm(self, tr("报送"), tr("报送后{period}的数据将锁定，不能再修改。确定报送吗？").format(period=label)):

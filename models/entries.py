@@ -584,16 +584,22 @@ def row_label(form: Form, row: Row, index: int) -> str:
     return f"活动 第{index + 1}行" + (f"（{name}）" if name else "")
 
 
-def placed_findings(*, unit_code: str, period: str) -> list[tuple[str, Finding]]:
-    """validate_period's findings, each with where it is in the user's words: 表2 活动 第2行（家电节） 补贴金额."""
+def placed(month: dict[str, list[Row]]) -> list[tuple[str, Finding]]:
+    """The findings of a month's rows (as month_rows gives them), each with where it is in the user's words:
+    表2 活动 第2行（家电节） 补贴金额."""
     out = []
-    for form_id, rows in month_rows(unit_code=unit_code, period=period).items():
+    for form_id, rows in month.items():
         form = get_form(form_id)
         for i, row in enumerate(rows):
             for f in row.findings:
                 field = f" {form.field(f.field).label}" if f.field else ""
                 out.append((f"{form.sheet_name} {row_label(form, row, i)}{field}", f))
     return out
+
+
+def placed_findings(*, unit_code: str, period: str) -> list[tuple[str, Finding]]:
+    """validate_period's findings, each with where it is in the user's words (see placed)."""
+    return placed(month_rows(unit_code=unit_code, period=period))
 
 
 def submit_period(*, unit_code: str, period: str, user: str = "") -> None:

@@ -110,12 +110,12 @@ def test_submit_with_an_unexplained_warning_says_which_event_before_asking(sqlit
     window = make_window(qtbot)
     page = window.show_page("returns")
     assert [page.findings.item(r).text() for r in range(page.findings.count())] == [
-        "表2 活动 第2行（家电节） · 补贴金额 · 待说明：补贴金额大于销售额"]
+        "表2 活动 第2行（家电节） 补贴金额 · 待说明：补贴金额大于销售额"]
     before = table_snapshot()
     qtbot.mouseClick(page.submit_button, Qt.MouseButton.LeftButton)
     assert not is_locked(TOWN, P) and asked == []  # not asked to confirm what is refused anyway
     said = page.submit_banner.text.text()
-    assert page.submit_banner.isVisible() and said.startswith("未能报送：表2 活动 第2行（家电节） · 补贴金额：补贴金额大于销售额")
+    assert page.submit_banner.isVisible() and said.startswith("未能报送：表2 活动 第2行（家电节） 补贴金额：补贴金额大于销售额")
     assert "说明" in said and "-" not in said  # the event by its line and name, not by its internal id
     assert table_snapshot() == before
     page.findings.itemDoubleClicked.emit(page.findings.item(0))

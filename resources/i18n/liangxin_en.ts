@@ -1098,10 +1098,6 @@ First check that they really are new units under this one (a newly created subdi
         <translation>All checks pass: ready to export and submit.</translation>
     </message>
     <message>
-        <source>任务 {no}</source>
-        <translation>Task {no}</translation>
-    </message>
-    <message>
         <source>本月还没有导出过报表。</source>
         <translation>No return exported for this month yet.</translation>
     </message>
@@ -1652,10 +1648,6 @@ Anything entered after the backup is not in it; please check the last few days�
 损坏的数据库另存为 {kept}，技术人员可以查看。</source>
         <translation>
 The damaged database is kept at {kept} for IT to look at.</translation>
-    </message>
-    <message>
-        <source>活动 第{n}行</source>
-        <translation>event, line {n}</translation>
     </message>
     <message>
         <source>，请在“说明”中解释</source>
