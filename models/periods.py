@@ -1,4 +1,4 @@
-"""Reporting periods: months as 'YYYY-MM'; quarters and years are derived."""
+"""Reporting periods: months as 'YYYY-MM'; the year to date and last year's months are derived from them."""
 
 from __future__ import annotations
 
@@ -45,11 +45,6 @@ def previous_period(period: str) -> str:
     """Return the month before (上月): 2025-01 gives 2024-12."""
     y, mth = year_of(period), month_of(period)
     return f"{y - 1}-12" if mth == 1 else f"{y}-{mth - 1:02d}"
-
-
-def quarter_of(period: str) -> str:
-    """Return the quarter a month belongs to, e.g. 2025Q4."""
-    return f"{year_of(period)}Q{(month_of(period) - 1) // 3 + 1}"
 
 
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
