@@ -170,4 +170,4 @@ class ChangesPanel(QWidget):
                   (tr("{n} 个上月无数据"), [u for u in units if u.reported and not u.reported_before]))
         parts = [tr("{n} 个单位有变化（共 {m} 项）").format(n=len(changed), m=sum(len(u.changes) for u in changed))]
         parts += [words.format(n=len(found)) for words, found in counts if found]
-        return f"{report.title}：" + "，".join(parts)
+        return f"{report.title}：" + tr("，").join(parts)

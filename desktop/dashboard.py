@@ -356,7 +356,7 @@ class DashboardPage(Page):
         table = _read_only_table("CompletenessTable", headers, len(overview))
         state_column = 1 + len(forms)
         for r, u in enumerate(overview):
-            state = tr(ENTRY_STATES[u.state]) if u.state in ENTRY_STATES else STATE_LABELS.get(u.state, u.state)
+            state = tr(ENTRY_STATES[u.state]) if u.state in ENTRY_STATES else tr(STATE_LABELS.get(u.state, u.state))
             cells = [u.name, *[(tr("已报") if u.reported[f] else tr("未报")) for f in forms], state,
                      str(u.hard), str(u.statuses["已完成"]), str(u.statuses["滞后"]), str(u.events), f"{u.sales:,.2f}"]
             for c, text in enumerate(cells):

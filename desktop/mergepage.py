@@ -65,7 +65,7 @@ def shown_reasons(res) -> list[str]:
 def verdict_words(res, labels: dict[str, str]) -> str:
     """The verdict as the 结论 column shows it: 已接收, 已接收（导出后被修改） when the file was edited after export,
     待确认加入 for a unit not yet on this unit's list."""
-    text = labels.get(res.verdict, res.verdict)
+    text = tr(labels.get(res.verdict, res.verdict))
     if res.verdict != "rejected" and "edited_after_export" in res.flags:
         text += tr("（{flag}）").format(flag=tr(WATCH_FLAGS["edited_after_export"]))
     if "unknown_unit" in res.flags:
@@ -351,7 +351,7 @@ class MergePage(Page):
         first_bad = next((i for i, res in enumerate(results) if res.verdict in ("rejected", "conflict")), 0)
         self.verdicts.setCurrentCell(first_bad, 0) if results else None
         self._show_reasons(first_bad)
-        summary = "，".join(f"{labels.get(k, k)} {n}" for k, n in counts.items())
+        summary = tr("，").join(f"{tr(labels.get(k, k))} {n}" for k, n in counts.items())
         edited = sum(1 for res in results if res.verdict != "rejected" and "edited_after_export" in res.flags)
         if edited:
             summary += tr("；其中 {n} 个文件导出后被修改过，请与填报单位核实").format(n=edited)
@@ -488,15 +488,15 @@ class MergePage(Page):
                      tr("{n} 个冲突").format(n=u.conflicts) if u.conflicts else "",
                      tr("被拒收 {n} 次").format(n=len(u.rejections)) if u.rejections else "",
                      tr("退回理由：{reason}").format(reason=u.reopen_reason) if u.reopen_reason else ""]
-            cells = [u.unit_name, u.unit_code, *per_form, STATE_LABELS.get(u.state, u.state),
+            cells = [u.unit_name, u.unit_code, *per_form, tr(STATE_LABELS.get(u.state, u.state)),
                      f"{u.received_at:%m-%d %H:%M}" if u.received_at else "—", f"r{u.revision}" if u.revision else "—",
-                     "；".join(n for n in notes if n)]
+                     tr("；").join(n for n in notes if n)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if 2 <= c < 2 + len(forms) + 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                    good = text in (tr("已报"), STATE_LABELS["returned"])
-                    warn = text in (tr("退回"), STATE_LABELS["reopened"], STATE_LABELS["conflict"])
+                    good = text == tr("已报")
+                    warn = text in (tr("退回"), tr(STATE_LABELS["reopened"]), tr(STATE_LABELS["conflict"]))
                     colour = "#276738" if good else ("#8a5a00" if warn else "#c62828")
                     item.setForeground(QColor(colour))
                     item.setBackground(QColor("#eef7e9" if good else ("#fff3c9" if warn else "#fdecea")))

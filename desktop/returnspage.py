@@ -196,13 +196,13 @@ class ReturnsPage(Page):
             text = todo[0] + tr("，须由填报单位改正或说明后重报（可在“汇总合并”中退回）。双击一条可查看对应单元格。")
             self.check_result.setStyleSheet("color: #8a5a00;")
         elif todo:
-            text = "，".join(todo) + tr("，改好后才能报送。双击一条可跳到对应单元格。")
+            text = tr("，").join(todo) + tr("，改好后才能报送。双击一条可跳到对应单元格。")
             self.check_result.setStyleSheet("color: #c62828;")
         else:
             text = tr("检查通过，可以导出和报送。")
             self.check_result.setStyleSheet("color: #276738;")
         self.check_result.setText(text)
-        self.state_label.setText("，".join(todo) or text.split("，")[0])
+        self.state_label.setText(tr("，").join(todo) or text.split(tr("，"))[0])
         self.state_label.setStyleSheet(self.check_result.styleSheet())
         return hard + soft
 

@@ -76,3 +76,36 @@ def test_chinese_is_the_default(sqlite_db, qtbot):
     window = make_window(qtbot)
     assert window.nav.item(0).text() == "任务进展"
     assert window.period_bar.chip.text() == "填报中"
+
+
+def test_the_cores_verdicts_and_states_are_marked_for_translation():
+    from desktop.i18n import CORE_WORDS
+    from reports.completeness import STATE_LABELS
+    from reports.merge import VERDICT_LABELS
+
+    assert set(VERDICT_LABELS.values()) | set(STATE_LABELS.values()) <= set(CORE_WORDS)
+
+
+def test_the_merge_page_shows_verdicts_and_states_in_english(tmp_path, qtbot):
+    from tests.gui_support import wait_op
+    from tests.test_gui_merge import district_database, township_returns
+
+    files = township_returns(tmp_path, count=1)
+    bogus = tmp_path / "returned" / "not-a-return.xlsx"
+    bogus.write_text("hello", encoding="utf-8")
+    district_database(tmp_path / "district.sqlite3")
+    set_option("language", "en")
+    assert install_language("en")
+    try:
+        page = make_window(qtbot, user="reviewer").show_page("merge")
+        page.add_files([*files, bogus])
+        wait_op(qtbot, page.run_merge(dry_run=False))
+        verdicts = {page.verdicts.item(r, 0).text(): page.verdicts.item(r, 4).text() for r in range(2)}
+        assert verdicts == {files[0].name: "Accepted", bogus.name: "Rejected"}
+        assert page.banner.text.text() == "Merged: Accepted 1, Rejected 1."
+        grid = page.completeness
+        headers = [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())]
+        states = {grid.item(r, 0).text(): grid.item(r, headers.index("Completeness")).text() for r in range(grid.rowCount())}
+        assert set(states.values()) == {"Reported", "Missing"} and len(states) == 3
+    finally:
+        install_language("zh_CN")

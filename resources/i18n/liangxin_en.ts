@@ -544,6 +544,38 @@
         <translation>City</translation>
     </message>
     <message>
+        <source>已接收</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>已替换旧版</source>
+        <translation>Replaced an older revision</translation>
+    </message>
+    <message>
+        <source>重复（已忽略）</source>
+        <translation>Duplicate (ignored)</translation>
+    </message>
+    <message>
+        <source>冲突（待审核员决定）</source>
+        <translation>Conflict (for the reviewer)</translation>
+    </message>
+    <message>
+        <source>拒收</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>Sent back</translation>
+    </message>
+    <message>
+        <source>冲突待定</source>
+        <translation>Conflict pending</translation>
+    </message>
+    <message>
+        <source>被拒收</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
         <source>登录 — 两新填报</source>
         <translation>Log in — LiangXin Reporter</translation>
     </message>
@@ -858,6 +890,10 @@ First check that they really are new units under this one (a newly created subdi
         <translation>Sent back because: {reason}</translation>
     </message>
     <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
         <source>最近一次拒收的文件：{file}</source>
         <translation>Last refused file: {file}</translation>
     </message>
@@ -948,6 +984,10 @@ First check that they really are new units under this one (a newly created subdi
     <message>
         <source>{n} 个单位有变化（共 {m} 项）</source>
         <translation>{n} units changed ({m} changes in all)</translation>
+    </message>
+    <message>
+        <source>，</source>
+        <translation>, </translation>
     </message>
     <message>
         <source>{n} 个与上月相同</source>
