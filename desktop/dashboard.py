@@ -433,6 +433,13 @@ def _read_only_table(name: str, headers: list[str], rows: int) -> QTableWidget:
 
 
 def _fit_height(table: QTableWidget) -> None:
-    """Make a table tall enough to show all its rows (the page scrolls, not the table)."""
-    header = table.horizontalHeader()  # its hint, not its height: before it is shown, that is one line's
-    table.setMinimumHeight(table.verticalHeader().length() + max(header.height(), header.sizeHint().height()) + 6)
+    """Make a table tall enough to show all its rows (the page scrolls, not the table), and its horizontal scroll bar
+    when the columns are wider than the page (English headings are longer): else it covered the last row."""
+    def fit() -> None:
+        header = table.horizontalHeader()  # its hint, not its height: before it is shown, that is one line's
+        bar = table.horizontalScrollBar()
+        table.setMinimumHeight(table.verticalHeader().length() + max(header.height(), header.sizeHint().height()) + 6
+                               + (bar.sizeHint().height() if bar.maximum() > 0 else 0))
+
+    fit()
+    table.horizontalScrollBar().rangeChanged.connect(fit)

@@ -109,3 +109,19 @@ def test_the_merge_page_shows_verdicts_and_states_in_english(tmp_path, qtbot):
         assert set(states.values()) == {"Reported", "Missing"} and len(states) == 3
     finally:
         install_language("zh_CN")
+
+
+def test_a_dashboard_table_wider_than_the_page_still_shows_its_last_row(english, qtbot):
+    from PySide6.QtWidgets import QTableWidget
+
+    window = make_window(qtbot)
+    window.resize(1000, 700)  # the narrowest window: English headings make the figures table wider than the page
+    page = window.show_page("dashboard")
+    table = page.findChild(QTableWidget, "FiguresTable")
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().isVisible())
+    last = table.rowCount() - 1
+
+    def last_row_shown() -> bool:
+        return table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
+
+    qtbot.waitUntil(last_row_shown)
