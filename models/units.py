@@ -125,6 +125,8 @@ def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, pare
     plan = load_plan_file(plan_file) if plan_file else builtin_plan(plan_id)
     _check_unit_fields(unit_code, unit_name, level)
     with m.database.atomic():
+        if _already_set_up(plan.id, unit_code, unit_name, level):
+            return own_unit()
         install_plan(plan, source="imported" if plan_file else "builtin", user=user)
         if parent_code and not m.OrgUnit.get_or_none(m.OrgUnit.code == parent_code):
             parent_level = LEVELS[min(LEVELS.index(level) + 1, len(LEVELS) - 1)]
@@ -135,6 +137,26 @@ def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, pare
         set_setting("plan_id", plan.id, user=user)
         set_setting("own_unit", unit_code, user=user)
         return unit
+
+
+def _already_set_up(plan_id: str, unit_code: str, unit_name: str, level: str) -> bool:
+    """True when the database is already set up exactly so (init run again); refuse a different setup once it holds
+    data: its task rows are numbered by its plan's tasks and its months are its own unit's, and another plan or unit
+    would silently take them over."""
+    current = own_unit()
+    if current is None:
+        return False
+    current_plan = get_setting("plan_id")
+    if current.code == unit_code and current_plan == plan_id:
+        if current.name != unit_name.strip() or current.level != level:
+            raise DataError(f"本数据库的本单位已是 {current.name}（{current.code}，{LEVEL_LABELS[current.level]}），"
+                            f"与给出的“{unit_name.strip()}”（{LEVEL_LABELS[level]}）不符；未做任何改动")
+        return True
+    if m.Entry.select().exists() or m.Baseline.select().exists():
+        raise DataError(f"本数据库已设置为 {current.name}（{current.code}）、工作方案 {current_plan}，并已有填报数据，"
+                        f"不能改为 {unit_code}、工作方案 {plan_id}（已填的数据属于原来的单位和方案）。"
+                        "要为另一个单位或方案填报，请用一个新的数据库文件（--db）做首次设置；未做任何改动")
+    return False
 
 
 def own_unit() -> m.OrgUnit | None:
