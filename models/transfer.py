@@ -12,10 +12,11 @@ import socket
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import AutoField, DatabaseError, PostgresqlDatabase, sort_models
+from peewee import AutoField, DatabaseError, InterfaceError, PostgresqlDatabase, sort_models
 
 from models import db as m
 from models import rawsql
@@ -29,7 +30,7 @@ from models.database import (
     open_database,
     without_password,
 )
-from models.errors import DataError, PermissionDenied, SchemaError
+from models.errors import DataError, LiangxinError, PermissionDenied, SchemaError
 
 CHUNK = 500  # rows read from the source at a time
 KEPT_SETTINGS = ("schema_version",)  # the target's own, written when it was opened
@@ -94,7 +95,7 @@ def copy_database(*, source: str | Path, target: str | Path, user: str = "", pas
         try:
             expected = _source_counts(con)
             open_database(target)
-            with m.database.atomic():
+            with _said_when_the_connection_is_lost(shown), m.database.atomic():
                 _require_empty(shown)  # again, now in the transaction: the look above was from outside
                 rows = {model._meta.table_name: _copy_table(con, model, expected, shown) for model in copy_order()}
                 _advance_sequences()
@@ -107,6 +108,21 @@ def copy_database(*, source: str | Path, target: str | Path, user: str = "", pas
         finally:
             con.close()
     return CopyReport(str(source), shown, unit, rows)
+
+
+@contextmanager
+def _said_when_the_connection_is_lost(shown: str) -> Iterator[None]:
+    """A server that ends the connection mid-copy (a restart, a network cut) also fails the rollback: say what went
+    wrong first, not peewee's "connection already closed". The server itself drops what was not committed."""
+    try:
+        yield
+    except InterfaceError as exc:
+        cause = exc.__context__
+        while cause is not None and not isinstance(cause, LiangxinError):  # the driver's error lies in between
+            cause = cause.__context__
+        if cause is not None:
+            raise cause from None
+        raise DataError(f"与 {shown} 的连接中断，已撤销复制、未做任何改动：{' '.join(str(exc).split())}") from None
 
 
 def check_source(source: str | Path) -> Path:

@@ -312,3 +312,22 @@ def test_the_command_line_logs_in_to_the_source(office, pg_url, capsys, monkeypa
     assert target_is_empty(pg_url)
     assert main(["--db", pg_url, "--user", "admin", "copy-from", str(source)]) == 0
     assert "已把" in capsys.readouterr().out
+
+
+def test_a_connection_lost_half_way_is_reported_in_words_and_leaves_the_target_empty(office, pg_url, capsys):
+    source = office[0]
+    real = rawsql.insert_records
+
+    def server_gone(model, rows):
+        if model is m.ReturnRecord:  # the server ends this connection, as a restart or a network cut would
+            m.database.execute_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+        real(model, rows)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rawsql, "insert_records", server_gone)
+        assert main(["--db", pg_url, "copy-from", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "InterfaceError" not in err
+    assert "复制报表记录（表 return_record）时" in err and "已撤销复制、未做任何改动" in err
+    close_database()
+    assert target_is_empty(pg_url)
