@@ -52,9 +52,12 @@ class ExportResult:
     soft_findings: int
 
 
+NAME_CHARS = 40  # of a unit name in a file name: the whole name is in the file; 255 bytes is a file name's limit
+
+
 def safe_name(text: str) -> str:
-    """Make a unit name usable in a file name on Windows (no reserved characters, no trailing dots)."""
-    return _UNSAFE.sub("_", text).strip().rstrip(".") or "_"
+    """Make a unit name usable in a file name on Windows (no reserved characters, no trailing dots, not too long)."""
+    return _UNSAFE.sub("_", text).strip()[:NAME_CHARS].rstrip(". ") or "_"
 
 
 def return_file_name(unit_code: str, unit_name: str, period: str, revision: int) -> str:

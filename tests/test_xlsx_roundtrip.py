@@ -258,6 +258,15 @@ def test_each_export_is_the_next_revision_and_recorded(month, tmp_path):
     assert read_return(second.path).revision == 2
 
 
+def test_a_long_unit_name_is_shortened_in_the_file_name_only(month, tmp_path):
+    long_name = "环翠区" + "某某" * 60 + "街道"  # 125 characters, 375 bytes: over any file system's limit on a name
+    m.OrgUnit.update(name=long_name).where(m.OrgUnit.code == TOWN).execute()
+    exported = export_return(unit_code=TOWN, period=P, out_dir=tmp_path, now=NOW)
+    assert exported.path.is_file() and len(exported.path.name.encode("utf-8")) < 255
+    assert exported.path.name == f"两新月报_{TOWN}_{long_name[:40]}_{P}_r1.xlsx"
+    assert read_return(exported.path).unit_name == long_name
+
+
 def test_failed_export_leaves_no_file_and_no_record(month, tmp_path, monkeypatch):
     import reports.returns as returns
 
