@@ -173,11 +173,18 @@ def _build(scalars: dict[str, str], forms: list[FormRef], keys: dict) -> ReturnM
         created_at=scalars.get("created_at", ""), forms=forms, rows=keys)
 
 
+MAX_NUMBER = 1_000_000  # far above any revision or form version; a larger one is a forged file, not a real one
+
+
 def _int(text: str, what: str) -> int:
+    """A whole number from 0 to MAX_NUMBER, or MetaError: an unchecked 2**63 stopped the whole merge in SQLite."""
     try:
-        return int(float(text))
+        number = float(text)
     except ValueError:
         raise MetaError(f"{what}“{text}”不是数字") from None
+    if not (0 <= number <= MAX_NUMBER and number.is_integer()):
+        raise MetaError(f"{what}“{text[:40]}”不是 0 到 {MAX_NUMBER:,} 之间的整数")
+    return int(number)
 
 
 def _cell_text(value) -> str:

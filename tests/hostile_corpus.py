@@ -20,6 +20,7 @@ MiB = 1024 * 1024
 SHEET = "xl/worksheets/sheet1.xml"  # 表1
 FIGURES_SHEET = "xl/worksheets/sheet3.xml"  # 表3
 STRINGS = "xl/sharedStrings.xml"
+META_SHEET = "xl/worksheets/sheet4.xml"  # _liangxin, the hidden metadata
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
@@ -253,6 +254,10 @@ def corpus(base: bytes, *, big: bool = True) -> list[Case]:
         Case("metadata-period-changed", _swap_string(base, b"2025-10", b"2025-13"), "reject", ""),
         Case("metadata-unit-changed", _swap_string(base, b"371002001", b"371002099"), "either"),
         Case("metadata-sheet-dropped", _drop_meta_sheet(base), "either"),
+        Case("metadata-revision-2-to-the-63", _meta_value(base, "revision", "9223372036854775808"), "reject", "版次"),
+        Case("metadata-revision-1e300", _meta_value(base, "revision", "1e300"), "reject", "版次"),
+        Case("metadata-revision-infinite", _meta_value(base, "revision", "inf"), "reject", "版次"),
+        Case("metadata-revision-negative", _meta_value(base, "revision", "-3"), "reject", "版次"),
         Case("sheet-data-removed", sub_part(base, SHEET, rb"<sheetData>.*</sheetData>", b"<sheetData/>"), "reject",
              "表1"),
         Case("zip-comment", _with_comment(base, b"\xff" * 1000), "read"),
@@ -357,6 +362,17 @@ def _edit_figure(xlsx: bytes, value: bytes | None) -> bytes:
 
 def _swap_string(xlsx: bytes, old: bytes, new: bytes) -> bytes:
     return sub_part(xlsx, STRINGS, b"<t>" + re.escape(old) + b"</t>", b"<t>" + new + b"</t>", count=0)
+
+
+def _meta_value(xlsx: bytes, name: str, text: str) -> bytes:
+    """Forge one metadata value the same in the hidden sheet and the document properties, as a careful forger would."""
+    strings = [re.sub(rb"<[^>]+>", b"", si) for si in re.findall(rb"<si>(.*?)</si>", dict(parts_of(xlsx))[STRINGS], re.S)]
+    index = str(strings.index(name.encode())).encode()
+    row = re.search(rb'<c r="A(\d+)" t="s"><v>' + index + rb"</v></c>", dict(parts_of(xlsx))[META_SHEET]).group(1)
+    value = b'<c r="B' + row + b'" t="inlineStr"><is><t>' + text.encode() + b"</t></is></c>"
+    forged = sub_part(xlsx, META_SHEET, rb'<c r="B' + row + rb'"[^>]*?(?:/>|>.*?</c>)', value)
+    return sub_part(forged, "docProps/custom.xml", rb'(name="liangxin\.' + name.encode() + rb'"><vt:lpwstr>)[^<]*',
+                    rb"\g<1>" + text.encode())
 
 
 def _drop_meta_sheet(xlsx: bytes) -> bytes:
