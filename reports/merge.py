@@ -267,6 +267,10 @@ def _check_content(result: MergeResult, rf: ReturnFile) -> None:
     versions = rf.form_versions or {}
     if not versions:
         problems.append("文件中没有任何报表")
+    elif missing := [get_form(f) for f in FORM_IDS if f not in versions]:
+        # A month is stored whole: a return without 表3 would replace the held 表3 with nothing.
+        problems.append("文件中缺少" + "、".join(f"{f.sheet_name}（{f.title}）" for f in missing)
+                        + "；每份报表须包含全部各表，请对方用本程序重新导出")
     for form_id, version in versions.items():
         if form_id not in FORM_IDS:
             problems.append(f"文件中的报表 {form_id!r} 本程序不认识；请使用本程序导出的报表或空白模板")

@@ -289,6 +289,17 @@ def test_unknown_form_or_version_is_rejected(district_db):
     assert "第 2 版" in results[0].reasons[0] and "不认识" in results[1].reasons[0]
 
 
+def test_a_return_without_one_of_the_forms_is_rejected_and_the_held_form_kept(district_db):
+    merge([make_rf()])
+    before = snapshot_but_audit()
+    partial = make_rf(data=month(1), revision=2)
+    del partial.form_versions["figures"], partial.data["figures"]
+    [result] = merge([partial])
+    assert result.verdict == "rejected"
+    assert "文件中缺少表3（" in result.reasons[0] and "须包含全部各表" in result.reasons[0]
+    assert snapshot_but_audit() == before
+
+
 def test_text_longer_than_an_excel_cell_is_rejected(district_db):
     data = month()
     data["tasks"][0]["narrative"] = "很长" * 20_000
