@@ -212,6 +212,11 @@ def _plan_view(plan: Plan | None) -> _PlanView:
     return _views[0]
 
 
+def plan_task_rows(period: str) -> list[tuple[str, dict]]:
+    """The stored plan's task rows for a month: each row key with its printed values (no, section, title, …)."""
+    return _plan_view(stored_plan()).task_rows(period)
+
+
 def form_rows(*, unit_code: str, period: str, form_id: str, row_keys: set[str] | None = None) -> list[Row]:
     """Return the rows of a form for a unit and month (all, or only row_keys), with computed values and findings."""
     check_period(period)

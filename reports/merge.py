@@ -49,14 +49,16 @@ from models.entries import (
     locked_units,
     month_rows,
     placed_findings,
+    plan_task_rows,
     replace_period_data,
 )
 from models.errors import DataError, LiangxinError
 from models.periods import check_period, period_label
-from models.units import LEVELS, add_unit, own_unit, required_own_unit
+from models.units import LEVELS, add_unit, own_unit, required_own_unit, stored_plan
 from reports.changes import describe, differences
 from reports.filecheck import FileCheck, FileRejected, check_file
 from reports.returnfile import CellProblem, ReturnFile
+from reports.xlsx_layout import row_identity
 
 VERDICTS = ("accepted", "replaced", "duplicate", "conflict", "rejected")
 VERDICT_LABELS = {"accepted": "已接收", "replaced": "已替换旧版", "duplicate": "重复（已忽略）",
@@ -360,6 +362,7 @@ def _decide(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, writer: MonthWr
     """
     lines: list[dict] = []
     _check_unit(result, rf, own, actor=actor, confirm=confirm_unknown_units)
+    _check_plan(result, rf)
     code, period = rf.unit_code, rf.period
     locked = locked_units(period, own.code, code)
     if own.code in locked:
@@ -408,6 +411,37 @@ class _Unit:
     code: str
     name: str
     parent_id: str | None
+
+
+def _check_plan(result: MergeResult, rf: ReturnFile) -> None:
+    """The tasks the file lists must be this plan's: a township that chose another work plan in its first-run setup
+    would otherwise have its progress filed against this plan's tasks of the same number."""
+    listed = dict(rf.row_identities.get("tasks", ()))
+    if not listed:
+        return  # no metadata: rows are matched by their printed texts or positions, with a warning
+    ours = _plan_identities(rf.period)
+    differing = [key for key, identity in listed.items() if ours.get(key) != identity]
+    if differing or len(listed) != len(ours):
+        plan = stored_plan()
+        result.reject(f"表1 的重点任务与本单位的工作方案《{plan.title}》不一致（{len(listed)} 项任务，其中 "
+                      f"{len(differing)} 项的序号、名称、牵头单位或目标不同）：对方可能在首次设置时选了别的工作方案；"
+                      "请对方在“设置”中核对工作方案，改用本方案后重新导出")
+        raise _Rejected
+
+
+_IDENTITIES: list[tuple[object, str, dict[str, str]]] = []  # (plan, period, identities): one merge's few months
+
+
+def _plan_identities(period: str) -> dict[str, str]:
+    """Each task row's fingerprint as this database's plan prints it for the month (as the export writes it)."""
+    plan = stored_plan()
+    for cached_plan, cached_period, identities in _IDENTITIES:
+        if cached_plan is plan and cached_period == period:
+            return identities
+    form = get_form("tasks")
+    identities = {key: row_identity(form, values) for key, values in plan_task_rows(period)}
+    _IDENTITIES[:] = [*_IDENTITIES[-11:], (plan, period, identities)]
+    return identities
 
 
 def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: str, confirm: bool) -> None:
@@ -521,8 +555,6 @@ def _row_index(form: Form, row_key: str, event_rows: dict[str, int]) -> tuple[in
         keys = [ind.key for ind in form.indicators]
         i = keys.index(row_key) if row_key in keys else None
         return i, (form.indicator(row_key).label if i is not None else row_key)
-    from models.units import stored_plan
-
     plan = stored_plan()
     try:
         seq = int(row_key)

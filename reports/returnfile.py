@@ -38,6 +38,9 @@ class ReturnFile:
     computed_hash: str  # models.entries.content_hash(data)
     program_version: str = ""
     warnings: list[CellProblem] = field(default_factory=list)  # tolerated oddities worth showing
+    # The fixed rows' keys and printed-text fingerprints the file's metadata lists (xlsx_layout.row_identity): the
+    # merge compares the tasks' with this database's plan. Empty for a file without metadata.
+    row_identities: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # models.entries.canonical_json(data) as the reader made it for computed_hash; "" when not kept. The merge
     # stores it as the record's payload instead of encoding the month a second time.
     canonical_text: str = field(default="", repr=False)

@@ -118,7 +118,8 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
         return_uuid=None if template else (meta.return_uuid or None),
         form_versions={f.id: f.version for f, _ in forms}, data=data,
         stated_hash=None if template else meta.content_hash, computed_hash=text_hash(text),
-        program_version=meta.program_version, warnings=ctx.warnings, canonical_text=text)
+        program_version=meta.program_version, warnings=ctx.warnings, canonical_text=text,
+        row_identities={form_id: list(keys) for form_id, keys in meta.rows.items()})
 
 
 # ---- metadata ------------------------------------------------------------------------------------

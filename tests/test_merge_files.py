@@ -9,7 +9,7 @@ import pytest
 
 from models import db as m
 from models.database import close_database, open_database
-from models.entries import canonical_data, content_hash, form_rows
+from models.entries import canonical_data, content_hash, form_rows, replace_period_data
 from models.units import add_unit
 from reports.merge import merge
 from reports.xlsx_reader import read_return
@@ -184,3 +184,24 @@ def test_dry_run_of_real_files_gives_the_same_report(returns):
     dry = [r.to_json() for r in merge(bad, dry_run=True)]
     assert table_snapshot() == before
     assert [r.to_json() for r in merge(bad)] == dry
+
+
+def test_a_return_made_under_another_work_plan_is_rejected(district_db, tmp_path):
+    from models.units import initialise
+    from reports.returns import export_return
+
+    district = current_db_path()
+    close_database()
+    open_database(tmp_path / "wrong-plan.sqlite3")  # the township chose another of the built-in plans
+    initialise(plan_id="taishan", unit_code=TOWN, unit_name="环翠楼街道", level="town", parent_code="371002",
+               parent_name="环翠区")
+    replace_period_data(unit_code=TOWN, period=P, data={"tasks": [
+        {"row_key": "1", "status": "推进中", "narrative": "泰山区的任务1"}]})
+    path = export_return(unit_code=TOWN, period=P, out_dir=tmp_path).path
+    close_database()
+    open_database(district)
+    before = snapshot_but_audit()
+    [result] = merge([path], user="审核员甲")
+    assert result.verdict == "rejected"
+    assert "表1 的重点任务与本单位的工作方案《" in result.reasons[0] and "选了别的工作方案" in result.reasons[0]
+    assert snapshot_but_audit() == before
