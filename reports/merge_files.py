@@ -18,7 +18,7 @@ def return_files(paths: list[str | Path]) -> list[Path]:
     """Expand folders (with their subfolders) and wildcard patterns into the returns to merge, each once.
 
     A file named as it is stays in, whatever it is: the merge says why it refuses it. Office's lock files
-    (~$…) are left out of folders and patterns. Patterns are expanded here because the Windows command
+    (~$…) and a Mac's ._… files are left out of folders and patterns. Patterns are expanded here because the Windows command
     prompt passes *.xlsx on as typed. A folder or a pattern with no return in it is refused, naming it
     (a mistyped name or the wrong folder), before anything is merged.
     """
@@ -41,4 +41,5 @@ def return_files(paths: list[str | Path]) -> list[Path]:
 
 
 def _is_return(path: Path) -> bool:
-    return path.suffix.lower() in RETURN_SUFFIXES and not path.name.startswith("~$") and path.is_file()
+    # ._name is the Mac's record of a file's Finder details, left beside every file copied to a USB stick from a Mac
+    return path.suffix.lower() in RETURN_SUFFIXES and not path.name.startswith(("~$", "._")) and path.is_file()

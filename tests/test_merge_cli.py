@@ -90,6 +90,7 @@ def test_merge_takes_a_folder_and_a_pattern_typed_at_the_windows_prompt(district
     (received / "十月" / files["first"].name).write_bytes(files["first"].read_bytes())
     (received / files["second"].name).write_bytes(files["second"].read_bytes())
     (received / "~$lock.xlsx").write_bytes(b"\x00" * 165)  # Excel's lock file while a return is open
+    (received / f"._{files['second'].name}").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 4092)  # copied from a Mac
     (received / "旧格式.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
     (received / "说明.txt").write_text("请查收", encoding="utf-8")
     assert run(district_db, "merge", "--json", received) == 1
