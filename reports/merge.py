@@ -578,6 +578,8 @@ def _verdict(rf: ReturnFile, records: list[_Record], held: _Record | None,
     twin = next((r for r in records if r.status == "conflict" and r.content_hash == digest), None)
     if twin is not None:
         return "duplicate", "内容与一份待审核员决定的冲突副本相同，已忽略"
+    if held is not None and held.status == "reopened":  # sent back: whatever comes next replaces it, even a copy
+        return "replaced", f"替换了已退回的第 {held.revision} 版"  # edited in Excel (flagged as edited after export)
     if same_id is not None:
         return "conflict", (f"与已收到的第 {same_id.revision} 版是同一份报表（编号相同），但内容不同，"
                             "可能是导出后被修改；未覆盖，请审核员决定")
@@ -585,8 +587,6 @@ def _verdict(rf: ReturnFile, records: list[_Record], held: _Record | None,
         if had_entries:
             return "conflict", "本库中已有该单位该月的数据（不是由报表文件并入的），未覆盖，请审核员决定"
         return "accepted", ""
-    if held.status == "reopened":
-        return "replaced", f"替换了已退回的第 {held.revision} 版"
     if rf.kind == "return" and rf.revision > held.revision:
         return "replaced", f"第 {rf.revision} 版替换了第 {held.revision} 版（旧版保留在历史中）"
     if rf.kind == "template":

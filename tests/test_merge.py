@@ -356,6 +356,16 @@ def test_the_same_file_again_after_a_reopen_is_a_duplicate_that_says_so(district
     assert held().status == "reopened"  # the 退回 stands
 
 
+def test_a_copy_of_the_sent_back_return_edited_in_excel_replaces_it_flagged(district_db):
+    rf = make_rf(data=month(0))
+    merge([rf])
+    reopen_return(unit_code=TOWN, period=P, reason="表3数据口径不对，请更正", user="审核员甲")
+    edited = make_rf(data=month(1), return_uuid=rf.return_uuid, edited=True)  # the same file, changed in Excel
+    [result] = merge([edited])
+    assert result.verdict == "replaced" and "edited_after_export" in result.flags, result.reasons
+    assert held().status == "current" and held().content_hash == edited.computed_hash
+
+
 def test_rejections_are_audited_but_change_nothing_else(district_db):
     before = snapshot_but_audit()
     results = merge([make_rf("999"), make_rf(period="2025-13")], user="审核员甲")
