@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 
 from models import db as m
@@ -91,9 +92,13 @@ def _parse_stored_plan(plan_id: str, body: str) -> Plan:
     return parse_plan(json.loads(body), source=f"database plan {plan_id}")
 
 
-def _check_unit_fields(code: str, name: str, level: str) -> None:
-    if not code or not code.strip() or len(code) > 32 or any(c.isspace() for c in code):
-        raise DataError(f"单位代码“{code}”须为 1–32 个字符，不含空格")
+_UNIT_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
+
+
+def check_unit_fields(code: str, name: str, level: str) -> None:
+    """Raise DataError unless a unit's code, name and level can be stored (codes: ASCII letters, digits, - and _)."""
+    if not _UNIT_CODE.fullmatch(code or ""):  # a code is in file names, URLs of a shared schema and every return
+        raise DataError(f"单位代码“{(code or '')[:40]}”须为 1–32 位数字或英文字母（可含 - 和 _），不含空格和其他符号")
     if not name or not name.strip():
         raise DataError(f"单位 {code}：单位名称不能为空")
     if level not in LEVELS:
@@ -103,7 +108,7 @@ def _check_unit_fields(code: str, name: str, level: str) -> None:
 def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None, user: str = "") -> m.OrgUnit:
     """Add an org unit (e.g. a district's township); its parent must exist."""
     user = require("units", user=user)
-    _check_unit_fields(code, name, level)
+    check_unit_fields(code, name, level)
     with m.database.atomic():
         if m.OrgUnit.get_or_none(m.OrgUnit.code == code):
             raise DataError(f"单位 {code} 已存在")
@@ -123,7 +128,7 @@ def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, pare
                parent_name: str | None = None, plan_file=None, user: str = "") -> m.OrgUnit:
     """First start: choose the plan and this database's own unit, in one transaction."""
     plan = load_plan_file(plan_file) if plan_file else builtin_plan(plan_id)
-    _check_unit_fields(unit_code, unit_name, level)
+    check_unit_fields(unit_code, unit_name, level)
     with m.database.atomic():
         if _already_set_up(plan.id, unit_code, unit_name, level):
             return own_unit()

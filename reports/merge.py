@@ -54,7 +54,7 @@ from models.entries import (
 )
 from models.errors import DataError, LiangxinError
 from models.periods import check_period, period_label
-from models.units import LEVELS, add_unit, own_unit, required_own_unit, stored_plan
+from models.units import LEVELS, add_unit, check_unit_fields, own_unit, required_own_unit, stored_plan
 from reports.changes import describe, differences
 from reports.filecheck import FileCheck, FileRejected, check_file
 from reports.returnfile import CellProblem, ReturnFile
@@ -449,8 +449,14 @@ def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: s
     code = rf.unit_code
     row = rawsql.execute('SELECT "code", "name", "parent_id" FROM "org_unit" WHERE "code" = ?', (code,)).fetchone()
     unit = _Unit(*row) if row else None
-    name = rf.unit_name or code
+    name = (rf.unit_name or code)[:60]
     if unit is None:
+        level = LEVELS[LEVELS.index(own.level) - 1] if own.level != LEVELS[0] else own.level
+        try:  # a code no unit can have is refused now, not first offered for confirmation
+            check_unit_fields(code, rf.unit_name or code, level)
+        except DataError as exc:
+            result.reject(f"文件记载的填报单位不能使用：{exc}")
+            raise _Rejected from None
         if rf.parent_code and rf.parent_code != own.code:  # another district's township: no confirming makes it ours
             result.reject(f"单位 {code}（{name}）不是本单位的下级单位：文件记载的上级单位是 {rf.parent_code}，"
                           f"不是本单位 {own.code}（{own.name}）；这份报表应报给它的上级单位")
@@ -463,7 +469,6 @@ def _check_unit(result: MergeResult, rf: ReturnFile, own: m.OrgUnit, *, actor: s
                           "可确认加入（汇总合并页的“确认加入并汇总”，或 liangxin merge --confirm-unknown）")
             result.flags.append("unknown_unit")  # the merge page offers to confirm these files
             raise _Rejected
-        level = LEVELS[LEVELS.index(own.level) - 1]
         try:
             add_unit(code=code, name=name, level=level, parent_code=own.code, user=actor)
         except DataError as exc:

@@ -235,6 +235,16 @@ def test_unknown_unit_is_rejected_unless_the_reviewer_confirms(district_db):
     assert (unit.name, unit.level, unit.parent_id) == ("新设街道", "town", DISTRICT)
 
 
+@pytest.mark.parametrize("code", ["37100200X'; drop", "3" * 300, "３７１００２００９", "37/01"])
+def test_a_code_no_unit_can_have_is_refused_without_an_offer_to_confirm_it(district_db, code):
+    before = snapshot_but_audit()
+    [result] = merge([make_rf(code, name="forged.xlsx")])
+    assert result.verdict == "rejected" and "unknown_unit" not in result.flags
+    assert "forged.xlsx: 文件记载的填报单位不能使用：单位代码“" in result.reasons[0]
+    assert "须为 1–32 位数字或英文字母" in result.reasons[0]
+    assert snapshot_but_audit() == before
+
+
 def test_confirmed_unknown_unit_added_only_if_the_file_is_good(district_db):
     data = month()
     data["tasks"][0]["narrative"] = None
