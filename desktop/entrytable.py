@@ -362,15 +362,19 @@ class EntryTable(QTableView):
         if not start.isValid():
             start = view_model.index(0, 0)
         columns = self.visible_columns_from(start.column())
-        cells = []
+        model = self.form_model
+        shown, cells, dropped = view_model.rowCount(), [], 0
         for dr, values in enumerate(block):
             r = start.row() + dr
+            if r >= shown and not model.has_blank_row:
+                dropped += 1  # below the last line shown: no row to put it in (never a task hidden by a filter)
+                continue
             for c, value in zip(columns, values, strict=False):  # extra pasted columns fall off the right edge
-                if r < view_model.rowCount():
+                if r < shown:
                     cells.append((*self._source_cell(view_model.index(r, c)), value))
-                else:  # below the last line: new events (the model ignores it for tasks and indicators)
-                    cells.append((r, c, value))
-        return self._apply(cells, tr("粘贴"))
+                else:  # below the last line: new events, numbered past the model's own rows, not the view's
+                    cells.append((model.rowCount() + r - shown, c, value))
+        return self._apply(cells, tr("粘贴"), dropped=dropped)
 
     def visible_columns_from(self, column: int) -> list[int]:
         """The columns shown from a column rightwards, in screen order (a pasted block skips hidden ones)."""
@@ -388,7 +392,7 @@ class EntryTable(QTableView):
         src = to_source(index)
         return src.row(), src.column()
 
-    def _apply(self, cells: list[tuple[int, int, object]], text: str) -> EditOutcome:
+    def _apply(self, cells: list[tuple[int, int, object]], text: str, *, dropped: int = 0) -> EditOutcome:
         model = self.form_model
         edits, skipped = [], 0
         for row, col, value in cells:
@@ -398,8 +402,11 @@ class EntryTable(QTableView):
             elif value not in (None, ""):
                 skipped += 1
         outcome = model.edit_cells(edits, text=text) if edits else EditOutcome(True)
-        if outcome.ok and skipped:
-            outcome.message = tr("{n} 个只读单元格未改动（序号、名称、计算栏）").format(n=skipped)
+        if outcome.ok and (skipped or dropped):
+            notes = [tr("{n} 个只读单元格未改动（序号、名称、计算栏）").format(n=skipped)] if skipped else []
+            if dropped:
+                notes.append(tr("{n} 行在显示的最后一行之下，未粘贴").format(n=dropped))
+            outcome.message = tr("；").join(notes)
         self.outcome.emit(outcome)
         return outcome
 

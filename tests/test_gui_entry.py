@@ -422,3 +422,25 @@ def test_the_hint_shows_last_months_value_of_a_typed_number(sqlite_db, qtbot):
     window.session.set_period(P)  # read again after the change in September
     go_to(tasks, "2", "achieved")
     assert "上月 5" in tasks.hint.text()
+
+
+def statuses_in_db() -> dict[str, str]:
+    return {r.row_key: r.values["status"] for r in form_rows(unit_code=TOWN, period=P, form_id="tasks") if r.values["status"]}
+
+
+def test_lines_pasted_past_the_last_task_a_filter_shows_are_dropped_and_counted(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    for filters in ({"text": "以旧换新"}, {"section": page.model.rows[0].values["section"]}):
+        page.set_filters(**filters)
+        shown = [page.model.row_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).row_key
+                 for r in range(page.proxy.rowCount())]
+        assert 1 < len(shown) < len(page.model.rows)
+        page.table.setCurrentIndex(page.proxy.index(len(shown) - 1, page.model.column_of("status")))
+        page.table.setFocus()
+        QGuiApplication.clipboard().setText("推进中\n滞后\n已完成\n")  # three cells copied from Excel
+        qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert statuses_in_db() == {shown[-1]: "推进中"}  # no task hidden by the filter is touched
+        assert page.message.isVisible() and "2 行" in page.message.text.text()
+        window.undo_action.trigger()
+        assert statuses_in_db() == {}
