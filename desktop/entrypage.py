@@ -244,6 +244,9 @@ class EntryPage(Page):
 
     def refresh(self) -> None:
         """Load the reporting month; a locked month is read-only and says why."""
+        # Whatever triggers the load (another month, F5, a lock), the rows about to be replaced still hold
+        # the month being typed in: what is typed is saved there first, as leaving the cell or box would.
+        self.commit_typing()
         s = self.session
         current = self.table.currentIndex()
         self._last_month = None
@@ -277,6 +280,12 @@ class EntryPage(Page):
 
     def after_refresh(self) -> None:
         """Update the page's own summaries after a load or a save."""
+
+    def commit_typing(self) -> None:
+        """Save the open cell editor and the side panel's text, as leaving them does."""
+        self.table.commit_editor()
+        for box in getattr(self, "detail_boxes", {}).values():
+            box.commit()
 
     def carry_over(self) -> bool:
         """沿用上月: fill this month's untouched rows from last month's, as one undo step; True when saved."""

@@ -323,6 +323,15 @@ class EntryTable(QTableView):
             self.setCurrentIndex(target)
             self.scrollTo(target)
 
+    def commit_editor(self) -> None:
+        """Save and close the open cell editor, as leaving the cell does (nothing when none is open)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def edit_current(self) -> None:
         """Open the editor on the current cell (F2 does the same)."""
         if self.currentIndex().isValid():

@@ -287,6 +287,33 @@ def test_changing_the_month_reloads_the_page(sqlite_db, qtbot):
     assert window.period_bar.box.currentData() == "2025-09"
 
 
+def test_what_is_typed_is_saved_in_its_own_month_when_the_month_changes(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "achieved")
+    type_text(qtbot, page.table, "5")  # the editor is open: the ‹ button takes no focus from it
+    qtbot.mouseClick(window.period_bar.prev, Qt.MouseButton.LeftButton)
+    assert window.session.period == "2025-09"
+    assert stored("tasks", "2", "achieved") == Decimal(5)
+    assert stored("tasks", "2", "achieved", period="2025-09") is None
+    go_to(page, "3", "achieved")
+    type_text(qtbot, page.table, "4")
+    qtbot.keyClick(editor_of(page.table), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.period == P
+    assert stored("tasks", "3", "achieved", period="2025-09") == Decimal(4)
+    assert stored("tasks", "3", "achieved") is None
+    go_to(page, "2", "status")
+    box = page.detail_boxes["narrative"]
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClicks(box, "progress")
+    qtbot.keyClick(box, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.period == "2025-09"
+    assert stored("tasks", "2", "narrative") == "progress"
+    assert stored("tasks", "2", "narrative", period="2025-09") is None
+    assert box.toPlainText() == ""  # September's own text, empty
+
+
 def test_a_row_changed_by_someone_else_is_not_overwritten(sqlite_db, qtbot):
     window = make_window(qtbot)
     page = window.show_page("tasks")
