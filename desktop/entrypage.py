@@ -39,6 +39,9 @@ class TaskFilter(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.section = self.lead = self.status = self.text = ""
+        # Filtered again only when a filter is chosen or the month loaded: a task typed into stays in view until
+        # then, so that Enter goes on to the next task shown instead of jumping over the one that moved up.
+        self.setDynamicSortFilter(False)
 
     def set_filter(self, *, section: str = "", lead: str = "", status: str = "", text: str = "") -> None:
         """Change the filters ('' shows all)."""
@@ -520,10 +523,6 @@ class TasksPage(EntryPage):
         super().refresh()
         self._fill_filters()
         self._apply_filter()
-
-    def after_refresh(self) -> None:
-        if hasattr(self, "shown"):
-            self._apply_filter() if self.proxy.rowCount() != len(self.model.rows) or self.shown.text() else None
 
     def describe_row(self, row) -> None:
         if row is None:

@@ -471,3 +471,20 @@ def test_lines_pasted_past_the_last_task_a_filter_shows_are_dropped_and_counted(
         assert page.message.isVisible() and "2 行" in page.message.text.text()
         window.undo_action.trigger()
         assert statuses_in_db() == {}
+
+
+def test_enter_goes_on_to_the_next_task_shown_when_the_typed_one_leaves_the_filter(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    page.set_filters(status="未填")
+    total = page.proxy.rowCount()
+    go_to(page, "1", "status")
+    enter_cell(qtbot, page.table, "未启动")
+    enter_cell(qtbot, page.table, "滞后")
+    enter_cell(qtbot, page.table, "推进中")
+    assert statuses_in_db() == {"1": "未启动", "2": "滞后", "3": "推进中"}
+    assert page.proxy.rowCount() == total  # the tasks typed into stay in view until the filter is chosen again
+    page.set_filters(status="滞后")
+    assert page.proxy.rowCount() == 1
+    page.set_filters(status="未填")
+    assert page.proxy.rowCount() == total - 3
