@@ -366,7 +366,11 @@ class EntryTable(QTableView):
         view_model = self.model()
         selected = self.selectedIndexes()
         if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
-            return self._apply([(*self._source_cell(i), block[0][0]) for i in selected], tr("粘贴"))
+            cells = [(*self._source_cell(i), block[0][0]) for i in selected]
+            # A whole column selected takes the blank line of a new event with it: filling it would make an
+            # event of that one value. Filled only when nothing else is selected.
+            existing = [cell for cell in cells if self.form_model.row_at(cell[0]) is not None]
+            return self._apply(existing or cells, tr("粘贴"))
         start = min(selected, key=lambda i: (i.row(), i.column())) if selected else self.currentIndex()
         if not start.isValid():
             start = view_model.index(0, 0)

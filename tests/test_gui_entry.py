@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.formmodel import STATE_ROLE, CellState
@@ -488,3 +488,21 @@ def test_enter_goes_on_to_the_next_task_shown_when_the_typed_one_leaves_the_filt
     assert page.proxy.rowCount() == 1
     page.set_filters(status="未填")
     assert page.proxy.rowCount() == total - 3
+
+
+def test_one_value_pasted_over_a_whole_column_of_events_fills_only_the_events(sqlite_db, qtbot):
+    for name in ("甲", "乙"):
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                 values={"date": "2025-10-03", "type": "其他", "name": name})
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    header = page.table.horizontalHeader()
+    column = page.model.column_of("organiser")
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert len(page.table.selectedIndexes()) == 3  # the two events and the blank line below them
+    QGuiApplication.clipboard().setText("街道办事处")
+    qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert {(v["name"], v["organiser"]) for v in events_in_db()} == {("甲", "街道办事处"), ("乙", "街道办事处")}
+    assert len(events_in_db()) == 2  # no event made of the one value on the blank line
+    assert page.model.rowCount() == 3
