@@ -259,12 +259,13 @@ class EntryPage(Page):
 
             period, form_id = s.period, self.form_id
             why = tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。")
-            self.model.load(unit_code=s.unit_code, period=period, user=s.user, read_only_reason=why,
+            self.model.load(unit_code=s.unit_code, period=period, user=lambda: s.user, read_only_reason=why,
                             fetch=lambda: district_form_rows(period=period, form_id=form_id))
             self.lock_banner.show_message("info", why)
         else:
             reason = s.lock_reason()
-            self.model.load(unit_code=s.unit_code, period=s.period, user=s.user, read_only_reason=reason)
+            # Asked at each save: 操作人 changed in 设置 applies to pages already loaded.
+            self.model.load(unit_code=s.unit_code, period=s.period, user=lambda: s.user, read_only_reason=reason)
             if reason:
                 self.lock_banner.show_message("locked", reason, tr("退回修改…"))
             else:
