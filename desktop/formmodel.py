@@ -606,6 +606,9 @@ class FormTableModel(QAbstractTableModel):
             # The blank line becomes the new event and a new blank line appears below it, so that the
             # cursor stays on the event being typed (Tab goes on along the same event).
             r = len(self._rows)
+            # Input refused on the blank line was typed into this event: its marks go with it, not to the new line.
+            for field_key in [k for line, k in self._rejected if line == ""]:
+                self._rejected[(row.row_key, field_key)] = self._rejected.pop(("", field_key))
             self.beginInsertRows(QModelIndex(), r + 1, r + 1)
             self._rows.append(row)
             self._index[row.row_key] = r

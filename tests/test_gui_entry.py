@@ -506,3 +506,19 @@ def test_one_value_pasted_over_a_whole_column_of_events_fills_only_the_events(sq
     assert {(v["name"], v["organiser"]) for v in events_in_db()} == {("甲", "街道办事处"), ("乙", "街道办事处")}
     assert len(events_in_db()) == 2  # no event made of the one value on the blank line
     assert page.model.rowCount() == 3
+
+
+def test_a_value_refused_on_the_blank_line_stays_marked_on_the_event_typed_there(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    model, view = page.model, page.table
+    visitors = model.column_of("visitors")
+    view.setCurrentIndex(model.index(0, visitors))
+    enter_cell(qtbot, view, "-3")
+    assert model.index(0, visitors).data(STATE_ROLE) == CellState.REJECTED
+    view.setCurrentIndex(model.index(0, model.column_of("name")))
+    enter_cell(qtbot, view, "车展")
+    assert [(v["name"], v["visitors"]) for v in events_in_db()] == [("车展", 0)]  # -3 was not saved (blank counts as 0)
+    assert model.rowCount() == 2
+    assert (model.index(0, visitors).data(), model.index(0, visitors).data(STATE_ROLE)) == ("-3", CellState.REJECTED)
+    assert (model.index(1, visitors).data(), model.index(1, visitors).data(STATE_ROLE)) == ("", CellState.INPUT)
