@@ -39,6 +39,9 @@ class TaskFilter(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.section = self.lead = self.status = self.text = ""
+        # Filtered again only when a filter is chosen or the month loaded: a task typed into stays in view until
+        # then, so that Enter goes on to the next task shown instead of jumping over the one that moved up.
+        self.setDynamicSortFilter(False)
 
     def set_filter(self, *, section: str = "", lead: str = "", status: str = "", text: str = "") -> None:
         """Change the filters ('' shows all)."""
@@ -244,6 +247,9 @@ class EntryPage(Page):
 
     def refresh(self) -> None:
         """Load the reporting month; a locked month is read-only and says why."""
+        # Whatever triggers the load (another month, F5, a lock), the rows about to be replaced still hold
+        # the month being typed in: what is typed is saved there first, as leaving the cell or box would.
+        self.commit_typing()
         s = self.session
         current = self.table.currentIndex()
         self._last_month = None
@@ -253,12 +259,13 @@ class EntryPage(Page):
 
             period, form_id = s.period, self.form_id
             why = tr("本级数据由下级单位的报表汇总而来，只读；请在“汇总合并”中导入下级报表。")
-            self.model.load(unit_code=s.unit_code, period=period, user=s.user, read_only_reason=why,
+            self.model.load(unit_code=s.unit_code, period=period, user=lambda: s.user, read_only_reason=why,
                             fetch=lambda: district_form_rows(period=period, form_id=form_id))
             self.lock_banner.show_message("info", why)
         else:
             reason = s.lock_reason()
-            self.model.load(unit_code=s.unit_code, period=s.period, user=s.user, read_only_reason=reason)
+            # Asked at each save: 操作人 changed in 设置 applies to pages already loaded.
+            self.model.load(unit_code=s.unit_code, period=s.period, user=lambda: s.user, read_only_reason=reason)
             if reason:
                 self.lock_banner.show_message("locked", reason, tr("退回修改…"))
             else:
@@ -277,6 +284,12 @@ class EntryPage(Page):
 
     def after_refresh(self) -> None:
         """Update the page's own summaries after a load or a save."""
+
+    def commit_typing(self) -> None:
+        """Save the open cell editor and the side panel's text, as leaving them does."""
+        self.table.commit_editor()
+        for box in getattr(self, "detail_boxes", {}).values():
+            box.commit()
 
     def carry_over(self) -> bool:
         """沿用上月: fill this month's untouched rows from last month's, as one undo step; True when saved."""
@@ -511,10 +524,6 @@ class TasksPage(EntryPage):
         super().refresh()
         self._fill_filters()
         self._apply_filter()
-
-    def after_refresh(self) -> None:
-        if hasattr(self, "shown"):
-            self._apply_filter() if self.proxy.rowCount() != len(self.model.rows) or self.shown.text() else None
 
     def describe_row(self, row) -> None:
         if row is None:

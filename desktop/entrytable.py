@@ -323,6 +323,15 @@ class EntryTable(QTableView):
             self.setCurrentIndex(target)
             self.scrollTo(target)
 
+    def commit_editor(self) -> None:
+        """Save and close the open cell editor, as leaving the cell does (nothing when none is open)."""
+        if self.state() != QAbstractItemView.State.EditingState:
+            return
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def edit_current(self) -> None:
         """Open the editor on the current cell (F2 does the same)."""
         if self.currentIndex().isValid():
@@ -357,20 +366,28 @@ class EntryTable(QTableView):
         view_model = self.model()
         selected = self.selectedIndexes()
         if len(block) == 1 and len(block[0]) == 1 and len(selected) > 1:
-            return self._apply([(*self._source_cell(i), block[0][0]) for i in selected], tr("粘贴"))
+            cells = [(*self._source_cell(i), block[0][0]) for i in selected]
+            # A whole column selected takes the blank line of a new event with it: filling it would make an
+            # event of that one value. Filled only when nothing else is selected.
+            existing = [cell for cell in cells if self.form_model.row_at(cell[0]) is not None]
+            return self._apply(existing or cells, tr("粘贴"))
         start = min(selected, key=lambda i: (i.row(), i.column())) if selected else self.currentIndex()
         if not start.isValid():
             start = view_model.index(0, 0)
         columns = self.visible_columns_from(start.column())
-        cells = []
+        model = self.form_model
+        shown, cells, dropped = view_model.rowCount(), [], 0
         for dr, values in enumerate(block):
             r = start.row() + dr
+            if r >= shown and not model.has_blank_row:
+                dropped += 1  # below the last line shown: no row to put it in (never a task hidden by a filter)
+                continue
             for c, value in zip(columns, values, strict=False):  # extra pasted columns fall off the right edge
-                if r < view_model.rowCount():
+                if r < shown:
                     cells.append((*self._source_cell(view_model.index(r, c)), value))
-                else:  # below the last line: new events (the model ignores it for tasks and indicators)
-                    cells.append((r, c, value))
-        return self._apply(cells, tr("粘贴"))
+                else:  # below the last line: new events, numbered past the model's own rows, not the view's
+                    cells.append((model.rowCount() + r - shown, c, value))
+        return self._apply(cells, tr("粘贴"), dropped=dropped)
 
     def visible_columns_from(self, column: int) -> list[int]:
         """The columns shown from a column rightwards, in screen order (a pasted block skips hidden ones)."""
@@ -388,7 +405,7 @@ class EntryTable(QTableView):
         src = to_source(index)
         return src.row(), src.column()
 
-    def _apply(self, cells: list[tuple[int, int, object]], text: str) -> EditOutcome:
+    def _apply(self, cells: list[tuple[int, int, object]], text: str, *, dropped: int = 0) -> EditOutcome:
         model = self.form_model
         edits, skipped = [], 0
         for row, col, value in cells:
@@ -398,8 +415,11 @@ class EntryTable(QTableView):
             elif value not in (None, ""):
                 skipped += 1
         outcome = model.edit_cells(edits, text=text) if edits else EditOutcome(True)
-        if outcome.ok and skipped:
-            outcome.message = tr("{n} 个只读单元格未改动（序号、名称、计算栏）").format(n=skipped)
+        if outcome.ok and (skipped or dropped):
+            notes = [tr("{n} 个只读单元格未改动（序号、名称、计算栏）").format(n=skipped)] if skipped else []
+            if dropped:
+                notes.append(tr("{n} 行在显示的最后一行之下，未粘贴").format(n=dropped))
+            outcome.message = tr("；").join(notes)
         self.outcome.emit(outcome)
         return outcome
 

@@ -153,7 +153,8 @@ class FormTableModel(QAbstractTableModel):
         self.form = form
         self.fields: list[Field] = list(form.fields)
         self._col = {f.key: i for i, f in enumerate(self.fields)}
-        self.unit_code = self.period = self.user = ""
+        self.unit_code = self.period = ""
+        self._user: str | Callable[[], str] = ""
         self.read_only_reason = ""
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
@@ -177,13 +178,15 @@ class FormTableModel(QAbstractTableModel):
 
     # ---- loading -------------------------------------------------------------------------------
 
-    def load(self, *, unit_code: str, period: str, user: str = "", read_only_reason: str = "",
+    def load(self, *, unit_code: str, period: str, user: str | Callable[[], str] = "", read_only_reason: str = "",
              fetch: Callable[[], list[Row]] | None = None) -> None:
         """Show a unit's month; a read-only reason (a locked month) makes every cell read-only.
 
-        fetch replaces the core's form_rows, for rows computed elsewhere (a district's sums), always read-only.
+        user is the name the audit log records, or a function giving it at each save (the session's operator,
+        who may be renamed in 设置 while the page stays loaded). fetch replaces the core's form_rows, for rows
+        computed elsewhere (a district's sums), always read-only.
         """
-        self.unit_code, self.period, self.user, self.read_only_reason = unit_code, period, user, read_only_reason
+        self.unit_code, self.period, self._user, self.read_only_reason = unit_code, period, user, read_only_reason
         self._fetch = fetch
         self.reload()
         self.undo_stack.clear()
@@ -218,6 +221,11 @@ class FormTableModel(QAbstractTableModel):
         return out
 
     # ---- shape ---------------------------------------------------------------------------------
+
+    @property
+    def user(self) -> str:
+        """Who is acting, for the audit log of the next save."""
+        return self._user() if callable(self._user) else self._user
 
     @property
     def editable(self) -> bool:
@@ -598,6 +606,9 @@ class FormTableModel(QAbstractTableModel):
             # The blank line becomes the new event and a new blank line appears below it, so that the
             # cursor stays on the event being typed (Tab goes on along the same event).
             r = len(self._rows)
+            # Input refused on the blank line was typed into this event: its marks go with it, not to the new line.
+            for field_key in [k for line, k in self._rejected if line == ""]:
+                self._rejected[(row.row_key, field_key)] = self._rejected.pop(("", field_key))
             self.beginInsertRows(QModelIndex(), r + 1, r + 1)
             self._rows.append(row)
             self._index[row.row_key] = r

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
 from desktop.formmodel import STATE_ROLE, CellState
@@ -287,6 +287,33 @@ def test_changing_the_month_reloads_the_page(sqlite_db, qtbot):
     assert window.period_bar.box.currentData() == "2025-09"
 
 
+def test_what_is_typed_is_saved_in_its_own_month_when_the_month_changes(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    go_to(page, "2", "achieved")
+    type_text(qtbot, page.table, "5")  # the editor is open: the ‹ button takes no focus from it
+    qtbot.mouseClick(window.period_bar.prev, Qt.MouseButton.LeftButton)
+    assert window.session.period == "2025-09"
+    assert stored("tasks", "2", "achieved") == Decimal(5)
+    assert stored("tasks", "2", "achieved", period="2025-09") is None
+    go_to(page, "3", "achieved")
+    type_text(qtbot, page.table, "4")
+    qtbot.keyClick(editor_of(page.table), Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.period == P
+    assert stored("tasks", "3", "achieved", period="2025-09") == Decimal(4)
+    assert stored("tasks", "3", "achieved") is None
+    go_to(page, "2", "status")
+    box = page.detail_boxes["narrative"]
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClicks(box, "progress")
+    qtbot.keyClick(box, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.period == "2025-09"
+    assert stored("tasks", "2", "narrative") == "progress"
+    assert stored("tasks", "2", "narrative", period="2025-09") is None
+    assert box.toPlainText() == ""  # September's own text, empty
+
+
 def test_a_row_changed_by_someone_else_is_not_overwritten(sqlite_db, qtbot):
     window = make_window(qtbot)
     page = window.show_page("tasks")
@@ -422,3 +449,76 @@ def test_the_hint_shows_last_months_value_of_a_typed_number(sqlite_db, qtbot):
     window.session.set_period(P)  # read again after the change in September
     go_to(tasks, "2", "achieved")
     assert "上月 5" in tasks.hint.text()
+
+
+def statuses_in_db() -> dict[str, str]:
+    return {r.row_key: r.values["status"] for r in form_rows(unit_code=TOWN, period=P, form_id="tasks") if r.values["status"]}
+
+
+def test_lines_pasted_past_the_last_task_a_filter_shows_are_dropped_and_counted(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    for filters in ({"text": "以旧换新"}, {"section": page.model.rows[0].values["section"]}):
+        page.set_filters(**filters)
+        shown = [page.model.row_at(page.proxy.mapToSource(page.proxy.index(r, 0)).row()).row_key
+                 for r in range(page.proxy.rowCount())]
+        assert 1 < len(shown) < len(page.model.rows)
+        page.table.setCurrentIndex(page.proxy.index(len(shown) - 1, page.model.column_of("status")))
+        page.table.setFocus()
+        QGuiApplication.clipboard().setText("推进中\n滞后\n已完成\n")  # three cells copied from Excel
+        qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        assert statuses_in_db() == {shown[-1]: "推进中"}  # no task hidden by the filter is touched
+        assert page.message.isVisible() and "2 行" in page.message.text.text()
+        window.undo_action.trigger()
+        assert statuses_in_db() == {}
+
+
+def test_enter_goes_on_to_the_next_task_shown_when_the_typed_one_leaves_the_filter(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("tasks")
+    page.set_filters(status="未填")
+    total = page.proxy.rowCount()
+    go_to(page, "1", "status")
+    enter_cell(qtbot, page.table, "未启动")
+    enter_cell(qtbot, page.table, "滞后")
+    enter_cell(qtbot, page.table, "推进中")
+    assert statuses_in_db() == {"1": "未启动", "2": "滞后", "3": "推进中"}
+    assert page.proxy.rowCount() == total  # the tasks typed into stay in view until the filter is chosen again
+    page.set_filters(status="滞后")
+    assert page.proxy.rowCount() == 1
+    page.set_filters(status="未填")
+    assert page.proxy.rowCount() == total - 3
+
+
+def test_one_value_pasted_over_a_whole_column_of_events_fills_only_the_events(sqlite_db, qtbot):
+    for name in ("甲", "乙"):
+        save_row(unit_code=TOWN, period=P, form_id="events", row_key=None,
+                 values={"date": "2025-10-03", "type": "其他", "name": name})
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    header = page.table.horizontalHeader()
+    column = page.model.column_of("organiser")
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    assert len(page.table.selectedIndexes()) == 3  # the two events and the blank line below them
+    QGuiApplication.clipboard().setText("街道办事处")
+    qtbot.keyClick(page.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert {(v["name"], v["organiser"]) for v in events_in_db()} == {("甲", "街道办事处"), ("乙", "街道办事处")}
+    assert len(events_in_db()) == 2  # no event made of the one value on the blank line
+    assert page.model.rowCount() == 3
+
+
+def test_a_value_refused_on_the_blank_line_stays_marked_on_the_event_typed_there(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("events")
+    model, view = page.model, page.table
+    visitors = model.column_of("visitors")
+    view.setCurrentIndex(model.index(0, visitors))
+    enter_cell(qtbot, view, "-3")
+    assert model.index(0, visitors).data(STATE_ROLE) == CellState.REJECTED
+    view.setCurrentIndex(model.index(0, model.column_of("name")))
+    enter_cell(qtbot, view, "车展")
+    assert [(v["name"], v["visitors"]) for v in events_in_db()] == [("车展", 0)]  # -3 was not saved (blank counts as 0)
+    assert model.rowCount() == 2
+    assert (model.index(0, visitors).data(), model.index(0, visitors).data(STATE_ROLE)) == ("-3", CellState.REJECTED)
+    assert (model.index(1, visitors).data(), model.index(1, visitors).data(STATE_ROLE)) == ("", CellState.INPUT)

@@ -209,3 +209,23 @@ def test_the_wizard_shows_where_the_data_lives(qtbot):
     wizard = open_wizard(qtbot)
     assert "/tmp/x.sqlite3" in " ".join(w.text() for w in wizard.intro_page.findChildren(type(wizard.done_page.summary)))
     QApplication.processEvents()
+
+
+def test_a_new_operator_is_the_one_the_audit_log_names_on_pages_already_open(sqlite_db, qtbot):
+    from models.audit import audit_entries
+    from models.entries import form_rows
+    from tests.conftest import TOWN
+    from tests.gui_support import P, enter_cell, go_to
+
+    window = make_window(qtbot, user="clerk")
+    tasks = window.show_page("tasks")
+    go_to(tasks, "2", "achieved")
+    enter_cell(qtbot, tasks.table, "1")
+    settings = window.show_page("settings")
+    type_into(qtbot, settings.fields["user_name"], "王五")
+    tasks = window.show_page("tasks")
+    go_to(tasks, "2", "achieved")
+    enter_cell(qtbot, tasks.table, "2")
+    assert next(r for r in form_rows(unit_code=TOWN, period=P, form_id="tasks") if r.row_key == "2").values["achieved"] == 2
+    edits = [(a.new, a.user) for a in reversed(audit_entries()) if a.action == "edit" and a.field == "achieved"]
+    assert edits == [("1", "clerk"), ("2", "王五")]

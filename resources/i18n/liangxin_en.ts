@@ -480,6 +480,10 @@
         <translation>{n} read-only cells left unchanged (numbers, names, computed columns)</translation>
     </message>
     <message>
+        <source>{n} 行在显示的最后一行之下，未粘贴</source>
+        <translation>{n} line(s) below the last row shown were not pasted</translation>
+    </message>
+    <message>
         <source>由程序计算，不能填写</source>
         <translation>Computed by the program, cannot be typed</translation>
     </message>
