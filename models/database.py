@@ -23,6 +23,12 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10000,
 }
+# Every transaction on SQLite takes the write lock when it begins. A deferred one reads first and asks for the lock
+# at its first write; if another program wrote meanwhile SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, which
+# busy_timeout does not wait for) and the save fails with "database is locked". Taken first, the lock is simply
+# waited for. Read-only transactions use m.read_snapshot(), which stays deferred; nested atomic() blocks are
+# savepoints inside the transaction and PostgreSQL never sees this.
+SQLITE_LOCK_TYPE = "IMMEDIATE"
 
 
 @contextmanager
@@ -96,7 +102,7 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
                 "多台电脑共用数据请改用 PostgreSQL 共享数据库（设置 → 数据库 → PostgreSQL）"
             )
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS)
+        database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, lock_type=SQLITE_LOCK_TYPE)
     m.database.initialize(database)
     database.connect(reuse_if_open=True)
     ensure_schema(upgrade=upgrade)
