@@ -134,7 +134,8 @@ def _postgres(target: str) -> PostgresqlDatabase:
     schema = parse_qs(url.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
         raise SchemaError(f"{target}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
-    options = {"options": f"-c search_path={schema}"} if schema else {}
+    # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's data).
+    options = {"options": f'-c search_path="{schema}"'} if schema else {}
     database = PostgresqlDatabase(
         url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
         host=url.hostname, port=url.port or 5432, connect_timeout=10, **options,
