@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
 
 from models import db as m
 from models.errors import SchemaError
@@ -142,9 +142,27 @@ def _postgres(target: str) -> PostgresqlDatabase:
     )
     if schema:
         database.connect()
-        database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        database.close()
+        try:
+            _create_schema_if_missing(database, schema, without_password(target))
+        finally:
+            database.close()
     return database
+
+
+def _create_schema_if_missing(database: PostgresqlDatabase, schema: str, shown: str) -> None:
+    """Create the URL's schema unless it exists (CREATE SCHEMA, even IF NOT EXISTS, needs the database's CREATE right)."""
+    if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+        return
+    try:
+        database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    except ProgrammingError as exc:
+        if getattr(getattr(exc, "orig", None) or exc.__cause__, "pgcode", None) != "42501":  # insufficient_privilege
+            raise
+        user, name = database.execute_sql("SELECT current_user, current_database()").fetchone()
+        raise SchemaError(
+            f"{shown}：schema“{schema}”不存在，而用户 {user} 无权在数据库 {name} 中新建 schema（缺少数据库的 CREATE 权限）。"
+            f'请数据库管理员先建好它：CREATE SCHEMA "{schema}" AUTHORIZATION "{user}"；'
+            f"或检查 URL 中的 schema 名称（大小写有别）。服务器的回答：{' '.join(str(exc).split())}") from None
 
 
 def close_database() -> None:

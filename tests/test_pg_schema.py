@@ -66,3 +66,48 @@ def test_a_schema_with_capital_letters_is_not_another_with_small_ones(two_cases)
 
     open_database(f"{PG_URL}?schema={lower}")
     assert own_unit().code == TOWN and sorted(m.OrgUnit.select(m.OrgUnit.code).tuples()) == before
+
+
+@pytest.fixture
+def limited_role():
+    """A login role with no right to create schemas in the database (the server's default), dropped afterwards."""
+    require_postgres()
+    role = f"lx_test_role_{uuid.uuid4().hex[:8]}"
+    _server(f'CREATE ROLE "{role}" LOGIN')
+    schemas = []
+    yield role, schemas
+    close_database()
+    _drop(*schemas)
+    _server(f'DROP OWNED BY "{role}"')
+    _server(f'DROP ROLE "{role}"')
+
+
+def _url_as(role: str, schema: str) -> str:
+    return PG_URL.replace("postgresql://", f"postgresql://{role}@", 1) + f"?schema={schema}"
+
+
+def test_a_role_that_owns_its_schema_opens_it_without_the_right_to_create_schemas(limited_role):
+    from models.units import own_unit
+
+    role, schemas = limited_role
+    schema = f"lx_test_{uuid.uuid4().hex[:12]}"
+    schemas.append(schema)
+    _server(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"')  # as IT sets up an office's schema
+    open_database(_url_as(role, schema))
+    _seed_town_database()
+    close_database()
+    open_database(_url_as(role, schema))
+    assert own_unit().code == TOWN
+
+
+def test_a_schema_the_role_may_not_create_is_refused_in_chinese_naming_it(limited_role):
+    from models.errors import SchemaError
+
+    role, schemas = limited_role
+    schema = f"lx_test_{uuid.uuid4().hex[:12]}"
+    schemas.append(schema)
+    with pytest.raises(SchemaError) as refused:
+        open_database(_url_as(role, schema))
+    text = str(refused.value)
+    assert f"schema“{schema}”不存在" in text and f"用户 {role} 无权" in text and "CREATE" in text, text
+    assert _server("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)) == []  # nothing was made
