@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
+from peewee import DatabaseError, OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
 
 from models import db as m
 from models.errors import SchemaError
@@ -153,16 +154,42 @@ def _create_schema_if_missing(database: PostgresqlDatabase, schema: str, shown: 
     """Create the URL's schema unless it exists (CREATE SCHEMA, even IF NOT EXISTS, needs the database's CREATE right)."""
     if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
         return
+    with schema_change_lock(database, schema):
+        # Looked up again: another PC starting at the same moment may have made it while this one waited.
+        if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+            return
+        try:
+            database.execute_sql(f'CREATE SCHEMA "{schema}"')
+        except ProgrammingError as exc:
+            if getattr(getattr(exc, "orig", None) or exc.__cause__, "pgcode", None) != "42501":  # insufficient_privilege
+                raise
+            user, name = database.execute_sql("SELECT current_user, current_database()").fetchone()
+            raise SchemaError(
+                f"{shown}：schema“{schema}”不存在，而用户 {user} 无权在数据库 {name} 中新建 schema（缺少数据库的 CREATE 权限）。"
+                f'请数据库管理员先建好它：CREATE SCHEMA "{schema}" AUTHORIZATION "{user}"；'
+                f"或检查 URL 中的 schema 名称（大小写有别）。服务器的回答：{' '.join(str(exc).split())}") from None
+
+
+@contextmanager
+def schema_change_lock(database, schema: str | None = None) -> Iterator[None]:
+    """PostgreSQL: one PC at a time creates or upgrades a schema, the others wait (SQLite: its write lock does it)."""
+    if not isinstance(database, PostgresqlDatabase):
+        yield
+        return
+    if schema is None:
+        schema = database.execute_sql("SELECT current_schema()").fetchone()[0] or ""
+    key = int.from_bytes(hashlib.sha256(f"liangxin schema {schema}".encode()).digest()[:8], "big", signed=True)
+    # A session lock taken outside the transaction, not pg_advisory_xact_lock: on a server whose transactions are
+    # REPEATABLE READ or SERIALIZABLE, the snapshot would be taken before the lock is granted, and the re-read
+    # version under it would miss what the PC before just committed.
+    database.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
     try:
-        database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    except ProgrammingError as exc:
-        if getattr(getattr(exc, "orig", None) or exc.__cause__, "pgcode", None) != "42501":  # insufficient_privilege
-            raise
-        user, name = database.execute_sql("SELECT current_user, current_database()").fetchone()
-        raise SchemaError(
-            f"{shown}：schema“{schema}”不存在，而用户 {user} 无权在数据库 {name} 中新建 schema（缺少数据库的 CREATE 权限）。"
-            f'请数据库管理员先建好它：CREATE SCHEMA "{schema}" AUTHORIZATION "{user}"；'
-            f"或检查 URL 中的 schema 名称（大小写有别）。服务器的回答：{' '.join(str(exc).split())}") from None
+        yield
+    finally:
+        try:
+            database.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+        except DatabaseError:
+            pass  # the connection is gone, and its lock with it
 
 
 def close_database() -> None:
@@ -183,20 +210,31 @@ def schema_version() -> int | None:
 def ensure_schema(*, upgrade: bool = True) -> None:
     """Create a new database, or upgrade an older one; refuse one newer than this program."""
     version = schema_version()
-    if version is None:
-        with m.database.atomic():
-            m.database.create_tables(m.ALL_MODELS)
+    if version == SCHEMA_VERSION:
+        return  # the usual start: nothing to change, no need to wait for anyone
+    _refuse_version(version, upgrade)
+    if version is not None:
+        _backup_before_upgrade(version)
+    database = m.database.obj
+    with schema_change_lock(database), database.atomic():
+        # Read again under the lock: another PC starting at the same moment may just have created or upgraded it.
+        version = schema_version()
+        _refuse_version(version, upgrade)
+        if version is None:
+            database.create_tables(m.ALL_MODELS)
             m.put_setting("schema_version", str(SCHEMA_VERSION))
-        return
-    if version > SCHEMA_VERSION:
+        elif version < SCHEMA_VERSION:
+            _upgrade(version)
+
+
+def _refuse_version(version: int | None, upgrade: bool) -> None:
+    """Refuse a schema newer than this program, or an older one when upgrading is not allowed."""
+    if version is not None and version > SCHEMA_VERSION:
         raise SchemaError(
             f"数据库的结构版本为 {version}，比本程序的 {SCHEMA_VERSION} 新；请安装创建它的新版程序"
         )
-    if version < SCHEMA_VERSION:
-        if not upgrade:
-            raise SchemaError(f"数据库的结构版本为 {version}，需要先升级")
-        _backup_before_upgrade(version)
-        _upgrade(version)
+    if version is not None and version < SCHEMA_VERSION and not upgrade:
+        raise SchemaError(f"数据库的结构版本为 {version}，需要先升级")
 
 
 def _backup_before_upgrade(version: int) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -10,6 +14,9 @@ import pytest
 from models import db as m
 from models.database import close_database, open_database
 from tests.conftest import PG_URL, TOWN, _seed_town_database, require_postgres
+
+ROOT = Path(__file__).resolve().parents[1]
+PCS = 6
 
 
 def _drop(*schemas: str) -> None:
@@ -111,3 +118,69 @@ def test_a_schema_the_role_may_not_create_is_refused_in_chinese_naming_it(limite
     text = str(refused.value)
     assert f"schema“{schema}”不存在" in text and f"用户 {role} 无权" in text and "CREATE" in text, text
     assert _server("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)) == []  # nothing was made
+
+
+def pc(url: str) -> None:
+    """One PC starting: open the database when told to; print ok or what went wrong."""
+    from models.pgdriver import load_postgres_driver
+
+    load_postgres_driver()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    try:
+        open_database(url)
+        print("ok", flush=True)
+    except Exception as exc:  # whatever it is, the test shows it
+        print(f"{type(exc).__name__}: {' '.join(str(exc).split())}", flush=True)
+
+
+def _start_at_once(url: str) -> list[str]:
+    """Start PCS programs on url at the same moment; return what each said."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, __file__, "pc", url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True) for _ in range(PCS)]
+    for proc in procs:
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+    for proc in procs:
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    said = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        said.append(out.strip().splitlines()[-1])
+    return said
+
+
+def test_several_pcs_starting_at_once_on_a_new_schema_all_start(pg_url):
+    from models.database import SCHEMA_VERSION, integrity_problems, schema_version
+
+    said = _start_at_once(pg_url)
+    assert said == ["ok"] * PCS, said
+    open_database(pg_url)
+    assert schema_version() == SCHEMA_VERSION and integrity_problems() == []
+    assert [s.key for s in m.Setting.select()] == ["schema_version"]  # made once, nothing else in it
+
+
+def test_several_pcs_starting_at_once_on_a_schema_to_upgrade_all_start(pg_url):
+    from models.database import SCHEMA_VERSION, integrity_problems, schema_version
+    from models.units import own_unit
+
+    open_database(pg_url)
+    _seed_town_database()
+    before = sorted(m.OrgUnit.select(m.OrgUnit.code, m.OrgUnit.name).tuples())
+    schema = pg_url.split("schema=")[1]
+    close_database()
+    _server(f'DROP TABLE "{schema}"."user"; ALTER TABLE "{schema}".return_record DROP COLUMN flags; '
+            f"UPDATE \"{schema}\".setting SET value = '1' WHERE key = 'schema_version'")  # as version 1 left it
+
+    said = _start_at_once(pg_url)
+    assert said == ["ok"] * PCS, said
+    open_database(pg_url)
+    assert schema_version() == SCHEMA_VERSION and integrity_problems() == []
+    assert own_unit().code == TOWN and sorted(m.OrgUnit.select(m.OrgUnit.code, m.OrgUnit.name).tuples()) == before
+    assert m.User.select().count() == 0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["pc"]:
+    pc(sys.argv[2])
