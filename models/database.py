@@ -221,10 +221,26 @@ def ensure_schema(*, upgrade: bool = True) -> None:
         version = schema_version()
         _refuse_version(version, upgrade)
         if version is None:
+            _refuse_foreign_tables(database)
             database.create_tables(m.ALL_MODELS)
             m.put_setting("schema_version", str(SCHEMA_VERSION))
         elif version < SCHEMA_VERSION:
             _upgrade(version)
+
+
+def _refuse_foreign_tables(database) -> None:
+    """Refuse to add our tables beside another program's: a wrong --db or setting would mix two programs' data."""
+    ours = {model._meta.table_name for model in m.ALL_MODELS}
+    theirs = [t for t in database.get_tables() if t not in ours and not t.startswith("sqlite_")]
+    if not theirs:
+        return  # an empty file or schema (or one our own creation left half made): made a new database
+    shown = "、".join(theirs[:5]) + (f" 等 {len(theirs)} 张" if len(theirs) > 5 else "")
+    if isinstance(database, SqliteDatabase):
+        raise SchemaError(f"{database.database}：这个文件里已有别的程序的数据表（{shown}），不是两新填报的数据库；"
+                          "程序没有改动它。请检查 --db 或 设置 → 数据库 中的文件路径")
+    schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
+    raise SchemaError(f"schema“{schema}”中已有别的程序的数据表（{shown}），不是两新填报的数据库；程序没有改动它。"
+                      "请在地址中用 ?schema=名称 给本程序一个自己的 schema")
 
 
 def _refuse_version(version: int | None, upgrade: bool) -> None:
