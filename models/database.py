@@ -102,14 +102,49 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
                 f"{target}：数据库文件放在网络共享上，SQLite 的文件锁在网络上不可靠，数据可能损坏；"
                 "多台电脑共用数据请改用 PostgreSQL 共享数据库（设置 → 数据库 → PostgreSQL）"
             )
+        if Path(target).is_dir():
+            raise SchemaError(f"{target} 是文件夹，不是数据库文件：请给出数据库文件的完整路径，"
+                              f"例如 {Path(target) / 'liangxin.sqlite3'}")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, lock_type=SQLITE_LOCK_TYPE)
     m.database.initialize(database)
-    database.connect(reuse_if_open=True)
-    ensure_schema(upgrade=upgrade)
+    try:
+        database.connect(reuse_if_open=True)
+        ensure_schema(upgrade=upgrade)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:  # sqlite3's own: raised while rows are fetched
+        if not isinstance(database, SqliteDatabase):
+            raise
+        database.close()
+        raise unreadable_file(target, exc) from None
     global _opened
     _opened = target
     return database
+
+
+RESTORE_ADVICE = "liangxin-cli backup --list 列出备份（最新的在前），liangxin-cli restore 备份文件 恢复"
+
+
+def unreadable_file(target: str, exc: Exception) -> SchemaError:
+    """Say, in words, why SQLite could not open or read a database file: not SQLite, damaged (its own check's lines) …"""
+    from models.backup import check_file  # backup imports this module
+
+    path = Path(target)
+    said = " ".join(str(exc).split())
+    if not path.is_file():
+        return SchemaError(f"{target}：无法打开或新建数据库文件，请检查路径和文件夹的写权限（SQLite：{said}）")
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header and header != b"SQLite format 3\x00":
+        return SchemaError(f"{target}：不是 SQLite 数据库文件，不能作为两新填报的数据库打开（SQLite：{said}）。"
+                           f"请检查 --db 或 设置 → 数据库 中的路径；若它本是数据库文件，已经损坏，请从备份恢复：{RESTORE_ADVICE}")
+    try:
+        problems = [p.removeprefix(f"{path}: ") for p in check_file(path)]
+    except sqlite3.Error as error:  # not even the check can read it
+        problems = [" ".join(str(error).split())]
+    if not problems:  # sound, yet it failed: e.g. locked by another program for too long
+        return SchemaError(f"{target}：无法打开数据库（SQLite：{said}）")
+    return SchemaError(f"{target}：数据库文件已损坏，无法读取。SQLite 完整性检查：{'；'.join(problems[:5])}。"
+                       f"请从完好的备份恢复：{RESTORE_ADVICE}")
 
 
 def opened_target() -> str | None:
@@ -283,12 +318,18 @@ def integrity_problems() -> list[str]:
     database = m.database.obj
     problems = []
     if isinstance(database, SqliteDatabase):
-        rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
-        if rows != ["ok"]:
-            problems += [f"SQLite 完整性检查：{r}" for r in rows]  # SQLite's own words, for IT
-        problems += [f"表 {r[0]} 第 {r[1]} 条记录指向的 {r[2]} 记录不存在（外键失效）"
-                     for r in database.execute_sql("PRAGMA foreign_key_check")]
-    version = schema_version()
+        try:
+            rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
+            if rows != ["ok"]:
+                problems += [f"SQLite 完整性检查：{r}" for r in rows]  # SQLite's own words, for IT
+            problems += [f"表 {r[0]} 第 {r[1]} 条记录指向的 {r[2]} 记录不存在（外键失效）"
+                         for r in database.execute_sql("PRAGMA foreign_key_check")]
+            version = schema_version()
+        except (DatabaseError, sqlite3.DatabaseError) as exc:  # too damaged for the check itself to finish (sqlite3's
+            # own error when it comes while rows are fetched, outside peewee's wrapper)
+            return problems + [f"SQLite 完整性检查无法完成：{' '.join(str(exc).split())}"]
+    else:
+        version = schema_version()
     if version != SCHEMA_VERSION:
         problems.append(f"数据库的结构版本为 {version}，应为 {SCHEMA_VERSION}")
     return problems
