@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from peewee import OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseError, OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
 
 from models import db as m
 from models.errors import SchemaError
@@ -23,6 +24,12 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10000,
 }
+# Every transaction on SQLite takes the write lock when it begins. A deferred one reads first and asks for the lock
+# at its first write; if another program wrote meanwhile SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, which
+# busy_timeout does not wait for) and the save fails with "database is locked". Taken first, the lock is simply
+# waited for. Read-only transactions use m.read_snapshot(), which stays deferred; nested atomic() blocks are
+# savepoints inside the transaction and PostgreSQL never sees this.
+SQLITE_LOCK_TYPE = "IMMEDIATE"
 
 
 @contextmanager
@@ -95,14 +102,49 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
                 f"{target}：数据库文件放在网络共享上，SQLite 的文件锁在网络上不可靠，数据可能损坏；"
                 "多台电脑共用数据请改用 PostgreSQL 共享数据库（设置 → 数据库 → PostgreSQL）"
             )
+        if Path(target).is_dir():
+            raise SchemaError(f"{target} 是文件夹，不是数据库文件：请给出数据库文件的完整路径，"
+                              f"例如 {Path(target) / 'liangxin.sqlite3'}")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-        database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS)
+        database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, lock_type=SQLITE_LOCK_TYPE)
     m.database.initialize(database)
-    database.connect(reuse_if_open=True)
-    ensure_schema(upgrade=upgrade)
+    try:
+        database.connect(reuse_if_open=True)
+        ensure_schema(upgrade=upgrade)
+    except (DatabaseError, sqlite3.DatabaseError) as exc:  # sqlite3's own: raised while rows are fetched
+        if not isinstance(database, SqliteDatabase):
+            raise
+        database.close()
+        raise unreadable_file(target, exc) from None
     global _opened
     _opened = target
     return database
+
+
+RESTORE_ADVICE = "liangxin-cli backup --list 列出备份（最新的在前），liangxin-cli restore 备份文件 恢复"
+
+
+def unreadable_file(target: str, exc: Exception) -> SchemaError:
+    """Say, in words, why SQLite could not open or read a database file: not SQLite, damaged (its own check's lines) …"""
+    from models.backup import check_file  # backup imports this module
+
+    path = Path(target)
+    said = " ".join(str(exc).split())
+    if not path.is_file():
+        return SchemaError(f"{target}：无法打开或新建数据库文件，请检查路径和文件夹的写权限（SQLite：{said}）")
+    with path.open("rb") as fh:
+        header = fh.read(16)
+    if header and header != b"SQLite format 3\x00":
+        return SchemaError(f"{target}：不是 SQLite 数据库文件，不能作为两新填报的数据库打开（SQLite：{said}）。"
+                           f"请检查 --db 或 设置 → 数据库 中的路径；若它本是数据库文件，已经损坏，请从备份恢复：{RESTORE_ADVICE}")
+    try:
+        problems = [p.removeprefix(f"{path}: ") for p in check_file(path)]
+    except sqlite3.Error as error:  # not even the check can read it
+        problems = [" ".join(str(error).split())]
+    if not problems:  # sound, yet it failed: e.g. locked by another program for too long
+        return SchemaError(f"{target}：无法打开数据库（SQLite：{said}）")
+    return SchemaError(f"{target}：数据库文件已损坏，无法读取。SQLite 完整性检查：{'；'.join(problems[:5])}。"
+                       f"请从完好的备份恢复：{RESTORE_ADVICE}")
 
 
 def opened_target() -> str | None:
@@ -128,16 +170,61 @@ def _postgres(target: str) -> PostgresqlDatabase:
     schema = parse_qs(url.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
         raise SchemaError(f"{target}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
-    options = {"options": f"-c search_path={schema}"} if schema else {}
+    # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's data).
+    options = {"options": f'-c search_path="{schema}"'} if schema else {}
     database = PostgresqlDatabase(
         url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
         host=url.hostname, port=url.port or 5432, connect_timeout=10, **options,
     )
     if schema:
         database.connect()
-        database.execute_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-        database.close()
+        try:
+            _create_schema_if_missing(database, schema, without_password(target))
+        finally:
+            database.close()
     return database
+
+
+def _create_schema_if_missing(database: PostgresqlDatabase, schema: str, shown: str) -> None:
+    """Create the URL's schema unless it exists (CREATE SCHEMA, even IF NOT EXISTS, needs the database's CREATE right)."""
+    if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+        return
+    with schema_change_lock(database, schema):
+        # Looked up again: another PC starting at the same moment may have made it while this one waited.
+        if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+            return
+        try:
+            database.execute_sql(f'CREATE SCHEMA "{schema}"')
+        except ProgrammingError as exc:
+            if getattr(getattr(exc, "orig", None) or exc.__cause__, "pgcode", None) != "42501":  # insufficient_privilege
+                raise
+            user, name = database.execute_sql("SELECT current_user, current_database()").fetchone()
+            raise SchemaError(
+                f"{shown}：schema“{schema}”不存在，而用户 {user} 无权在数据库 {name} 中新建 schema（缺少数据库的 CREATE 权限）。"
+                f'请数据库管理员先建好它：CREATE SCHEMA "{schema}" AUTHORIZATION "{user}"；'
+                f"或检查 URL 中的 schema 名称（大小写有别）。服务器的回答：{' '.join(str(exc).split())}") from None
+
+
+@contextmanager
+def schema_change_lock(database, schema: str | None = None) -> Iterator[None]:
+    """PostgreSQL: one PC at a time creates or upgrades a schema, the others wait (SQLite: its write lock does it)."""
+    if not isinstance(database, PostgresqlDatabase):
+        yield
+        return
+    if schema is None:
+        schema = database.execute_sql("SELECT current_schema()").fetchone()[0] or ""
+    key = int.from_bytes(hashlib.sha256(f"liangxin schema {schema}".encode()).digest()[:8], "big", signed=True)
+    # A session lock taken outside the transaction, not pg_advisory_xact_lock: on a server whose transactions are
+    # REPEATABLE READ or SERIALIZABLE, the snapshot would be taken before the lock is granted, and the re-read
+    # version under it would miss what the PC before just committed.
+    database.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
+    try:
+        yield
+    finally:
+        try:
+            database.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+        except DatabaseError:
+            pass  # the connection is gone, and its lock with it
 
 
 def close_database() -> None:
@@ -158,20 +245,47 @@ def schema_version() -> int | None:
 def ensure_schema(*, upgrade: bool = True) -> None:
     """Create a new database, or upgrade an older one; refuse one newer than this program."""
     version = schema_version()
-    if version is None:
-        with m.database.atomic():
-            m.database.create_tables(m.ALL_MODELS)
+    if version == SCHEMA_VERSION:
+        return  # the usual start: nothing to change, no need to wait for anyone
+    _refuse_version(version, upgrade)
+    if version is not None:
+        _backup_before_upgrade(version)
+    database = m.database.obj
+    with schema_change_lock(database), database.atomic():
+        # Read again under the lock: another PC starting at the same moment may just have created or upgraded it.
+        version = schema_version()
+        _refuse_version(version, upgrade)
+        if version is None:
+            _refuse_foreign_tables(database)
+            database.create_tables(m.ALL_MODELS)
             m.put_setting("schema_version", str(SCHEMA_VERSION))
-        return
-    if version > SCHEMA_VERSION:
+        elif version < SCHEMA_VERSION:
+            _upgrade(version)
+
+
+def _refuse_foreign_tables(database) -> None:
+    """Refuse to add our tables beside another program's: a wrong --db or setting would mix two programs' data."""
+    ours = {model._meta.table_name for model in m.ALL_MODELS}
+    theirs = [t for t in database.get_tables() if t not in ours and not t.startswith("sqlite_")]
+    if not theirs:
+        return  # an empty file or schema (or one our own creation left half made): made a new database
+    shown = "、".join(theirs[:5]) + (f" 等 {len(theirs)} 张" if len(theirs) > 5 else "")
+    if isinstance(database, SqliteDatabase):
+        raise SchemaError(f"{database.database}：这个文件里已有别的程序的数据表（{shown}），不是两新填报的数据库；"
+                          "程序没有改动它。请检查 --db 或 设置 → 数据库 中的文件路径")
+    schema = database.execute_sql("SELECT current_schema()").fetchone()[0]
+    raise SchemaError(f"schema“{schema}”中已有别的程序的数据表（{shown}），不是两新填报的数据库；程序没有改动它。"
+                      "请在地址中用 ?schema=名称 给本程序一个自己的 schema")
+
+
+def _refuse_version(version: int | None, upgrade: bool) -> None:
+    """Refuse a schema newer than this program, or an older one when upgrading is not allowed."""
+    if version is not None and version > SCHEMA_VERSION:
         raise SchemaError(
             f"数据库的结构版本为 {version}，比本程序的 {SCHEMA_VERSION} 新；请安装创建它的新版程序"
         )
-    if version < SCHEMA_VERSION:
-        if not upgrade:
-            raise SchemaError(f"数据库的结构版本为 {version}，需要先升级")
-        _backup_before_upgrade(version)
-        _upgrade(version)
+    if version is not None and version < SCHEMA_VERSION and not upgrade:
+        raise SchemaError(f"数据库的结构版本为 {version}，需要先升级")
 
 
 def _backup_before_upgrade(version: int) -> None:
@@ -204,12 +318,18 @@ def integrity_problems() -> list[str]:
     database = m.database.obj
     problems = []
     if isinstance(database, SqliteDatabase):
-        rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
-        if rows != ["ok"]:
-            problems += [f"SQLite 完整性检查：{r}" for r in rows]  # SQLite's own words, for IT
-        problems += [f"表 {r[0]} 第 {r[1]} 条记录指向的 {r[2]} 记录不存在（外键失效）"
-                     for r in database.execute_sql("PRAGMA foreign_key_check")]
-    version = schema_version()
+        try:
+            rows = [r[0] for r in database.execute_sql("PRAGMA integrity_check").fetchall()]
+            if rows != ["ok"]:
+                problems += [f"SQLite 完整性检查：{r}" for r in rows]  # SQLite's own words, for IT
+            problems += [f"表 {r[0]} 第 {r[1]} 条记录指向的 {r[2]} 记录不存在（外键失效）"
+                         for r in database.execute_sql("PRAGMA foreign_key_check")]
+            version = schema_version()
+        except (DatabaseError, sqlite3.DatabaseError) as exc:  # too damaged for the check itself to finish (sqlite3's
+            # own error when it comes while rows are fetched, outside peewee's wrapper)
+            return problems + [f"SQLite 完整性检查无法完成：{' '.join(str(exc).split())}"]
+    else:
+        version = schema_version()
     if version != SCHEMA_VERSION:
         problems.append(f"数据库的结构版本为 {version}，应为 {SCHEMA_VERSION}")
     return problems

@@ -13,10 +13,18 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SqliteDatabase,
     TextField,
 )
 
 database = DatabaseProxy()
+
+
+def read_snapshot():
+    """A transaction that only reads: one consistent view of the data, without taking SQLite's write lock."""
+    if isinstance(database.obj, SqliteDatabase):
+        return database.atomic("DEFERRED")  # the others' atomic() take the lock first (models.database)
+    return database.atomic()
 
 
 def now() -> dt.datetime:

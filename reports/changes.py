@@ -129,7 +129,7 @@ def differences(before: dict[str, list[Row]], after: dict[str, list[Row]]) -> li
 
 def _month(unit_code: str, period: str) -> dict[str, list[Row]]:
     """The unit's rows of every form for a month (one with something stored): what was typed is what is compared."""
-    with m.database.atomic():  # one snapshot of the month
+    with m.read_snapshot():  # one snapshot of the month
         return month_inputs(unit_code=unit_code, period=period)
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 
-from models.database import integrity_problems, open_database
+from models.database import RESTORE_ADVICE, integrity_problems, is_postgres_url, open_database, opened_target
 from models.errors import LiangxinError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -179,7 +179,9 @@ def _check(args) -> int:
     problems = integrity_problems()
     for p in problems:
         print(p)
-    print("ok" if not problems else f"发现 {len(problems)} 处问题")
+    if problems and not is_postgres_url(opened_target()):
+        print(f"请从完好的备份恢复：{RESTORE_ADVICE}")
+    print("ok" if not problems else f"{opened_target()}：发现 {len(problems)} 处问题")
     return 1 if problems else 0
 
 

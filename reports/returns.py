@@ -102,7 +102,7 @@ def row_keys(form: Form, rows: list[Row]) -> list[tuple[str, str]]:
 
 def month_snapshot(unit_code: str, period: str) -> tuple[dict[str, list[Row]], dict[str, list[dict]]]:
     """Return every form's rows and the canonical data built from those same rows."""
-    with m.database.atomic():  # one snapshot of the month, so the file and its hash agree
+    with m.read_snapshot():  # one snapshot of the month, so the file and its hash agree
         rows = month_rows(unit_code=unit_code, period=period)
     data = {form.id: [canonical_row(form, r.row_key, r.values) for r in rows[form.id]
                       if form.rows != "events" or r.version]
