@@ -44,6 +44,7 @@ def test_save_task_progress_and_audit(any_db):
 @pytest.mark.parametrize("values, message", [
     ({"achieved": "abc"}, "“abc”不是数字"),
     ({"achieved": "-1"}, "不能小于0"),
+    ({"achieved": "95.5%"}, "完成值：完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
     ({"status": "差不多"}, "“差不多”不是可选项"),
     ({"percent": "1"}, "完成进度 不能填写（不是填报栏目）"),
 ])
@@ -66,6 +67,13 @@ def test_a_refused_event_or_indicator_is_named_as_the_form_shows_it(any_db):
     with pytest.raises(DataError) as exc:
         save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": "x"})
     assert str(exc.value).startswith("表3 二手车交易量 ")
+
+
+def test_a_percent_sign_in_a_count_is_refused_and_changes_nothing(any_db):
+    before = table_snapshot()
+    with pytest.raises(DataError, match="^表3 二手车交易量 本期：本期请只填数字，不要带 %（“50%”请填 50）$"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": "50%"})
+    assert table_snapshot() == before
 
 
 def test_unknown_row_and_bad_period_are_refused(any_db):

@@ -216,6 +216,22 @@ def test_bad_cells_are_named_by_file_sheet_and_cell(template):
     assert table_snapshot() == before
 
 
+def test_a_percent_sign_in_a_field_that_is_not_a_rate_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    _cell(wb["表1"], "tasks", "achieved", 3).value = "95.5%"  # a text cell: the sign is kept as typed
+    _cell(wb["表3"], "figures", "current", 2).value = "50%"
+    wb.save(template)
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    found = [(p.sheet, p.cell, p.message) for p in exc.value.problems]
+    assert found == [
+        ("表1", _cell(wb["表1"], "tasks", "achieved", 3).coordinate, "完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
+        ("表3", _cell(wb["表3"], "figures", "current", 2).coordinate, "本期请只填数字，不要带 %（“50%”请填 50）"),
+    ]
+    assert table_snapshot() == before
+
+
 def test_not_a_workbook_is_refused(tmp_path, sqlite_db):
     fake = tmp_path / "return.xlsx"
     fake.write_text("not a spreadsheet", encoding="utf-8")
