@@ -76,6 +76,24 @@ def test_a_percent_sign_in_a_count_is_refused_and_changes_nothing(any_db):
     assert table_snapshot() == before
 
 
+def test_a_text_longer_than_excel_holds_is_refused_and_changes_nothing(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中", "narrative": "x"})
+    before = table_snapshot()
+    with pytest.raises(DataError, match="^表1 任务 2 进展情况：进展情况最多 32767 个字（现有 34000 个字）$"):
+        save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"narrative": "进展" * 17000})
+    assert table_snapshot() == before
+
+
+def test_a_long_text_stored_before_it_was_refused_blocks_the_submission(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中", "narrative": "x"})
+    entry = m.Entry.get(m.Entry.form_id == "tasks", m.Entry.row_key == "2")
+    m.Entry.update(data=entry.data.replace('"x"', '"' + "进" * 32768 + '"')).where(m.Entry.id == entry.id).execute()
+    assert [f.message for f in validate_period(unit_code=TOWN, period=P) if f.rule_id == "max_length"] == [
+        "进展情况最多 32767 个字（现有 32768 个字）"]
+    with pytest.raises(DataError, match="表1 任务 2 进展情况：进展情况最多 32767 个字"):
+        submit_period(unit_code=TOWN, period=P)
+
+
 def test_unknown_row_and_bad_period_are_refused(any_db):
     with pytest.raises(DataError, match="不是本表的行"):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="999", values={"status": "推进中"})

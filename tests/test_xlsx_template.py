@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -229,6 +230,26 @@ def test_a_percent_sign_in_a_field_that_is_not_a_rate_is_a_problem_of_its_cell(t
         ("表1", _cell(wb["表1"], "tasks", "achieved", 3).coordinate, "完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
         ("表3", _cell(wb["表3"], "figures", "current", 2).coordinate, "本期请只填数字，不要带 %（“50%”请填 50）"),
     ]
+    assert table_snapshot() == before
+
+
+def test_a_text_longer_than_excel_holds_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    _cell(wb["表1"], "tasks", "status", 1).value = "推进中"
+    cell = _cell(wb["表1"], "tasks", "narrative", 1)
+    cell.value = "LONG_TEXT"
+    wb.save(template)
+    # openpyxl cuts a text at Excel's limit; another program may not, so the cell's XML is written by hand.
+    with zipfile.ZipFile(template) as zf:
+        parts = {info: zf.read(info) for info in zf.infolist()}
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts.items():
+            zf.writestr(info, data.replace(b"LONG_TEXT", ("进" * 32768).encode()))
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    assert [(p.sheet, p.cell, p.message) for p in exc.value.problems] == [
+        ("表1", cell.coordinate, "进展情况最多 32767 个字（现有 32768 个字）")]
     assert table_snapshot() == before
 
 
