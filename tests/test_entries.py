@@ -94,6 +94,25 @@ def test_a_long_text_stored_before_it_was_refused_blocks_the_submission(any_db):
         submit_period(unit_code=TOWN, period=P)
 
 
+@pytest.mark.parametrize("values", [{"current": "12.5"}, {"current": 12.5}, {"base_2023": "9800.5"}])
+def test_a_fraction_of_a_count_is_refused_and_changes_nothing(any_db, values):
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values={"current": "12"})
+    before = table_snapshot()
+    label = "本期" if "current" in values else "2023年基数"
+    with pytest.raises(DataError, match=f"^表3 废旧家电回收量 {label}：废旧家电回收量以“台”计，{label}须为整数$"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values=values)
+    assert table_snapshot() == before
+
+
+def test_amounts_keep_their_decimals_and_whole_counts_are_taken(any_db):
+    money = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="equipment_investment",
+                     values={"current": "356.78"})
+    assert money.values["current"] == Decimal("356.78")
+    count = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling",
+                     values={"current": "12.0", "base_2023": "1,200"})
+    assert count.values["current"] == Decimal(12) and count.values["base_2023"] == Decimal(1200)
+
+
 def test_unknown_row_and_bad_period_are_refused(any_db):
     with pytest.raises(DataError, match="不是本表的行"):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="999", values={"status": "推进中"})

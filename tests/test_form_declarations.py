@@ -68,6 +68,19 @@ def test_a_typed_text_is_refused_past_excels_limit_or_its_declared_max_length(tm
         "说明最多 200 个字（现有 201 个字）"]
 
 
+def test_an_indicator_shown_without_decimals_takes_only_whole_numbers():
+    figures = next(form for form in all_forms() if form.id == "figures")
+    counts = [ind for ind in figures.indicators if ind.decimals == 0]
+    assert {ind.unit for ind in counts} == {"台", "辆", "台（套）"}  # every count; 万元 keeps its two decimals
+    for ind in counts:
+        findings = check_row(figures, {"current": Decimal("12.5"), "base_2023": Decimal(100)}, row_key=ind.key)
+        assert [(f.field, f.level, f.message) for f in findings if f.rule_id == "whole"] == [
+            ("current", "hard", f"{ind.label}以“{ind.unit}”计，本期须为整数")]
+    assert not [f for f in check_row(figures, {"current": Decimal("12.50"), "base_2023": Decimal("9800.25")},
+                                     row_key="equipment_investment") if f.level == "hard"]
+    assert not check_row(figures, {"current": Decimal("12.000")}, row_key="appliance_recycling")
+
+
 def test_a_rule_may_read_last_months_value_of_a_typed_field(tmp_path):
     form = load_form_file(declaration(tmp_path, "figures", add_rule("current >= prev_current")))
     assert form.checks.previous == ("current",)

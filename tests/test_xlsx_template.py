@@ -253,6 +253,23 @@ def test_a_text_longer_than_excel_holds_is_a_problem_of_its_cell(template):
     assert table_snapshot() == before
 
 
+def test_a_fraction_of_a_count_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    figures = wb["表3"]
+    _cell(figures, "figures", "current", 0).value = 12.5  # 废旧家电回收量, in 台
+    _cell(figures, "figures", "base_2023", 1).value = "9,800.5"  # 报废汽车回收拆解量, in 辆
+    _cell(figures, "figures", "current", 9).value = 356.78  # 设备投资额, in 万元: two decimals are its own
+    wb.save(template)
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    assert [(p.sheet, p.cell, p.message) for p in exc.value.problems] == [
+        ("表3", _cell(figures, "figures", "current", 0).coordinate, "废旧家电回收量以“台”计，本期须为整数"),
+        ("表3", _cell(figures, "figures", "base_2023", 1).coordinate, "报废汽车回收拆解量以“辆”计，2023年基数须为整数"),
+    ]
+    assert table_snapshot() == before
+
+
 def test_not_a_workbook_is_refused(tmp_path, sqlite_db):
     fake = tmp_path / "return.xlsx"
     fake.write_text("not a spreadsheet", encoding="utf-8")
