@@ -510,7 +510,7 @@ class FormTableModel(QAbstractTableModel):
                 changed = {k: v for k, v in values.items() if self._differs(self.form.field(k), current[k], v)}
             if not changed:
                 continue
-            for key, message in self._precheck(current, changed):
+            for key, message in self._precheck(current, changed, row.row_key if row else ""):
                 label = self.form.field(key).label
                 where = tr("新活动") if row is None else tr("第{n}行").format(n=r + 1)
                 problems.append(f"{where} {label}：{message}")
@@ -559,10 +559,10 @@ class FormTableModel(QAbstractTableModel):
             return self.edit_text(field, old) != (new or "")
         return old != new
 
-    def _precheck(self, current: dict, changed: dict) -> list[tuple[str, str]]:
+    def _precheck(self, current: dict, changed: dict, row_key: str) -> list[tuple[str, str]]:
         """The core's own coercion and range checks, so that refused input is caught before saving."""
-        typed, errors = coerce_row(self.form, {**current, **changed})
-        errors += [f for f in check_fields(self.form, typed) if f.rule_id != "required"]
+        typed, errors = coerce_row(self.form, {**current, **changed}, row_key=row_key)
+        errors += [f for f in check_fields(self.form, typed, row_key=row_key) if f.rule_id != "required"]
         return [(f.field, f.message) for f in errors if f.field in changed]
 
     def _clear_rejected(self, cells) -> None:

@@ -62,6 +62,10 @@ def _to_number(field: Field, value: object):
             return _zero(field) if field.blank_is_zero else None
         percent = text.endswith("%")
         text = text.rstrip("%").replace(",", "")
+        if percent and field.type != "percent":
+            # 95.5% in a count or an amount has no one meaning (95.5, or 0.955 as a rate field reads it); a
+            # guess would store a wrong figure without a word, so the clerk is asked for the number alone.
+            raise CoerceError(f"{field.label}请只填数字，不要带 %" + _without_percent(text, value))
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -76,6 +80,15 @@ def _to_number(field: Field, value: object):
             raise CoerceError(f"“{value}”不是整数")
         return int(number)
     return number
+
+
+def _without_percent(text: str, value: object) -> str:
+    """How a refused “95.5%” is written instead: （“95.5%”请填 95.5）, or nothing when the rest is no number."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return ""
+    return f"（“{normalise_text(value)[:30]}”请填 {text}）" if number.is_finite() else ""
 
 
 def check_number_size(number: Decimal, value: object) -> None:

@@ -16,6 +16,9 @@ NUMERIC_TYPES = ("integer", "decimal", "percent")
 # In a rule, prev_<key> is what the same row held in that typed field the month before, within the same year
 # (nothing in January): a year-to-date figure must not fall. Only forms with fixed rows have "the same row".
 PREVIOUS = "prev_"
+# Excel keeps at most 32,767 characters in a cell, and a return that cannot hold a text cannot be exported:
+# every typed text is refused past this, or past a shorter max_length its field declares.
+EXCEL_TEXT_LIMIT = 32767
 
 
 @record
@@ -38,6 +41,7 @@ class Field(Record):
     group: str | None = None  # merged header over adjacent fields with the same group
     width: float = 10
     multiline: bool = False
+    max_length: int | None = spec(None, ge=1, le=EXCEL_TEXT_LIMIT)  # a text's most characters; None: Excel's limit
     # 沿用上月: what a new month may start from. A task's status and texts go on from month to month; a
     # year-to-date figure only within its year (January starts again from nothing); a 说明 belongs to its month.
     carry: Literal["never", "always", "within_year"] = "never"
@@ -46,6 +50,13 @@ class Field(Record):
     def editable(self) -> bool:
         """True when a user types this field."""
         return self.source == "input"
+
+    @property
+    def longest(self) -> int | None:
+        """The most characters a text field holds (None for other types)."""
+        if self.type != "text":
+            return None
+        return self.max_length if self.max_length is not None else EXCEL_TEXT_LIMIT
 
     @property
     def numeric(self) -> bool:
@@ -58,6 +69,8 @@ class Field(Record):
             raise ValueError(f"field {self.key!r}: a choice field needs choices")
         if self.total and not self.numeric:
             raise ValueError(f"field {self.key!r}: only numeric fields can be totalled")
+        if self.max_length is not None and self.type != "text":
+            raise ValueError(f"field {self.key!r}: only text fields have a max_length")
         if self.carry != "never" and not self.editable:
             raise ValueError(f"field {self.key!r}: only typed (input) fields can be carried into the next month")
 

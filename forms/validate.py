@@ -49,6 +49,14 @@ class FormChecks:
              f.min, _as_int(f.min), f"{f.label}不能小于{f.min:g}" if f.min is not None else "",
              f.max, _as_int(f.max), f"{f.label}不能大于{f.max:g}" if f.max is not None else "")
             for f in form.input_fields if f.required or f.min is not None or f.max is not None)
+        # (key, most characters, message template) of each typed text field, as its declaration limits it.
+        self.lengths = tuple((f.key, f.longest, f"{f.label}最多 {f.longest} 个字（现有 {{n}} 个字）")
+                             for f in form.input_fields if f.longest is not None)
+        # Per indicator row shown without decimals (a count: 台, 辆), (key, message) of each typed figure in the
+        # row's unit: 12.5 台 would show as 12 in the grid and 13 in Excel, so only whole numbers are taken.
+        counted = tuple(f for f in form.input_fields if f.unit_from_row and f.type == "decimal")
+        self.whole = {ind.key: tuple((f.key, f"{ind.label}以“{ind.unit}”计，{f.label}须为整数") for f in counted)
+                      for ind in form.indicators if ind.decimals == 0 and counted}
         self.field_keys = frozenset(f.key for f in form.fields)
         self.text_keys = frozenset(f.key for f in form.fields if f.type in _TEXT_TYPES)
         # What a rule sees for a name the row does not give: "" for a text field, None (not applicable) otherwise;
@@ -103,7 +111,7 @@ def coerce_row(form: Form, raw: dict, *, row_key: str = "") -> tuple[dict, list[
 
 
 def check_fields(form: Form, values: dict, *, row_key: str = "") -> list[Finding]:
-    """Return the per-field findings of a typed row: required, min and max (these refuse a save)."""
+    """Return the per-field findings of a typed row: required, min, max, length, whole counts (these refuse a save)."""
     return _field_findings(form.checks, values, row_key)
 
 
@@ -120,6 +128,14 @@ def _field_findings(checks: FormChecks, values: dict, row_key: str) -> list[Find
             findings.append(Finding(checks.form_id, row_key, key, "hard", lo_message, "min"))
         if hi is not None and (v > hi_int if exact else v > hi):
             findings.append(Finding(checks.form_id, row_key, key, "hard", hi_message, "max"))
+    for key, longest, message in checks.lengths:
+        v = values.get(key)
+        if v is not None and len(v) > longest:
+            findings.append(Finding(checks.form_id, row_key, key, "hard", message.format(n=len(v)), "max_length"))
+    for key, message in checks.whole.get(row_key, ()):
+        v = values.get(key)
+        if type(v) is Decimal and v != v.to_integral_value():
+            findings.append(Finding(checks.form_id, row_key, key, "hard", message, "whole"))
     return findings
 
 

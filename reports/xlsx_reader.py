@@ -369,12 +369,14 @@ def _read_rows(ctx: _Context, meta: ReturnMeta | None, sheet: str, rows: list[li
                 break
         else:
             continue  # nothing in any column of the form
-        values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)  # json_values keyed ""
         if not fixed:
+            values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template)  # keyed ""
             out.append(json_values if cols.canonical else canonical_row(form, "", values))
         else:
+            # The row is found first: what its cells may hold depends on it (a count row takes whole numbers).
             key = _row_key(ctx, sheet, r, row, cols, by_identity, bool(known), position)
             position += 1
+            values, json_values = _read_values(ctx, sheet, r, row, form, cols, template=template, row_key=key or "")
             if key is not None:
                 if key in found:
                     ctx.problem(sheet, _addr(r, 0), f"第 {key} 行出现了两次")
@@ -502,7 +504,7 @@ def _row_key(ctx: _Context, sheet: str, r: int, row: list, cols: _Columns,
 
 
 def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols: _Columns, *,
-                 template: bool) -> tuple[dict, dict]:
+                 template: bool, row_key: str = "") -> tuple[dict, dict]:
     """Coerce a row's input cells: typed values and their JSON values, the latter after a "row_key" of "".
 
     Blanks are 0 where the form allows, in hand-filled rows with any input.
@@ -540,7 +542,7 @@ def _read_values(ctx: _Context, sheet: str, r: int, row: list, form: Form, cols:
             bad = (*bad, key)
             ctx.problem(sheet, _addr(r, i), str(exc))
     if has_input:
-        for finding in check_fields(form, values):
+        for finding in check_fields(form, values, row_key=row_key):
             if finding.field not in bad:
                 ctx.problem(sheet, _addr(r, cols.index_of[finding.field]), finding.message)
         if cols.dates and ctx.period:

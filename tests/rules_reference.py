@@ -42,6 +42,18 @@ def reference_check_fields(form: Form, values: dict, *, row_key: str = "") -> li
             findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能小于{field.min:g}", "min"))
         if field.max is not None and v > field.max:
             findings.append(Finding(form.id, row_key, field.key, "hard", f"{field.label}不能大于{field.max:g}", "max"))
+    for field in form.input_fields:
+        v = values.get(field.key)
+        if field.type == "text" and v is not None and len(v) > (field.max_length or 32767):
+            findings.append(Finding(form.id, row_key, field.key, "hard",
+                                    f"{field.label}最多 {field.max_length or 32767} 个字（现有 {len(v)} 个字）", "max_length"))
+    counts = {ind.key: ind for ind in form.indicators if ind.decimals == 0}
+    for field in form.input_fields:
+        v = values.get(field.key)
+        if row_key in counts and field.unit_from_row and type(v) is Decimal and v != v.to_integral_value():
+            ind = counts[row_key]
+            findings.append(Finding(form.id, row_key, field.key, "hard", f"{ind.label}以“{ind.unit}”计，{field.label}须为整数",
+                                    "whole"))
     return findings
 
 

@@ -44,6 +44,7 @@ def test_save_task_progress_and_audit(any_db):
 @pytest.mark.parametrize("values, message", [
     ({"achieved": "abc"}, "“abc”不是数字"),
     ({"achieved": "-1"}, "不能小于0"),
+    ({"achieved": "95.5%"}, "完成值：完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
     ({"status": "差不多"}, "“差不多”不是可选项"),
     ({"percent": "1"}, "完成进度 不能填写（不是填报栏目）"),
 ])
@@ -66,6 +67,50 @@ def test_a_refused_event_or_indicator_is_named_as_the_form_shows_it(any_db):
     with pytest.raises(DataError) as exc:
         save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": "x"})
     assert str(exc.value).startswith("表3 二手车交易量 ")
+
+
+def test_a_percent_sign_in_a_count_is_refused_and_changes_nothing(any_db):
+    before = table_snapshot()
+    with pytest.raises(DataError, match="^表3 二手车交易量 本期：本期请只填数字，不要带 %（“50%”请填 50）$"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="used_car_trades", values={"current": "50%"})
+    assert table_snapshot() == before
+
+
+def test_a_text_longer_than_excel_holds_is_refused_and_changes_nothing(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中", "narrative": "x"})
+    before = table_snapshot()
+    with pytest.raises(DataError, match="^表1 任务 2 进展情况：进展情况最多 32767 个字（现有 34000 个字）$"):
+        save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"narrative": "进展" * 17000})
+    assert table_snapshot() == before
+
+
+def test_a_long_text_stored_before_it_was_refused_blocks_the_submission(any_db):
+    save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中", "narrative": "x"})
+    entry = m.Entry.get(m.Entry.form_id == "tasks", m.Entry.row_key == "2")
+    m.Entry.update(data=entry.data.replace('"x"', '"' + "进" * 32768 + '"')).where(m.Entry.id == entry.id).execute()
+    assert [f.message for f in validate_period(unit_code=TOWN, period=P) if f.rule_id == "max_length"] == [
+        "进展情况最多 32767 个字（现有 32768 个字）"]
+    with pytest.raises(DataError, match="表1 任务 2 进展情况：进展情况最多 32767 个字"):
+        submit_period(unit_code=TOWN, period=P)
+
+
+@pytest.mark.parametrize("values", [{"current": "12.5"}, {"current": 12.5}, {"base_2023": "9800.5"}])
+def test_a_fraction_of_a_count_is_refused_and_changes_nothing(any_db, values):
+    save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values={"current": "12"})
+    before = table_snapshot()
+    label = "本期" if "current" in values else "2023年基数"
+    with pytest.raises(DataError, match=f"^表3 废旧家电回收量 {label}：废旧家电回收量以“台”计，{label}须为整数$"):
+        save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling", values=values)
+    assert table_snapshot() == before
+
+
+def test_amounts_keep_their_decimals_and_whole_counts_are_taken(any_db):
+    money = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="equipment_investment",
+                     values={"current": "356.78"})
+    assert money.values["current"] == Decimal("356.78")
+    count = save_row(unit_code=TOWN, period=P, form_id="figures", row_key="appliance_recycling",
+                     values={"current": "12.0", "base_2023": "1,200"})
+    assert count.values["current"] == Decimal(12) and count.values["base_2023"] == Decimal(1200)
 
 
 def test_unknown_row_and_bad_period_are_refused(any_db):

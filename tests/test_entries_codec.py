@@ -84,3 +84,21 @@ def test_numbers_past_the_limits_are_refused_in_the_users_words():
     with pytest.raises(CoerceError, match="小数位数太多"):
         value_converter(by_type["decimal"])("1E-21")
     assert value_converter(by_type["decimal"])(0.1 + 0.2) == (Decimal("0.30000000000000004"), "0.30000000000000004")
+
+
+@pytest.mark.parametrize("form_id, key, text, message", [
+    ("tasks", "achieved", "95.5%", "完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
+    ("figures", "current", "５０％", "本期请只填数字，不要带 %（“５０％”请填 50）"),
+    ("events", "visitors", "%", "参与人数请只填数字，不要带 %"),
+])
+def test_a_percent_sign_in_a_field_that_is_not_a_rate_is_refused(form_id, key, text, message):
+    field = next(f for form in all_forms() if form.id == form_id for f in form.input_fields if f.key == key)
+    for convert in (lambda v: coerce(field, v), value_converter(field)):
+        with pytest.raises(CoerceError) as exc:
+            convert(text)
+        assert str(exc.value) == message
+
+
+def test_a_rate_field_still_reads_a_percent_sign_as_hundredths():
+    rate = next(f for form in all_forms() for f in form.fields if f.type == "percent")
+    assert coerce(rate, "95.5%") == Decimal("0.955") and coerce(rate, "５０％") == Decimal("0.5")

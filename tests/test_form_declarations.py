@@ -46,12 +46,39 @@ def add_rule(check, **more):
     ("figures", add_rule("current >= 0", message="本期 {current:.2f}"), "message placeholders are plain names"),
     ("figures", add_rule("current >= 0", message="本期 {}"), "message placeholders are plain names"),
     ("figures", add_rule("current >= 0", message="本期 {current"), "a literal brace is written"),
+    ("tasks", lambda data: data["fields"][9].update(max_length=40000), r"fields\[9\]\.max_length: 不能大于 32767"),
+    ("tasks", lambda data: data["fields"][7].update(max_length=10), "field 'achieved': only text fields have a max_length"),
 ])
 def test_a_broken_declaration_names_the_file_and_the_place(tmp_path, form_id, change, message):
     path = declaration(tmp_path, form_id, change)
     with pytest.raises(FormError, match=message) as exc:
         load_form_file(path)
     assert str(path) in str(exc.value)
+
+
+def test_a_typed_text_is_refused_past_excels_limit_or_its_declared_max_length(tmp_path):
+    tasks = next(form for form in all_forms() if form.id == "tasks")
+    findings = check_row(tasks, {"narrative": "进展" * 16384}, row_key="2")
+    assert [(f.field, f.level, f.message) for f in findings] == [
+        ("narrative", "hard", "进展情况最多 32767 个字（现有 32768 个字）")]
+    assert not [f for f in check_row(tasks, {"narrative": "进" * 32767}, row_key="2") if f.field == "narrative"]
+    shorter = load_form_file(declaration(tmp_path, "tasks", lambda data: data["fields"][12].update(max_length=200)))
+    assert shorter.field("explanation").longest == 200
+    assert [f.message for f in check_row(shorter, {"explanation": "因" * 201}, row_key="2")] == [
+        "说明最多 200 个字（现有 201 个字）"]
+
+
+def test_an_indicator_shown_without_decimals_takes_only_whole_numbers():
+    figures = next(form for form in all_forms() if form.id == "figures")
+    counts = [ind for ind in figures.indicators if ind.decimals == 0]
+    assert {ind.unit for ind in counts} == {"台", "辆", "台（套）"}  # every count; 万元 keeps its two decimals
+    for ind in counts:
+        findings = check_row(figures, {"current": Decimal("12.5"), "base_2023": Decimal(100)}, row_key=ind.key)
+        assert [(f.field, f.level, f.message) for f in findings if f.rule_id == "whole"] == [
+            ("current", "hard", f"{ind.label}以“{ind.unit}”计，本期须为整数")]
+    assert not [f for f in check_row(figures, {"current": Decimal("12.50"), "base_2023": Decimal("9800.25")},
+                                     row_key="equipment_investment") if f.level == "hard"]
+    assert not check_row(figures, {"current": Decimal("12.000")}, row_key="appliance_recycling")
 
 
 def test_a_rule_may_read_last_months_value_of_a_typed_field(tmp_path):

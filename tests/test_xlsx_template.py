@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -213,6 +214,59 @@ def test_bad_cells_are_named_by_file_sheet_and_cell(template):
     ]
     assert f"{template.name}: 表2!H{first}: “abc”不是数字" in str(exc.value)
     assert all(p.file == str(template) for p in exc.value.problems)
+    assert table_snapshot() == before
+
+
+def test_a_percent_sign_in_a_field_that_is_not_a_rate_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    _cell(wb["表1"], "tasks", "achieved", 3).value = "95.5%"  # a text cell: the sign is kept as typed
+    _cell(wb["表3"], "figures", "current", 2).value = "50%"
+    wb.save(template)
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    found = [(p.sheet, p.cell, p.message) for p in exc.value.problems]
+    assert found == [
+        ("表1", _cell(wb["表1"], "tasks", "achieved", 3).coordinate, "完成值请只填数字，不要带 %（“95.5%”请填 95.5）"),
+        ("表3", _cell(wb["表3"], "figures", "current", 2).coordinate, "本期请只填数字，不要带 %（“50%”请填 50）"),
+    ]
+    assert table_snapshot() == before
+
+
+def test_a_text_longer_than_excel_holds_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    _cell(wb["表1"], "tasks", "status", 1).value = "推进中"
+    cell = _cell(wb["表1"], "tasks", "narrative", 1)
+    cell.value = "LONG_TEXT"
+    wb.save(template)
+    # openpyxl cuts a text at Excel's limit; another program may not, so the cell's XML is written by hand.
+    with zipfile.ZipFile(template) as zf:
+        parts = {info: zf.read(info) for info in zf.infolist()}
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in parts.items():
+            zf.writestr(info, data.replace(b"LONG_TEXT", ("进" * 32768).encode()))
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    assert [(p.sheet, p.cell, p.message) for p in exc.value.problems] == [
+        ("表1", cell.coordinate, "进展情况最多 32767 个字（现有 32768 个字）")]
+    assert table_snapshot() == before
+
+
+def test_a_fraction_of_a_count_is_a_problem_of_its_cell(template):
+    wb = openpyxl.load_workbook(template)
+    figures = wb["表3"]
+    _cell(figures, "figures", "current", 0).value = 12.5  # 废旧家电回收量, in 台
+    _cell(figures, "figures", "base_2023", 1).value = "9,800.5"  # 报废汽车回收拆解量, in 辆
+    _cell(figures, "figures", "current", 9).value = 356.78  # 设备投资额, in 万元: two decimals are its own
+    wb.save(template)
+    before = table_snapshot()
+    with pytest.raises(ReturnReadError) as exc:
+        read_return(template)
+    assert [(p.sheet, p.cell, p.message) for p in exc.value.problems] == [
+        ("表3", _cell(figures, "figures", "current", 0).coordinate, "废旧家电回收量以“台”计，本期须为整数"),
+        ("表3", _cell(figures, "figures", "base_2023", 1).coordinate, "报废汽车回收拆解量以“辆”计，2023年基数须为整数"),
+    ]
     assert table_snapshot() == before
 
 
