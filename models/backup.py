@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from models.errors import LiangxinError
 BACKUP_FOLDER = "backups"
 KEEP_DAILY = 14  # the newest daily copies kept
 KEEP_MONTHLY = 24  # beyond those, the first copy of each of this many months
+LOCK_WAIT = 30  # seconds a restore waits for another program's save to finish
 DAILY_KIND, MANUAL_KIND = "daily", "manual"
 IT_GUIDE_PG = "IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节"
 POSTGRES_ADVICE = ("共用的 PostgreSQL 数据库由技术人员在服务器上备份和恢复："
@@ -349,7 +351,8 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
 
     The backup's integrity and schema version are checked first (BackupError, nothing changed).
     The restore writes through SQLite's backup API into the live file, so its WAL stays consistent
-    and other programs with the database open see the restored data. An older backup is upgraded
+    and other programs with the database open see the restored data; the replaced database is copied
+    aside while the restore holds the write lock, so a save another program commits meanwhile is in that copy. An older backup is upgraded
     when the database is next opened (with its own pre-upgrade copy). With login on, only an
     administrator may restore over a database that can still be read.
     """
@@ -361,11 +364,17 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     was_open = m.database.obj is not None and not m.database.is_closed()
     user = _require_restore(target, user)
     close_database()
-    kept = _keep_current(target)
+    existed = target.exists()
+    kept: list[Path | None] = []  # the copy of the replaced database, made once the restore holds the write lock
     try:
-        _write_into(source, target)
-    except sqlite3.DatabaseError:
+        _write_into(source, target, keep=lambda: kept.append(_keep_current(target) if existed else None))
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # a live database someone is writing: never replace its file
+            raise _busy(target) from None
+        if not kept:
+            kept.append(_keep_current(target) if existed else None)
         _replace_file(source, target)  # the old file is too damaged for SQLite to write into
+    kept = kept[0]
     problems = check_file(target)
     if problems:
         raise BackupError(f"恢复到 {target} 后未通过检查：{'；'.join(problems[:3])}；"
@@ -397,12 +406,34 @@ def _require_restore(target: Path, user: str) -> str:
     return require("restore", user=user)
 
 
-def _write_into(source: Path, target: Path) -> None:
+def _busy(target: Path) -> BackupError:
+    return BackupError(f"无法恢复 {target}：另一个程序（其他窗口或电脑上的两新填报）正在写入这个数据库，"
+                       f"{LOCK_WAIT} 秒内没有结束；请关闭它后再试。数据库未改动")
+
+
+def _write_into(source: Path, target: Path, keep: Callable[[], None]) -> None:
+    """Write a backup into the live file through SQLite's backup API, calling keep() while it holds the write lock."""
     src = _read_only(source)
     try:
-        dst = sqlite3.connect(target, timeout=30)
+        dst = sqlite3.connect(target, timeout=LOCK_WAIT)
         try:
-            src.backup(dst)
+            # The program's own mode, and what makes keep() possible: in WAL mode others still read the last commit
+            # while the backup holds the write lock, so keep() can copy it there.
+            dst.execute("PRAGMA journal_mode=WAL")
+            pages = src.execute("PRAGMA page_count").fetchone()[0]
+            if pages < 2:  # schema and setting table at least (check_restorable): the first step cannot finish the copy
+                raise BackupError(f"无法恢复 {source}：它不是两新填报的数据库")
+
+            def locked(status: int, _remaining: int, _total: int) -> None:
+                if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):  # waited LOCK_WAIT; Python would retry forever
+                    raise _busy(target)
+                # Once, between the two steps. From its first step to its commit the backup holds the target's write
+                # lock: what keep() copies now is everything anyone committed, and no save can commit in between and
+                # be lost to both files.
+                if status == sqlite3.SQLITE_OK:
+                    keep()
+
+            src.backup(dst, pages=pages - 1, progress=locked)
             dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             dst.close()
