@@ -13,7 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -330,6 +330,62 @@ def check_restorable(source: str | Path) -> None:
         raise BackupError(f"无法恢复 {source}：{reason}")
 
 
+OTHER_UNIT, EMPTY_BACKUP = "other-unit", "empty-backup"  # the kinds of RestoreRisk
+
+
+@dataclass(frozen=True)
+class RestoreRisk:
+    """What a restore would throw away that the person restoring must confirm first."""
+
+    kind: str  # OTHER_UNIT: the backup is another unit's; EMPTY_BACKUP: it holds no unit or no data, the database does
+    text: str  # what the backup holds and what would be lost, naming both files
+
+
+class RestoreNotConfirmed(BackupError):
+    """A restore that would throw data away was not confirmed (RestoreRisk); nothing was changed."""
+
+    def __init__(self, risk: RestoreRisk) -> None:
+        super().__init__(risk.text)
+        self.risk = risk
+
+
+def _file_contents(path: Path) -> tuple[tuple[str, str] | None, int | None]:
+    """Return a database file's own unit and its number of entries (None: unknown), read without changing it."""
+    if not path.is_file() or not _is_sqlite_file(path):
+        return None, None
+    con = _read_only(path)
+    try:
+        entries = con.execute(f"SELECT count(*) FROM {m.Entry._meta.table_name}").fetchone()[0]
+    except sqlite3.DatabaseError:
+        entries = None
+    finally:
+        con.close()
+    return file_own_unit(path), entries
+
+
+def restore_risk(source: str | Path, target: str | Path) -> RestoreRisk | None:
+    """Say what restoring source over target would lose that needs a confirmation: another unit's backup, or one with
+    no unit or no data over a database that has them; None when there is nothing to confirm."""
+    source, target = Path(source), Path(target)
+    (theirs, their_entries), (ours, our_entries) = _file_contents(source), _file_contents(target)
+    if ours is None:  # nothing of a unit's to lose: a new PC, a database that was never set up, or an unreadable one
+        return None
+    own = f"{ours[1]}（{ours[0]}）"
+    kept = f"只留在 {backup_folder(target)} 中恢复前的副本里"
+    if theirs is None:
+        holds = "没有填报数据" if not their_entries else f"有填报数据 {their_entries} 条"
+        return RestoreRisk(EMPTY_BACKUP, f"{source} 是尚未设置本单位的两新填报数据库（{holds}），当前数据库 {target} 属于 {own}"
+                                         f"、有填报数据 {our_entries or 0} 条；恢复后本单位、它的下级单位和这些数据都不再在数据库中"
+                                         f"（{kept}），程序重新启动时会进入首次设置")
+    if theirs[0] != ours[0]:  # e.g. the backup of the PC next door
+        return RestoreRisk(OTHER_UNIT, f"{source} 是 {theirs[1]}（{theirs[0]}）的数据库，当前数据库 {target} 属于 {own}；"
+                                       "恢复会用另一单位的数据替换它")
+    if their_entries == 0 and our_entries:
+        return RestoreRisk(EMPTY_BACKUP, f"{source} 虽是 {own}的数据库，但没有填报数据；当前数据库 {target} 有填报数据 "
+                                         f"{our_entries} 条，恢复后它们都不再在数据库中（{kept}）")
+    return None
+
+
 def _keep_current(target: Path) -> Path | None:
     """Copy the database about to be replaced aside; a damaged one is copied byte for byte."""
     if not target.exists():
@@ -346,10 +402,12 @@ def _keep_current(target: Path) -> Path | None:
         return damaged
 
 
-def restore_database(source: str | Path, *, target: str | Path | None = None, user: str = "") -> Path | None:
+def restore_database(source: str | Path, *, target: str | Path | None = None, user: str = "",
+                     confirmed: Collection[str] = ()) -> Path | None:
     """Replace the database with a checked backup; returns the copy kept of the replaced database.
 
-    The backup's integrity and schema version are checked first (BackupError, nothing changed).
+    The backup's integrity and schema version are checked first (BackupError, nothing changed), and a
+    restore_risk whose kind is not in confirmed is refused (RestoreNotConfirmed, nothing changed).
     The restore writes through SQLite's backup API into the live file, so its WAL stays consistent
     and other programs with the database open see the restored data; the replaced database is copied
     aside while the restore holds the write lock, so a save another program commits meanwhile is in that copy. An older backup is upgraded
@@ -361,6 +419,9 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     if source.resolve() == target.resolve():
         raise BackupError(f"{source} 就是当前数据库本身")
     check_restorable(source)
+    risk = restore_risk(source, target)
+    if risk and risk.kind not in confirmed:
+        raise RestoreNotConfirmed(risk)
     was_open = m.database.obj is not None and not m.database.is_closed()
     user = _require_restore(target, user)
     close_database()

@@ -326,3 +326,16 @@ def test_restore_refuses_a_database_someone_keeps_writing_and_changes_nothing(sq
     assert stored_current(sqlite_db) == Decimal(6)
     with sqlite3.connect(sqlite_db) as con:
         assert con.execute("SELECT value FROM setting WHERE key = 'after'").fetchone() == ("1",)
+
+
+def test_a_backup_without_data_over_a_database_with_data_must_be_confirmed(sqlite_db, tmp_path):
+    before_any = backup.backup_database(out=tmp_path / "first-day.sqlite3")  # the unit set up, nothing entered yet
+    save_current(9)
+    before = table_snapshot()
+    with pytest.raises(backup.RestoreNotConfirmed, match=f"{before_any} 虽是 环翠楼街道（371002001）的数据库，但没有填报数据；"
+                                                         f"当前数据库 {sqlite_db} 有填报数据 1 条") as refused:
+        backup.restore_database(before_any)
+    assert refused.value.risk.kind == backup.EMPTY_BACKUP
+    assert table_snapshot() == before and not backup.backup_folder().exists()
+    kept = backup.restore_database(before_any, confirmed={backup.EMPTY_BACKUP})
+    assert stored_current(sqlite_db) is None and stored_current(kept) == Decimal(9)
