@@ -31,15 +31,16 @@ from desktop.ops import Op
 from models.auth import allowed, login_required, require
 from models.backup import (
     KEEP_DAILY,
+    OTHER_UNIT,
     BackupError,
     BackupFile,
     backup_database,
     backup_folder,
     current_database_path,
-    file_own_unit,
     list_backups,
     manual_backup_path,
     restore_database,
+    restore_risk,
 )
 from models.database import close_database
 from models.errors import LiangxinError
@@ -226,19 +227,18 @@ class BackupPanel(QGroupBox):
                   "当前数据库会先完整另存一份到 {folder}（类型“恢复前”），需要时可以再恢复回来。"
                   "恢复后显示的是备份时的数据，备份之后录入的内容不在其中。").format(
             backup=path.name, taken=f"（{taken}）" if taken else "", target=target, folder=backup_folder(target))
-        unit = file_own_unit(path)
-        own = self.session.unit
-        other_unit = unit is not None and unit[0] != own.code
-        if other_unit:
-            text += "\n\n" + tr("注意：这份备份属于 {name}（{code}），不是本单位 {own}（{own_code}）。恢复后需要重新启动程序。") \
-                .format(name=unit[1] or "?", code=unit[0], own=own.name, own_code=own.code)
+        risk = restore_risk(path, target)  # another unit's backup, or an empty one: said first, confirmed with the rest
+        if risk is not None:
+            text = tr("注意：{risk}。").format(risk=risk.text) + "\n\n" + text
+            if risk.kind == OTHER_UNIT:
+                text += "\n\n" + tr("恢复后需要重新启动程序。")
         if not dialogs.confirm(self, tr("从备份恢复"), text):
             return None
         user, login_before = self.session.user, login_required()
         close_database()  # this thread's connection; the restore writes through its own
 
         def work(_progress):
-            return restore_database(path, target=target, user=user)
+            return restore_database(path, target=target, user=user, confirmed={risk.kind} if risk else ())
 
         def done(kept) -> None:
             self._after_restore(path, kept, login_before)

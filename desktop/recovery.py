@@ -16,7 +16,15 @@ from desktop import dialogs
 from desktop.backuppanel import BACKUP_PATTERN, error_text, inform, kind_name, size_text
 from desktop.i18n import tr
 from desktop.ops import Op
-from models.backup import BackupFile, list_backups, newest_sound_backup, quick_check, restore_database
+from models.backup import (
+    EMPTY_BACKUP,
+    OTHER_UNIT,
+    BackupFile,
+    list_backups,
+    newest_sound_backup,
+    quick_check,
+    restore_database,
+)
 from models.database import is_postgres_url
 
 log = logging.getLogger("liangxin.gui")
@@ -65,8 +73,10 @@ def choose_backup(parent: QWidget | None, backups: list[BackupFile]) -> Path | N
 
 def run_restore(parent: QWidget | None, source: Path, target: Path) -> Op:
     """Restore in the background while a progress dialog shows; return the finished operation."""
-    op = Op(parent, lambda _progress: restore_database(source, target=target), title=tr("正在从备份恢复…"),
-            failure=lambda _exc: None, cancellable=False)
+    # The database failed its check and the user chose this backup to replace it: what the damaged one still seems
+    # to hold is no reason to refuse (it is kept byte for byte).
+    op = Op(parent, lambda _progress: restore_database(source, target=target, confirmed={OTHER_UNIT, EMPTY_BACKUP}),
+            title=tr("正在从备份恢复…"), failure=lambda _exc: None, cancellable=False)
     loop = QEventLoop()
     op.finished.connect(loop.quit)
     op.run_in_background()

@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from models.errors import LiangxinError
 BACKUP_FOLDER = "backups"
 KEEP_DAILY = 14  # the newest daily copies kept
 KEEP_MONTHLY = 24  # beyond those, the first copy of each of this many months
+LOCK_WAIT = 30  # seconds a restore waits for another program's save to finish
 DAILY_KIND, MANUAL_KIND = "daily", "manual"
 IT_GUIDE_PG = "IT 指南 docs/it-guide.md 的 “A shared PostgreSQL database” 一节"
 POSTGRES_ADVICE = ("共用的 PostgreSQL 数据库由技术人员在服务器上备份和恢复："
@@ -328,6 +330,62 @@ def check_restorable(source: str | Path) -> None:
         raise BackupError(f"无法恢复 {source}：{reason}")
 
 
+OTHER_UNIT, EMPTY_BACKUP = "other-unit", "empty-backup"  # the kinds of RestoreRisk
+
+
+@dataclass(frozen=True)
+class RestoreRisk:
+    """What a restore would throw away that the person restoring must confirm first."""
+
+    kind: str  # OTHER_UNIT: the backup is another unit's; EMPTY_BACKUP: it holds no unit or no data, the database does
+    text: str  # what the backup holds and what would be lost, naming both files
+
+
+class RestoreNotConfirmed(BackupError):
+    """A restore that would throw data away was not confirmed (RestoreRisk); nothing was changed."""
+
+    def __init__(self, risk: RestoreRisk) -> None:
+        super().__init__(risk.text)
+        self.risk = risk
+
+
+def _file_contents(path: Path) -> tuple[tuple[str, str] | None, int | None]:
+    """Return a database file's own unit and its number of entries (None: unknown), read without changing it."""
+    if not path.is_file() or not _is_sqlite_file(path):
+        return None, None
+    con = _read_only(path)
+    try:
+        entries = con.execute(f"SELECT count(*) FROM {m.Entry._meta.table_name}").fetchone()[0]
+    except sqlite3.DatabaseError:
+        entries = None
+    finally:
+        con.close()
+    return file_own_unit(path), entries
+
+
+def restore_risk(source: str | Path, target: str | Path) -> RestoreRisk | None:
+    """Say what restoring source over target would lose that needs a confirmation: another unit's backup, or one with
+    no unit or no data over a database that has them; None when there is nothing to confirm."""
+    source, target = Path(source), Path(target)
+    (theirs, their_entries), (ours, our_entries) = _file_contents(source), _file_contents(target)
+    if ours is None:  # nothing of a unit's to lose: a new PC, a database that was never set up, or an unreadable one
+        return None
+    own = f"{ours[1]}（{ours[0]}）"
+    kept = f"只留在 {backup_folder(target)} 中恢复前的副本里"
+    if theirs is None:
+        holds = "没有填报数据" if not their_entries else f"有填报数据 {their_entries} 条"
+        return RestoreRisk(EMPTY_BACKUP, f"{source} 是尚未设置本单位的两新填报数据库（{holds}），当前数据库 {target} 属于 {own}"
+                                         f"、有填报数据 {our_entries or 0} 条；恢复后本单位、它的下级单位和这些数据都不再在数据库中"
+                                         f"（{kept}），程序重新启动时会进入首次设置")
+    if theirs[0] != ours[0]:  # e.g. the backup of the PC next door
+        return RestoreRisk(OTHER_UNIT, f"{source} 是 {theirs[1]}（{theirs[0]}）的数据库，当前数据库 {target} 属于 {own}；"
+                                       "恢复会用另一单位的数据替换它")
+    if their_entries == 0 and our_entries:
+        return RestoreRisk(EMPTY_BACKUP, f"{source} 虽是 {own}的数据库，但没有填报数据；当前数据库 {target} 有填报数据 "
+                                         f"{our_entries} 条，恢复后它们都不再在数据库中（{kept}）")
+    return None
+
+
 def _keep_current(target: Path) -> Path | None:
     """Copy the database about to be replaced aside; a damaged one is copied byte for byte."""
     if not target.exists():
@@ -344,12 +402,15 @@ def _keep_current(target: Path) -> Path | None:
         return damaged
 
 
-def restore_database(source: str | Path, *, target: str | Path | None = None, user: str = "") -> Path | None:
+def restore_database(source: str | Path, *, target: str | Path | None = None, user: str = "",
+                     confirmed: Collection[str] = ()) -> Path | None:
     """Replace the database with a checked backup; returns the copy kept of the replaced database.
 
-    The backup's integrity and schema version are checked first (BackupError, nothing changed).
+    The backup's integrity and schema version are checked first (BackupError, nothing changed), and a
+    restore_risk whose kind is not in confirmed is refused (RestoreNotConfirmed, nothing changed).
     The restore writes through SQLite's backup API into the live file, so its WAL stays consistent
-    and other programs with the database open see the restored data. An older backup is upgraded
+    and other programs with the database open see the restored data; the replaced database is copied
+    aside while the restore holds the write lock, so a save another program commits meanwhile is in that copy. An older backup is upgraded
     when the database is next opened (with its own pre-upgrade copy). With login on, only an
     administrator may restore over a database that can still be read.
     """
@@ -358,14 +419,23 @@ def restore_database(source: str | Path, *, target: str | Path | None = None, us
     if source.resolve() == target.resolve():
         raise BackupError(f"{source} 就是当前数据库本身")
     check_restorable(source)
+    risk = restore_risk(source, target)
+    if risk and risk.kind not in confirmed:
+        raise RestoreNotConfirmed(risk)
     was_open = m.database.obj is not None and not m.database.is_closed()
     user = _require_restore(target, user)
     close_database()
-    kept = _keep_current(target)
+    existed = target.exists()
+    kept: list[Path | None] = []  # the copy of the replaced database, made once the restore holds the write lock
     try:
-        _write_into(source, target)
-    except sqlite3.DatabaseError:
+        _write_into(source, target, keep=lambda: kept.append(_keep_current(target) if existed else None))
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):  # a live database someone is writing: never replace its file
+            raise _busy(target) from None
+        if not kept:
+            kept.append(_keep_current(target) if existed else None)
         _replace_file(source, target)  # the old file is too damaged for SQLite to write into
+    kept = kept[0]
     problems = check_file(target)
     if problems:
         raise BackupError(f"恢复到 {target} 后未通过检查：{'；'.join(problems[:3])}；"
@@ -397,12 +467,34 @@ def _require_restore(target: Path, user: str) -> str:
     return require("restore", user=user)
 
 
-def _write_into(source: Path, target: Path) -> None:
+def _busy(target: Path) -> BackupError:
+    return BackupError(f"无法恢复 {target}：另一个程序（其他窗口或电脑上的两新填报）正在写入这个数据库，"
+                       f"{LOCK_WAIT} 秒内没有结束；请关闭它后再试。数据库未改动")
+
+
+def _write_into(source: Path, target: Path, keep: Callable[[], None]) -> None:
+    """Write a backup into the live file through SQLite's backup API, calling keep() while it holds the write lock."""
     src = _read_only(source)
     try:
-        dst = sqlite3.connect(target, timeout=30)
+        dst = sqlite3.connect(target, timeout=LOCK_WAIT)
         try:
-            src.backup(dst)
+            # The program's own mode, and what makes keep() possible: in WAL mode others still read the last commit
+            # while the backup holds the write lock, so keep() can copy it there.
+            dst.execute("PRAGMA journal_mode=WAL")
+            pages = src.execute("PRAGMA page_count").fetchone()[0]
+            if pages < 2:  # schema and setting table at least (check_restorable): the first step cannot finish the copy
+                raise BackupError(f"无法恢复 {source}：它不是两新填报的数据库")
+
+            def locked(status: int, _remaining: int, _total: int) -> None:
+                if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):  # waited LOCK_WAIT; Python would retry forever
+                    raise _busy(target)
+                # Once, between the two steps. From its first step to its commit the backup holds the target's write
+                # lock: what keep() copies now is everything anyone committed, and no save can commit in between and
+                # be lost to both files.
+                if status == sqlite3.SQLITE_OK:
+                    keep()
+
+            src.backup(dst, pages=pages - 1, progress=locked)
             dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             dst.close()

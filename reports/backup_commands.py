@@ -24,6 +24,8 @@ def add_parsers(sub) -> None:
     restore.add_argument("file", help="a backup made by this program")
     restore.add_argument("--other-unit", action="store_true",
                          help="restore even though the backup belongs to another unit than the current database")
+    restore.add_argument("--empty-backup", action="store_true",
+                         help="restore even though the backup holds no unit or no data and the current database does")
 
     user = sub.add_parser("user", help="login accounts").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="add an account")
@@ -125,15 +127,25 @@ def _backup(args) -> int:
 
 @command("restore")
 def _restore(args) -> int:
-    from models.backup import BackupError, check_restorable, file_own_unit, quick_check, restore_database
+    from models.backup import (
+        EMPTY_BACKUP,
+        OTHER_UNIT,
+        BackupError,
+        check_restorable,
+        quick_check,
+        restore_database,
+        restore_risk,
+    )
     from models.database import open_database
 
     target = _sqlite_target(args)
-    check_restorable(args.file)  # refuse a bad file before asking anyone for a password
-    theirs, ours = file_own_unit(args.file), file_own_unit(target)
-    if theirs and ours and theirs[0] != ours[0] and not args.other_unit:  # e.g. the backup of the PC next door
-        raise BackupError(f"{args.file} 是 {theirs[1]}（{theirs[0]}）的数据库，当前数据库 {target} 属于 {ours[1]}（{ours[0]}）；"
-                          "恢复会用另一单位的数据替换它。确要这样做，请加 --other-unit")
+    check_restorable(args.file)  # refuse a bad file, or one that needs a flag, before asking anyone for a password
+    confirmed = {OTHER_UNIT} if args.other_unit else set()
+    confirmed |= {EMPTY_BACKUP} if args.empty_backup else set()
+    risk = restore_risk(args.file, target)
+    if risk and risk.kind not in confirmed:
+        flag = {OTHER_UNIT: "--other-unit", EMPTY_BACKUP: "--empty-backup"}[risk.kind]
+        raise BackupError(f"{risk.text}。确要这样做，请加 {flag}")
     actor = args.user
     if target.exists() and not quick_check(target):
         open_database(target)
@@ -141,7 +153,7 @@ def _restore(args) -> int:
     elif target.exists():
         print(f"注意：{target} 未通过检查、无法读取，因此无需登录即可替换",
               file=sys.stderr)
-    kept = restore_database(args.file, target=target, user=actor)
+    kept = restore_database(args.file, target=target, user=actor, confirmed=confirmed)
     print(f"已用 {args.file} 恢复 {target}" + (f"；被替换的数据库留存在 {kept}" if kept else ""))
     return 0
 

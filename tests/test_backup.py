@@ -3,6 +3,8 @@
 import datetime as dt
 import shutil
 import sqlite3
+import sys
+import threading
 from decimal import Decimal
 from pathlib import Path
 
@@ -271,3 +273,69 @@ def test_restore_needs_an_administrator_when_login_is_on(sqlite_db, tmp_path):
         assert m.AuditLog.select().where(m.AuditLog.action == "restore").get().user == "boss"
     finally:
         auth._session = None
+
+
+def test_a_save_committed_while_restore_waits_for_the_lock_is_in_the_kept_copy(sqlite_db, tmp_path):
+    save_current(5)
+    copy = backup.backup_database(out=tmp_path / "monday.sqlite3")
+    close_database()
+    writer = sqlite3.connect(sqlite_db, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")  # another PC in the middle of a save
+    writer.execute("UPDATE entry SET data = '{\"current\": \"8\"}' WHERE row_key = 'appliance_recycling'")
+    writing = threading.Event()
+
+    def watch(frame, event, arg):
+        # The writer commits once the restore starts writing into the database, i.e. while it waits for the lock.
+        if event == "c_call" and getattr(arg, "__name__", "") == "backup" and isinstance(arg.__self__, sqlite3.Connection):
+            if Path(arg.__self__.execute("PRAGMA database_list").fetchone()[2]) == copy:
+                writing.set()
+
+    def restore(result: list) -> None:
+        sys.setprofile(watch)
+        try:
+            result.append(backup.restore_database(copy, target=sqlite_db, user="it"))
+        finally:
+            sys.setprofile(None)
+
+    result: list = []
+    restoring = threading.Thread(target=restore, args=(result,))
+    restoring.start()
+    while not writing.wait(0.1):  # (a restore that never writes ends, and the test with it)
+        assert restoring.is_alive(), result
+    writer.execute("COMMIT")
+    writer.close()
+    restoring.join()
+    assert stored_current(sqlite_db) == Decimal(5)  # the backup's data
+    kept = result[0]
+    assert stored_current(kept) == Decimal(8) and backup.check_file(kept) == []  # the save is not lost
+
+
+def test_restore_refuses_a_database_someone_keeps_writing_and_changes_nothing(sqlite_db, tmp_path, monkeypatch):
+    save_current(5)
+    copy = backup.backup_database(out=tmp_path / "monday.sqlite3")
+    save_current(6)
+    close_database()
+    writer = sqlite3.connect(sqlite_db, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a save that does not finish within the wait
+    monkeypatch.setattr(backup, "LOCK_WAIT", 0, raising=False)  # (before it, a restore waited for ever)
+    with pytest.raises(BackupError, match="正在写入这个数据库.*数据库未改动"):
+        backup.restore_database(copy, target=sqlite_db)
+    writer.execute("INSERT INTO setting (key, value) VALUES ('after', '1')")
+    writer.execute("COMMIT")  # its file and log were left alone
+    writer.close()
+    assert stored_current(sqlite_db) == Decimal(6)
+    with sqlite3.connect(sqlite_db) as con:
+        assert con.execute("SELECT value FROM setting WHERE key = 'after'").fetchone() == ("1",)
+
+
+def test_a_backup_without_data_over_a_database_with_data_must_be_confirmed(sqlite_db, tmp_path):
+    before_any = backup.backup_database(out=tmp_path / "first-day.sqlite3")  # the unit set up, nothing entered yet
+    save_current(9)
+    before = table_snapshot()
+    with pytest.raises(backup.RestoreNotConfirmed, match=f"{before_any} 虽是 环翠楼街道（371002001）的数据库，但没有填报数据；"
+                                                         f"当前数据库 {sqlite_db} 有填报数据 1 条") as refused:
+        backup.restore_database(before_any)
+    assert refused.value.risk.kind == backup.EMPTY_BACKUP
+    assert table_snapshot() == before and not backup.backup_folder().exists()
+    kept = backup.restore_database(before_any, confirmed={backup.EMPTY_BACKUP})
+    assert stored_current(sqlite_db) is None and stored_current(kept) == Decimal(9)

@@ -144,3 +144,32 @@ def test_restoring_another_units_backup_needs_other_unit(sqlite_db, tmp_path, ca
     open_database(sqlite_db)
     assert m.Setting.get(m.Setting.key == "own_unit").value == "371002002"
     close_database()
+
+
+def test_restoring_an_empty_database_over_a_filled_one_needs_empty_backup(sqlite_db, tmp_path, capsys):
+    from models import db as m
+    from models.database import open_database
+    from tests.conftest import table_snapshot
+
+    save_current(7)
+    entries = m.Entry.select().count()
+    close_database()
+    empty = tmp_path / "新电脑.sqlite3"
+    assert main(["--db", str(empty), "check"]) == 0  # a fresh program start: a database with no unit yet
+    open_database(sqlite_db)
+    before = table_snapshot()
+    close_database()
+    capsys.readouterr()
+    assert main(["--db", str(sqlite_db), "restore", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert f"{empty} 是尚未设置本单位的两新填报数据库（没有填报数据）" in err
+    assert f"当前数据库 {sqlite_db} 属于 环翠楼街道（371002001）、有填报数据 {entries} 条" in err
+    assert "恢复后本单位、它的下级单位和这些数据都不再在数据库中" in err and "请加 --empty-backup" in err
+    open_database(sqlite_db)
+    assert table_snapshot() == before
+    close_database()
+    assert not backup.backup_folder(sqlite_db).exists()  # not even a copy made
+    assert main(["--db", str(sqlite_db), "restore", "--empty-backup", str(empty)]) == 0
+    open_database(sqlite_db)
+    assert m.Entry.select().count() == 0 and not m.Setting.select().where(m.Setting.key == "own_unit").exists()
+    close_database()

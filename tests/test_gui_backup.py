@@ -279,3 +279,31 @@ def test_a_sound_database_starts_without_a_question_and_is_backed_up_daily(sqlit
     finally:
         uninstall_crash_handler()
         shutdown_logging()
+
+
+def test_an_empty_database_over_this_units_data_is_said_and_changes_nothing_without_a_yes(sqlite_db, qtbot, monkeypatch,
+                                                                                          tmp_path):
+    save_achieved(4)
+    empty = tmp_path / "新电脑.sqlite3"
+    close_database()
+    from models.database import open_database
+
+    open_database(empty)  # a fresh program start on another PC: a database with no unit yet
+    close_database()
+    open_database(sqlite_db)
+    window = make_window(qtbot)
+    panel = window.show_page("settings").backup_panel
+    before = table_snapshot()
+    asked, told = [], []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or False)
+    assert panel.restore_from(empty) is None
+    assert asked[0].startswith(f"注意：{empty} 是尚未设置本单位的两新填报数据库（没有填报数据），当前数据库 {sqlite_db} "
+                               "属于 环翠楼街道（371002001）、有填报数据 1 条；恢复后本单位、它的下级单位和这些数据都不再在数据库中")
+    assert table_snapshot() == before and stored_in_file(sqlite_db) == Decimal(4)
+    assert not backup.backup_folder(sqlite_db).exists()
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: True)  # this time the user says yes
+    monkeypatch.setattr(backuppanel, "inform", lambda parent, title, text: told.append(text))
+    wait_op(qtbot, panel.restore_from(empty))
+    assert stored_in_file(sqlite_db) is None and "重新启动" in told[0] and not window.isVisible()
+    kept = panel.last_op.result
+    assert stored_in_file(kept) == Decimal(4)

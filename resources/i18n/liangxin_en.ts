@@ -1624,8 +1624,12 @@ A complete copy of the current database is kept in {folder} first (kind “Befor
         <translation>Not backed up: {error}</translation>
     </message>
     <message>
-        <source>注意：这份备份属于 {name}（{code}），不是本单位 {own}（{own_code}）。恢复后需要重新启动程序。</source>
-        <translation>Note: this backup belongs to {name} ({code}), not to this unit {own} ({own_code}). The program must be started again after the restore.</translation>
+        <source>注意：{risk}。</source>
+        <translation>Note: {risk}.</translation>
+    </message>
+    <message>
+        <source>恢复后需要重新启动程序。</source>
+        <translation>The program must be started again after the restore.</translation>
     </message>
     <message>
         <source>未能恢复：{error}</source>
