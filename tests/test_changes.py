@@ -87,8 +87,10 @@ def months(draw) -> dict:
         row.update(status=draw(st.sampled_from([None, "未启动", "推进中", "已完成", "滞后"])), achieved=draw(_numbers()))
     data["events"] = [dict(data["events"][0], deals=draw(st.integers(0, 9)), date=f"{{period}}-0{draw(st.integers(1, 9))}")
                       for _ in range(draw(st.integers(0, 3)))]
-    for row in data["figures"]:
-        row["current"] = draw(_numbers())
+    figures = get_form("figures")
+    for row in data["figures"]:  # a count (台, 辆) takes whole numbers only
+        whole = figures.indicator(row["row_key"]).decimals == 0
+        row["current"] = draw(st.one_of(st.none(), st.integers(0, 50).map(str)) if whole else _numbers())
     return data
 
 
