@@ -50,7 +50,7 @@ class FormChecks:
              f.max, _as_int(f.max), f"{f.label}不能大于{f.max:g}" if f.max is not None else "")
             for f in form.input_fields if f.required or f.min is not None or f.max is not None)
         # (key, most characters, message template) of each typed text field, as its declaration limits it.
-        self.lengths = tuple((f.key, f.longest, f"{f.label}最多 {f.longest} 个字（现有 {{n}} 个字）")
+        self.lengths = tuple((f.key, f.longest, f"{f.label}最多 {f.longest:,} 个字（现有 {{n:,}} 个字）")
                              for f in form.input_fields if f.longest is not None)
         # Per indicator row shown without decimals (a count: 台, 辆), (key, message) of each typed figure in the
         # row's unit: 12.5 台 would show as 12 in the grid and 13 in Excel, so only whole numbers are taken.

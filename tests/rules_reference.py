@@ -46,7 +46,7 @@ def reference_check_fields(form: Form, values: dict, *, row_key: str = "") -> li
         v = values.get(field.key)
         if field.type == "text" and v is not None and len(v) > (field.max_length or 32767):
             findings.append(Finding(form.id, row_key, field.key, "hard",
-                                    f"{field.label}最多 {field.max_length or 32767} 个字（现有 {len(v)} 个字）", "max_length"))
+                                    f"{field.label}最多 {field.max_length or 32767:,} 个字（现有 {len(v):,} 个字）", "max_length"))
     counts = {ind.key: ind for ind in form.indicators if ind.decimals == 0}
     for field in form.input_fields:
         v = values.get(field.key)

@@ -75,8 +75,8 @@ def test_a_bad_period_is_refused_in_the_reviewers_words(district_db, capsys):
     assert "报告期“2025-13”应为月份" in capsys.readouterr().err
 
 
-def _numbers() -> st.SearchStrategy:
-    return st.one_of(st.none(), st.integers(0, 50).map(str), st.decimals(0, 100, places=2).map(str))
+def _numbers(places: int = 2) -> st.SearchStrategy:
+    return st.one_of(st.none(), st.integers(0, 50).map(str), st.decimals(0, 100, places=places).map(str))
 
 
 @st.composite
@@ -87,10 +87,8 @@ def months(draw) -> dict:
         row.update(status=draw(st.sampled_from([None, "未启动", "推进中", "已完成", "滞后"])), achieved=draw(_numbers()))
     data["events"] = [dict(data["events"][0], deals=draw(st.integers(0, 9)), date=f"{{period}}-0{draw(st.integers(1, 9))}")
                       for _ in range(draw(st.integers(0, 3)))]
-    figures = get_form("figures")
-    for row in data["figures"]:  # a count (台, 辆) takes whole numbers only
-        whole = figures.indicator(row["row_key"]).decimals == 0
-        row["current"] = draw(st.one_of(st.none(), st.integers(0, 50).map(str)) if whole else _numbers())
+    for row in data["figures"]:
+        row["current"] = draw(_numbers(get_form("figures").indicator(row["row_key"]).decimals))  # counts are whole
     return data
 
 

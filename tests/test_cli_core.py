@@ -110,7 +110,7 @@ def test_check_of_a_server_that_does_not_answer_says_what_to_check_without_the_p
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "1", "colour": "red"}]},
      "tasks[0]：不认识的栏目 colour"),
     ({"unit_code": "371002001", "period": "2025-10", "tasks": [{"no": "2", "status": "推进中", "narrative": "进展" * 17000}]},
-     "进展情况最多 32767 个字（现有 34000 个字）"),
+     "进展情况最多 32,767 个字（现有 34,000 个字）"),
     ({"unit_code": "371002001", "period": "2025-10", "figures": [{"indicator": "appliance_recycling", "current": 12.5}]},
      "表3 第 1 行 本期：废旧家电回收量以“台”计，本期须为整数"),
 ])

@@ -79,7 +79,7 @@ def test_a_percent_sign_in_a_count_is_refused_and_changes_nothing(any_db):
 def test_a_text_longer_than_excel_holds_is_refused_and_changes_nothing(any_db):
     save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"status": "推进中", "narrative": "x"})
     before = table_snapshot()
-    with pytest.raises(DataError, match="^表1 任务 2 进展情况：进展情况最多 32767 个字（现有 34000 个字）$"):
+    with pytest.raises(DataError, match="^表1 任务 2 进展情况：进展情况最多 32,767 个字（现有 34,000 个字）$"):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="2", values={"narrative": "进展" * 17000})
     assert table_snapshot() == before
 
@@ -89,8 +89,8 @@ def test_a_long_text_stored_before_it_was_refused_blocks_the_submission(any_db):
     entry = m.Entry.get(m.Entry.form_id == "tasks", m.Entry.row_key == "2")
     m.Entry.update(data=entry.data.replace('"x"', '"' + "进" * 32768 + '"')).where(m.Entry.id == entry.id).execute()
     assert [f.message for f in validate_period(unit_code=TOWN, period=P) if f.rule_id == "max_length"] == [
-        "进展情况最多 32767 个字（现有 32768 个字）"]
-    with pytest.raises(DataError, match="表1 任务 2 进展情况：进展情况最多 32767 个字"):
+        "进展情况最多 32,767 个字（现有 32,768 个字）"]
+    with pytest.raises(DataError, match="表1 任务 2 进展情况：进展情况最多 32,767 个字"):
         submit_period(unit_code=TOWN, period=P)
 
 

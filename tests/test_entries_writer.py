@@ -28,9 +28,17 @@ events = st.lists(st.fixed_dictionaries({
     "type": st.sampled_from(TYPES), "name": st.sampled_from(["车展", "家电节"]),
     "deals": st.one_of(st.none(), st.integers(0, 5)), "sales": NUMBERS, "subsidies": NUMBERS, "explanation": TEXTS,
 }), max_size=5)
-figures = st.lists(st.fixed_dictionaries({
-    "row_key": st.sampled_from(INDICATORS), "current": NUMBERS, "base_2023": NUMBERS, "explanation": TEXTS,
-}), max_size=6, unique_by=lambda r: r["row_key"])
+COUNTS = st.one_of(st.none(), st.sampled_from(["0", "1", "6", "28", "1200"]))  # 台, 辆: whole numbers only
+
+
+def _figure_rows(decimals: bool) -> st.SearchStrategy:
+    keys = [i.key for i in get_form("figures").indicators if bool(i.decimals) == decimals]
+    numbers = NUMBERS if decimals else COUNTS
+    return st.fixed_dictionaries({"row_key": st.sampled_from(keys), "current": numbers, "base_2023": numbers,
+                                  "explanation": TEXTS})
+
+
+figures = st.lists(st.one_of(_figure_rows(False), _figure_rows(True)), max_size=6, unique_by=lambda r: r["row_key"])
 months = st.fixed_dictionaries({}, optional={"tasks": tasks, "events": events, "figures": figures})
 history = st.lists(st.tuples(st.sampled_from(["2024-10", "2025-01", "2025-09"]), st.sampled_from(INDICATORS),
                              st.sampled_from(["5", "900", "20000"])), max_size=5)

@@ -60,7 +60,7 @@ def test_a_typed_text_is_refused_past_excels_limit_or_its_declared_max_length(tm
     tasks = next(form for form in all_forms() if form.id == "tasks")
     findings = check_row(tasks, {"narrative": "进展" * 16384}, row_key="2")
     assert [(f.field, f.level, f.message) for f in findings] == [
-        ("narrative", "hard", "进展情况最多 32767 个字（现有 32768 个字）")]
+        ("narrative", "hard", "进展情况最多 32,767 个字（现有 32,768 个字）")]
     assert not [f for f in check_row(tasks, {"narrative": "进" * 32767}, row_key="2") if f.field == "narrative"]
     shorter = load_form_file(declaration(tmp_path, "tasks", lambda data: data["fields"][12].update(max_length=200)))
     assert shorter.field("explanation").longest == 200

@@ -163,12 +163,14 @@ def test_a_township_sent_back_is_counted_and_said_to_be_its_data_before(merged, 
 
 
 _AMOUNT = st.one_of(st.none(), st.integers(0, 10**7).map(str), st.decimals(0, 10**6, places=2).map(str))
+_COUNT = st.one_of(st.none(), st.integers(0, 10**7).map(str))  # 台, 辆: whole numbers only
 _EVENT = st.fixed_dictionaries({"visitors": st.integers(0, 10**6), "deals": st.integers(0, 5000),
                                 "sales": st.decimals(0, 10**5, places=2).map(str)})
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(figures=st.lists(st.fixed_dictionaries({k.key: _AMOUNT for k in get_form("figures").indicators}),
+@given(figures=st.lists(st.fixed_dictionaries({k.key: _AMOUNT if k.decimals else _COUNT
+                                               for k in get_form("figures").indicators}),
                         min_size=1, max_size=3),
        events=st.lists(st.lists(_EVENT, max_size=3), min_size=3, max_size=3))
 def test_district_totals_equal_the_sum_of_the_townships(district_db, tmp_path, figures, events):

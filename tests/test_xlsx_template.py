@@ -249,7 +249,7 @@ def test_a_text_longer_than_excel_holds_is_a_problem_of_its_cell(template):
     with pytest.raises(ReturnReadError) as exc:
         read_return(template)
     assert [(p.sheet, p.cell, p.message) for p in exc.value.problems] == [
-        ("表1", cell.coordinate, "进展情况最多 32767 个字（现有 32768 个字）")]
+        ("表1", cell.coordinate, "进展情况最多 32,767 个字（现有 32,768 个字）")]
     assert table_snapshot() == before
 
 
