@@ -6,15 +6,34 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from desktop.i18n import tr
 
 
+class ReasonDialog(QInputDialog):
+    """A multi-line question for a reason that stays open, saying so, when OK is pressed with nothing typed (it closed
+    and did nothing, silently: the 退回 never happened and nobody was told why)."""
+
+    def __init__(self, parent: QWidget | None, title: str, label: str) -> None:
+        super().__init__(parent)
+        self.label = label
+        self.setWindowTitle(title)
+        self.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+        self.setLabelText(label)
+
+    def done(self, result: int) -> None:
+        if result == QDialog.DialogCode.Accepted and not self.textValue().strip():
+            self.setLabelText(self.label + "\n" + tr("须填写理由，才能继续；不想继续请点“取消”。"))
+            return
+        super().done(result)
+
+
 def ask_reason(parent: QWidget | None, title: str, label: str) -> str | None:
     """Ask for a reason (reopening, a conflict decision); None when cancelled."""
-    text, ok = QInputDialog.getMultiLineText(parent, title, label, "")
-    return text.strip() if ok and text.strip() else None
+    dialog = ReasonDialog(parent, title, label)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    return dialog.textValue().strip() if accepted else None
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -270,18 +271,18 @@ class DonePage(QWizardPage):
         unit = w.unit_page
         plan_l, unit_l, parent_l, children_l, where_l = (tr("工作方案"), tr("本单位"), tr("上级单位"), tr("所辖单位"),
                                                          tr("数据位置"))
-        code = unit.code.text().strip()
-        lines = [f"<b>{plan_l}</b>：{plan.title}",
-                 f"<b>{unit_l}</b>：{unit.name.text().strip()}（{code}，{level_name(unit.level())}）"]
-        parent_code = unit.parent_code.text().strip()
+        code = escape(unit.code.text().strip())  # typed text, shown as text in this rich-text summary
+        lines = [f"<b>{plan_l}</b>：{escape(plan.title)}",
+                 f"<b>{unit_l}</b>：{escape(unit.name.text().strip())}（{code}，{level_name(unit.level())}）"]
+        parent_code = escape(unit.parent_code.text().strip())
         if parent_code:
-            lines.append(f"<b>{parent_l}</b>：{unit.parent_name.text().strip() or parent_code}（{parent_code}）")
+            lines.append(f"<b>{parent_l}</b>：{escape(unit.parent_name.text().strip()) or parent_code}（{parent_code}）")
         if unit.level() != "town":
             children = w.children_page.units()
             names = "、".join(n for _, n in children[:12]) + ("…" if len(children) > 12 else "")
             listed = tr("{n} 个：").format(n=len(children)) + names if children else tr("暂无（可稍后在“设置”中添加）")
-            lines.append(f"<b>{children_l}</b>：{listed}")
-        lines.append(f"<b>{where_l}</b>：{w.database_label}")
+            lines.append(f"<b>{children_l}</b>：{escape(listed)}")
+        lines.append(f"<b>{where_l}</b>：{escape(w.database_label)}")
         self.summary.setText("<br><br>".join(lines))
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from desktop.options import OPTIONS, SIGNATORIES, get_option, option, qsettings, set_option
@@ -107,6 +108,34 @@ def open_wizard(qtbot) -> FirstRunWizard:
     wizard.show()
     qtbot.waitExposed(wizard)
     return wizard
+
+
+def test_the_wizard_shows_a_typed_name_as_text_not_as_markup(empty_db, qtbot):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    wizard.plan_page.list.setCurrentRow(1)
+    wizard.next()
+    type_into(qtbot, wizard.unit_page.name, "环翠区<测试>&商务局")
+    type_into(qtbot, wizard.unit_page.code, "370784001")
+    wizard.next()
+    summary = wizard.done_page.summary
+    rendered = QTextDocument()
+    rendered.setHtml(summary.text())
+    assert "环翠区<测试>&商务局（370784001" in rendered.toPlainText()
+
+
+def test_an_empty_reason_keeps_the_question_open_and_says_why(qtbot):
+    from desktop.dialogs import ReasonDialog
+
+    dialog = ReasonDialog(None, "退回修改", "退回理由：")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.setTextValue("   ")
+    dialog.accept()
+    assert dialog.isVisible() and "须填写理由" in dialog.labelText()
+    dialog.setTextValue("表3数据有误")
+    dialog.accept()
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Accepted
 
 
 def test_wizard_sets_up_a_township_in_a_minute(empty_db, qtbot):

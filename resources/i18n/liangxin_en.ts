@@ -268,6 +268,10 @@
         <translation>, </translation>
     </message>
     <message>
+        <source>须填写理由，才能继续；不想继续请点“取消”。</source>
+        <translation>A reason is needed to go on; press Cancel to stop here.</translation>
+    </message>
+    <message>
         <source>Excel 报表 (*.xlsx)</source>
         <translation>Excel returns (*.xlsx)</translation>
     </message>
