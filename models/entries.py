@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
 
-from peewee import IntegrityError, InternalError, OperationalError
+from peewee import IntegrityError, InternalError, OperationalError, PostgresqlDatabase
 
 from forms import all_forms, get_form
 from forms.coerce import NUMBER_LIMIT, CoerceError, check_number_size, coerce, from_json_value, to_json_value
@@ -65,6 +65,24 @@ def lock_reason(unit_code: str, period: str) -> str:
         return ""
     return (f"{period_label(period)}已于 {state.changed_at:%Y-%m-%d %H:%M} 由 {state.changed_by or '本机'} 报送，已锁定；"
             "如需修改请先退回（须说明理由）")
+
+
+def _month_held(unit_code: str, period: str, *, submitting: bool = False) -> bool:
+    """Inside a write transaction: whether the month is submitted, and, until commit, no other PC changes that.
+
+    On PostgreSQL a write shares the month's period_state row and a submit takes it alone: a submit waits for the
+    writes still open and then validates what they wrote, and a write begun meanwhile waits and then sees the lock.
+    On SQLite the write lock every write transaction takes when it begins (models.database) does the same.
+    """
+    if isinstance(m.database.obj, PostgresqlDatabase):  # the row is made first when the month has none, to lock it
+        lock = "FOR UPDATE" if submitting else "FOR SHARE"
+        query = 'SELECT "state" FROM "period_state" WHERE "unit_id" = ? AND "period" = ? ' + lock
+        row = rawsql.execute(query, (unit_code, period)).fetchone()
+        if row is None:
+            m.PeriodState.insert(unit=unit_code, period=period, state="open").on_conflict_ignore().execute()
+            row = rawsql.execute(query, (unit_code, period)).fetchone()
+        return row[0] == "submitted"
+    return is_locked(unit_code, period)
 
 
 def _refuse_if_locked(unit_code: str, period: str, action: str, user: str) -> None:
@@ -509,7 +527,7 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
     """The body of save_row; the row is read back inside the transaction, so an error means nothing was saved."""
     form_id = form.id
     with m.database.atomic():
-        if is_locked(unit_code, period):  # submitted meanwhile by another PC
+        if _month_held(unit_code, period):  # submitted meanwhile by another PC
             raise LockedError(lock_reason(unit_code, period))
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
@@ -563,6 +581,8 @@ def delete_row(*, unit_code: str, period: str, form_id: str, row_key: str, user:
     user = require("edit", user=user, unit_code=unit_code)
     _refuse_if_locked(unit_code, period, "delete", user)
     with m.database.atomic():
+        if _month_held(unit_code, period):
+            raise LockedError(lock_reason(unit_code, period))
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
         if entry is None:
@@ -611,15 +631,19 @@ def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
     """Lock the month; refused while hard errors or unexplained soft warnings remain."""
     user = require("submit", user=user, unit_code=unit_code)
     check_period(period)
-    problems = [(place, f) for place, f in placed_findings(unit_code=unit_code, period=period)
-                if f.level == "hard" or not f.explained]
-    if problems:
-        place, p = problems[0]
-        more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
-        hint = "" if p.level == "hard" else "，请在“说明”中解释"
-        raise DataError(f"{place}：{p.message}{hint}{more}")
     _refuse_if_locked(unit_code, period, "submit", user)
+    # Validated inside the transaction that locks, after the writes still open have committed: what is locked is
+    # what was checked.
     with m.database.atomic():
+        if _month_held(unit_code, period, submitting=True):
+            raise LockedError(lock_reason(unit_code, period))
+        problems = [(place, f) for place, f in placed_findings(unit_code=unit_code, period=period)
+                    if f.level == "hard" or not f.explained]
+        if problems:
+            place, p = problems[0]
+            more = f"（另有 {len(problems) - 1} 处）" if len(problems) > 1 else ""
+            hint = "" if p.level == "hard" else "，请在“说明”中解释"
+            raise DataError(f"{place}：{p.message}{hint}{more}")
         m.PeriodState.insert(unit=unit_code, period=period, state="submitted", changed_at=m.now(),
                              changed_by=user, reason="").on_conflict(
             conflict_target=[m.PeriodState.unit, m.PeriodState.period],
@@ -759,6 +783,8 @@ class MonthWriter:
         user = require(self._permission, user=self.user, unit_code=unit_code) if self._login else self.user
         _refuse_if_locked(unit_code, period, self.action, user)
         with m.database.atomic():
+            if _month_held(unit_code, period):  # submitted meanwhile by another PC
+                raise LockedError(lock_reason(unit_code, period))
             forms = [(get_form(form_id), rows) for form_id, rows in data.items()]
             checked = [(form, list(_checked_rows(form, period, rows, self.plan() if form.rows == "plan_tasks" else None)))
                        for form, rows in forms]
