@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from desktop.clipboard import parse_clipboard
 from desktop.formmodel import FIELD_ROLE, PAINT_ROLE, EditOutcome, FormTableModel
 from desktop.i18n import tr
 
@@ -33,21 +34,6 @@ def to_source(index: QModelIndex) -> QModelIndex:
         index = model.mapToSource(index)
         model = model.sourceModel()
     return index
-
-
-def parse_clipboard(text: str) -> list[list[str]]:
-    """Split text copied from Excel or WPS (tab-separated, quoted cells may hold line breaks) into rows."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    if not text:
-        return []
-    if '"' not in text:
-        return [line.split("\t") for line in text.split("\n")]
-    import csv  # quoted cells only: not needed to start the program
-    import io
-
-    return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')] or [[""]]
 
 
 class FormDelegate(QStyledItemDelegate):

@@ -24,35 +24,32 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import dialogs
+from desktop.clipboard import parse_clipboard
 from desktop.i18n import level_name, tr
 from desktop.icons import icon
 from models.errors import LiangxinError
 from models.plan_schema import Plan
 from models.plans import builtin_plans, load_plan_file
-from models.units import LEVELS, add_unit, initialise
-
-_CODE = re.compile(r"^\S{1,32}$")
+from models.units import LEVELS, initialise, is_unit_code, normal_unit_code
 
 PAGE_INTRO, PAGE_PLAN, PAGE_UNIT, PAGE_CHILDREN, PAGE_DONE = range(5)
 
 
 def parse_units(text: str, taken: frozenset[str] = frozenset()) -> tuple[list[tuple[str, str]], list[str]]:
-    """Read 'code name' lines (tab, space or comma between; two columns pasted from Excel); return units and errors.
+    """Read 'code name' lines (tab, space or comma between, or columns pasted from Excel); return units and errors.
 
-    taken: codes a line may not use (the own unit's and its parent's).
+    From Excel or WPS: the first two columns, a heading row above the codes is passed over, quoted cells are read as
+    Excel writes them. Full-width codes are read as plain ones. taken: codes a line may not use (the own unit's and
+    its parent's).
     """
     units, errors, seen = [], [], set()
-    for n, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
+    for n, (code, name) in enumerate(_unit_lines(text), start=1):
+        if code is None:
             continue
-        parts = re.split(r"[\t,，]+|\s+", line, maxsplit=1)
-        if len(parts) != 2 or not parts[1].strip():
+        if not name:
             errors.append(tr("第{n}行：应为“代码 名称”，如 371002001 环翠楼街道").format(n=n))
-            continue
-        code, name = parts[0].strip(), parts[1].strip()
-        if not _CODE.match(code):
-            errors.append(tr("第{n}行：代码“{code}”不能含空格，最多32个字符").format(n=n, code=code))
+        elif not is_unit_code(code):
+            errors.append(tr("第{n}行：代码“{code}”须为1–32位数字或英文字母（可含 - 和 _）").format(n=n, code=code[:40]))
         elif code in seen:
             errors.append(tr("第{n}行：代码 {code} 重复").format(n=n, code=code))
         elif code in taken:
@@ -61,6 +58,24 @@ def parse_units(text: str, taken: frozenset[str] = frozenset()) -> tuple[list[tu
             seen.add(code)
             units.append((code, name))
     return units, errors
+
+
+_HEADING = re.compile(r"代码|编码|编号|名称|code|name", re.IGNORECASE)
+
+
+def _unit_lines(text: str) -> list[tuple[str | None, str]]:
+    """Each line's (code, name), as typed; (None, "") for a blank line or the heading row of a pasted table."""
+    # Cells pasted from a spreadsheet are split at tabs (and quoted as Excel quotes them); a line typed by hand
+    # at its first comma or space.
+    rows = parse_clipboard(text) if "\t" in text else [[line] for line in text.splitlines()]
+    rows = [[c.strip() for c in row] if len(row) > 1 else re.split(r"[,，]+|\s+", row[0].strip(), maxsplit=1)
+            for row in rows]
+    out: list[tuple[str | None, str]] = []
+    for row in rows:
+        code, name = normal_unit_code(row[0]), " ".join(row[1].split()) if len(row) > 1 else ""
+        heading = not any(c for c, _ in out) and not is_unit_code(code) and _HEADING.search(" ".join(row[:2]))
+        out.append((None, "") if heading or not (code or name) else (code, name))
+    return out
 
 
 class IntroPage(QWizardPage):
@@ -202,14 +217,22 @@ class UnitPage(QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802
         return bool(self.name.text().strip() and self.code.text().strip())
 
+    def unit_code(self) -> str:
+        """The own unit's code as it will be stored (full-width digits made plain)."""
+        return normal_unit_code(self.code.text())
+
+    def parent_unit_code(self) -> str:
+        """The parent's code as it will be stored, or ''."""
+        return normal_unit_code(self.parent_code.text())
+
     def validatePage(self) -> bool:  # noqa: N802
         problems = []
-        if not _CODE.match(self.code.text().strip()):
-            problems.append(tr("单位代码不能含空格，最多32个字符"))
-        parent_code = self.parent_code.text().strip()
-        if parent_code and not _CODE.match(parent_code):
-            problems.append(tr("上级代码不能含空格，最多32个字符"))
-        if parent_code and parent_code == self.code.text().strip():
+        if not is_unit_code(self.unit_code()):
+            problems.append(tr("单位代码须为1–32位数字或英文字母（可含 - 和 _），不含空格"))
+        parent_code = self.parent_unit_code()
+        if parent_code and not is_unit_code(parent_code):
+            problems.append(tr("上级代码须为1–32位数字或英文字母（可含 - 和 _），不含空格"))
+        if parent_code and parent_code == self.unit_code():
             problems.append(tr("上级代码不能与本单位代码相同"))
         if self.level() == "city" and parent_code:
             problems.append(tr("市级单位不填上级单位"))
@@ -242,7 +265,7 @@ class ChildrenPage(QWizardPage):
 
     def validatePage(self) -> bool:  # noqa: N802
         unit_page = self.wizard().unit_page
-        taken = frozenset({unit_page.code.text().strip(), unit_page.parent_code.text().strip()} - {""})
+        taken = frozenset({unit_page.unit_code(), unit_page.parent_unit_code()} - {""})
         errors = parse_units(self.text.toPlainText(), taken)[1]
         self.error.setText("\n".join(errors[:8]))
         return not errors
@@ -271,10 +294,10 @@ class DonePage(QWizardPage):
         unit = w.unit_page
         plan_l, unit_l, parent_l, children_l, where_l = (tr("工作方案"), tr("本单位"), tr("上级单位"), tr("所辖单位"),
                                                          tr("数据位置"))
-        code = escape(unit.code.text().strip())  # typed text, shown as text in this rich-text summary
+        code = escape(unit.unit_code())  # typed text, shown as text in this rich-text summary
         lines = [f"<b>{plan_l}</b>：{escape(plan.title)}",
                  f"<b>{unit_l}</b>：{escape(unit.name.text().strip())}（{code}，{level_name(unit.level())}）"]
-        parent_code = escape(unit.parent_code.text().strip())
+        parent_code = escape(unit.parent_unit_code())
         if parent_code:
             lines.append(f"<b>{parent_l}</b>：{escape(unit.parent_name.text().strip()) or parent_code}（{parent_code}）")
         if unit.level() != "town":
@@ -327,11 +350,8 @@ class FirstRunWizard(QWizard):
         plan, file = self.plan_page.chosen()
         u = self.unit_page
         level = u.level()
-        code = u.code.text().strip()
-        initialise(plan_id=plan.id, plan_file=file, unit_code=code, unit_name=u.name.text().strip(), level=level,
-                   parent_code=u.parent_code.text().strip() or None, parent_name=u.parent_name.text().strip() or None)
-        if level != "town":
-            child_level = "town" if level == "district" else "district"
-            for child_code, name in self.children_page.units():
-                add_unit(code=child_code, name=name, level=child_level, parent_code=code)
-        return code
+        unit = initialise(plan_id=plan.id, plan_file=file, unit_code=u.unit_code(), unit_name=u.name.text().strip(),
+                          level=level, parent_code=u.parent_unit_code() or None,
+                          parent_name=u.parent_name.text().strip() or None,
+                          subordinates=self.children_page.units() if level != "town" else [])
+        return unit.code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from functools import lru_cache
 
 from models import db as m
@@ -95,9 +96,19 @@ def _parse_stored_plan(plan_id: str, body: str) -> Plan:
 _UNIT_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
 
 
+def normal_unit_code(text: str) -> str:
+    """A unit code as typed, with full-width digits and letters (a Chinese input method's) made plain: ３７１００２ → 371002."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def is_unit_code(code: str) -> bool:
+    """True when code can be a unit's code (see check_unit_fields)."""
+    return bool(_UNIT_CODE.fullmatch(code or ""))
+
+
 def check_unit_fields(code: str, name: str, level: str) -> None:
     """Raise DataError unless a unit's code, name and level can be stored (codes: ASCII letters, digits, - and _)."""
-    if not _UNIT_CODE.fullmatch(code or ""):  # a code is in file names, URLs of a shared schema and every return
+    if not is_unit_code(code):  # a code is in file names, URLs of a shared schema and every return
         raise DataError(f"单位代码“{(code or '')[:40]}”须为 1–32 位数字或英文字母（可含 - 和 _），不含空格和其他符号")
     if not name or not name.strip():
         raise DataError(f"单位 {code}：单位名称不能为空")
@@ -108,6 +119,7 @@ def check_unit_fields(code: str, name: str, level: str) -> None:
 def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None, user: str = "") -> m.OrgUnit:
     """Add an org unit (e.g. a district's township); its parent must exist."""
     user = require("units", user=user)
+    code, parent_code = normal_unit_code(code), normal_unit_code(parent_code or "") or None
     check_unit_fields(code, name, level)
     with m.database.atomic():
         if m.OrgUnit.get_or_none(m.OrgUnit.code == code):
@@ -125,10 +137,15 @@ def add_unit(*, code: str, name: str, level: str, parent_code: str | None = None
 
 
 def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, parent_code: str | None = None,
-               parent_name: str | None = None, plan_file=None, user: str = "") -> m.OrgUnit:
-    """First start: choose the plan and this database's own unit, in one transaction."""
+               parent_name: str | None = None, plan_file=None, subordinates: list[tuple[str, str]] = (),
+               user: str = "") -> m.OrgUnit:
+    """First start: choose the plan, this database's own unit and (code, name) of its subordinate units, in one
+    transaction: a refused subordinate leaves nothing stored, so the answers can be corrected and given again."""
     plan = load_plan_file(plan_file) if plan_file else builtin_plan(plan_id)
+    unit_code, parent_code = normal_unit_code(unit_code), normal_unit_code(parent_code or "") or None
     check_unit_fields(unit_code, unit_name, level)
+    if subordinates and level == "town":
+        raise DataError(f"{LEVEL_LABELS[level]}没有所辖单位")
     with m.database.atomic():
         if _already_set_up(plan.id, unit_code, unit_name, level):
             return own_unit()
@@ -139,6 +156,8 @@ def initialise(*, plan_id: str, unit_code: str, unit_name: str, level: str, pare
         unit = m.OrgUnit.get_or_none(m.OrgUnit.code == unit_code)
         if unit is None:
             unit = add_unit(code=unit_code, name=unit_name, level=level, parent_code=parent_code, user=user)
+        for code, name in subordinates:
+            add_unit(code=code, name=name, level=LEVELS[LEVELS.index(level) - 1], parent_code=unit_code, user=user)
         set_setting("plan_id", plan.id, user=user)
         set_setting("own_unit", unit_code, user=user)
         return unit

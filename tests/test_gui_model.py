@@ -133,7 +133,7 @@ def test_short_dates_are_days_of_the_reporting_month(typed, expected):
     ("", []),
 ])
 def test_text_copied_from_excel_or_wps(text, rows):
-    from desktop.entrytable import parse_clipboard
+    from desktop.clipboard import parse_clipboard
 
     assert parse_clipboard(text) == rows
 

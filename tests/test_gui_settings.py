@@ -97,6 +97,11 @@ def test_a_district_adds_a_township_and_a_bad_code_changes_nothing(district_db, 
     qtbot.keyClick(page.child_name, Qt.Key.Key_Return)
     assert "371002009" in [u.code for u in subordinate_units(DISTRICT)]
     assert page.children_table.rowCount() == 4
+    type_into(qtbot, page.child_code, "３７１００２０１０")  # typed with a Chinese input method's full-width digits
+    type_into(qtbot, page.child_name, "张村镇")
+    qtbot.keyClick(page.child_name, Qt.Key.Key_Return)
+    assert "已添加 张村镇（371002010）" in page.banner.text.text()
+    assert "371002010" in [u.code for u in subordinate_units(DISTRICT)]
 
 
 # ---- the first-run wizard -------------------------------------------------------------------------
@@ -219,10 +224,56 @@ def test_wizard_imports_a_plan_file_and_refuses_a_broken_one(empty_db, qtbot, tm
     ("1\t甲\n2 乙\n3,丙\n4，丁", [("1", "甲"), ("2", "乙"), ("3", "丙"), ("4", "丁")], 0),
     ("\n\n1 甲 镇\n", [("1", "甲 镇")], 0),
     ("1\n", [], 1),
+    # From Excel or WPS: a heading row, a third column, quoted cells, full-width codes typed with a Chinese IME.
+    ('代码\t名称\t级别\n371002001\t环翠楼街道\t镇街\n371002002\t"鲸园\n街道"\t镇街\n'
+     '371002003\t"竹岛""东""街道"\t\n３７１００２００４\t张村镇\t镇街\n',
+     [("371002001", "环翠楼街道"), ("371002002", "鲸园 街道"), ("371002003", '竹岛"东"街道'), ("371002004", "张村镇")], 0),
+    ("371002001\t甲\n代码\t名称\n", [("371002001", "甲")], 1),  # a heading only above the codes
+    ("3710汉\t甲\n371 002\t乙\n", [], 2),  # not stored as codes: refused here, with the line
 ])
 def test_township_lines(text, units, errors):
     got, problems = parse_units(text)
     assert got == units and len(problems) == errors
+
+
+def test_a_refused_code_is_named_by_its_line_and_what_a_code_may_hold(empty_db, qtbot):
+    wizard = district_wizard_at_its_townships(qtbot)
+    wizard.children_page.text.setPlainText("371002001\t环翠楼街道\n371002-镇\t鲸园街道\n")
+    wizard.next()
+    assert wizard.currentId() == PAGE_CHILDREN
+    assert wizard.children_page.error.text() == "第2行：代码“371002-镇”须为1–32位数字或英文字母（可含 - 和 _）"
+    assert m.OrgUnit.select().count() == 0
+
+
+def test_a_district_typed_with_full_width_digits_and_townships_pasted_with_their_heading(empty_db, qtbot):
+    wizard = open_wizard(qtbot)
+    wizard.next()
+    wizard.next()
+    wizard.unit_page.level_buttons["district"].setChecked(True)
+    type_into(qtbot, wizard.unit_page.name, "环翠区")
+    type_into(qtbot, wizard.unit_page.code, "３７１００２")
+    wizard.next()
+    assert wizard.currentId() == PAGE_CHILDREN
+    wizard.children_page.text.setPlainText("乡镇代码\t乡镇名称\t备注\n371002001\t环翠楼街道\t\n371002002\t鲸园街道\t新设\n")
+    wizard.next()
+    assert wizard.currentId() == PAGE_DONE
+    assert "（371002，" in wizard.done_page.summary.text()
+    wizard.accept()
+    assert own_unit().code == "371002"
+    assert [(u.code, u.name) for u in subordinate_units("371002")] == [
+        ("371002001", "环翠楼街道"), ("371002002", "鲸园街道")]
+
+
+def test_a_refused_township_at_setup_leaves_nothing_stored_and_the_answers_can_be_given_again(empty_db):
+    from models.errors import DataError
+    from models.units import initialise
+
+    answers = dict(plan_id="huancui", unit_code=DISTRICT, unit_name="环翠区", level="district")
+    with pytest.raises(DataError, match="371002001 已存在"):
+        initialise(**answers, subordinates=[("371002001", "环翠楼街道"), ("371002001", "又一个")])
+    assert m.OrgUnit.select().count() == 0 and own_unit() is None and stored_plan() is None
+    initialise(**answers, subordinates=[("371002001", "环翠楼街道"), ("371002002", "鲸园街道")])
+    assert [u.code for u in subordinate_units(DISTRICT)] == ["371002001", "371002002"]
 
 
 def test_a_township_line_with_the_districts_own_code_is_named_by_its_line(empty_db, qtbot):

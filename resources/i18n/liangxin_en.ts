@@ -1330,10 +1330,6 @@ First check that they really are new units under this one (a newly created subdi
         <translation>Line {n}: expected “code name”, e.g. 371002001 环翠楼街道</translation>
     </message>
     <message>
-        <source>第{n}行：代码“{code}”不能含空格，最多32个字符</source>
-        <translation>Line {n}: code “{code}” must have no spaces and at most 32 characters</translation>
-    </message>
-    <message>
         <source>第{n}行：代码 {code} 重复</source>
         <translation>Line {n}: code {code} repeated</translation>
     </message>
@@ -1438,14 +1434,6 @@ All of it can be seen and extended later under Settings.</translation>
         <translation>Parent code</translation>
     </message>
     <message>
-        <source>单位代码不能含空格，最多32个字符</source>
-        <translation>The unit code must have no spaces and at most 32 characters</translation>
-    </message>
-    <message>
-        <source>上级代码不能含空格，最多32个字符</source>
-        <translation>The parent code must have no spaces and at most 32 characters</translation>
-    </message>
-    <message>
         <source>上级代码不能与本单位代码相同</source>
         <translation>The parent code must differ from the unit&apos;s own code</translation>
     </message>
@@ -1464,6 +1452,18 @@ All of it can be seen and extended later under Settings.</translation>
     <message>
         <source>第{n}行：代码 {code} 已是本单位或上级单位的代码</source>
         <translation>Line {n}: code {code} is already the unit&apos;s or its parent&apos;s</translation>
+    </message>
+    <message>
+        <source>第{n}行：代码“{code}”须为1–32位数字或英文字母（可含 - 和 _）</source>
+        <translation>Line {n}: code “{code}” must be 1–32 digits or Latin letters (- and _ allowed)</translation>
+    </message>
+    <message>
+        <source>单位代码须为1–32位数字或英文字母（可含 - 和 _），不含空格</source>
+        <translation>The unit code must be 1–32 digits or Latin letters (- and _ allowed), without spaces</translation>
+    </message>
+    <message>
+        <source>上级代码须为1–32位数字或英文字母（可含 - 和 _），不含空格</source>
+        <translation>The parent code must be 1–32 digits or Latin letters (- and _ allowed), without spaces</translation>
     </message>
     <message>
         <source>确认</source>
