@@ -14,6 +14,7 @@ from peewee import DatabaseError, OperationalError, PostgresqlDatabase, Programm
 
 from models import db as m
 from models.errors import SchemaError
+from models.pgconnection import ReconnectingPostgresqlDatabase
 from models.pgdriver import load_postgres_driver
 
 SCHEMA_VERSION = 2
@@ -172,7 +173,7 @@ def _postgres(target: str) -> PostgresqlDatabase:
         raise SchemaError(f"{target}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
     # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's data).
     options = {"options": f'-c search_path="{schema}"'} if schema else {}
-    database = PostgresqlDatabase(
+    database = ReconnectingPostgresqlDatabase(
         url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
         host=url.hostname, port=url.port or 5432, connect_timeout=10, **options,
     )
