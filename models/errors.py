@@ -31,3 +31,11 @@ class ConflictError(LiangxinError):
 
 class PermissionDenied(LiangxinError):
     """The current user's role does not allow this action."""
+
+
+class ConnectionLost(LiangxinError):
+    """The shared database's server ended the connection during a transaction (which it has rolled back)."""
+
+    def __init__(self, message: str, answer: str = "") -> None:
+        super().__init__(message)
+        self.answer = answer  # the server's or the driver's own words, on one line

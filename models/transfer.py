@@ -12,11 +12,10 @@ import socket
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import AutoField, DatabaseError, InterfaceError, PostgresqlDatabase, sort_models
+from peewee import AutoField, DatabaseError, PostgresqlDatabase, sort_models
 
 from models import db as m
 from models import rawsql
@@ -30,7 +29,7 @@ from models.database import (
     open_database,
     without_password,
 )
-from models.errors import DataError, LiangxinError, PermissionDenied, SchemaError
+from models.errors import ConnectionLost, DataError, PermissionDenied, SchemaError
 
 CHUNK = 500  # rows read from the source at a time
 KEPT_SETTINGS = ("schema_version",)  # the target's own, written when it was opened
@@ -95,7 +94,7 @@ def copy_database(*, source: str | Path, target: str | Path, user: str = "", pas
         try:
             expected = _source_counts(con)
             open_database(target)
-            with _said_when_the_connection_is_lost(shown), m.database.atomic():
+            with m.database.atomic():
                 _require_empty(shown)  # again, now in the transaction: the look above was from outside
                 rows = {model._meta.table_name: _copy_table(con, model, expected, shown) for model in copy_order()}
                 _advance_sequences()
@@ -108,21 +107,6 @@ def copy_database(*, source: str | Path, target: str | Path, user: str = "", pas
         finally:
             con.close()
     return CopyReport(str(source), shown, unit, rows)
-
-
-@contextmanager
-def _said_when_the_connection_is_lost(shown: str) -> Iterator[None]:
-    """A server that ends the connection mid-copy (a restart, a network cut) also fails the rollback: say what went
-    wrong first, not peewee's "connection already closed". The server itself drops what was not committed."""
-    try:
-        yield
-    except InterfaceError as exc:
-        cause = exc.__context__
-        while cause is not None and not isinstance(cause, LiangxinError):  # the driver's error lies in between
-            cause = cause.__context__
-        if cause is not None:
-            raise cause from None
-        raise DataError(f"与 {shown} 的连接中断，已撤销复制、未做任何改动：{' '.join(str(exc).split())}") from None
 
 
 def check_source(source: str | Path) -> Path:
@@ -242,6 +226,9 @@ def _copy_table(con: sqlite3.Connection, model, expected: dict[str, int], shown:
                 rows = kept
             if rows:
                 rawsql.insert_records(model, rows)
+    except ConnectionLost as exc:  # a restart or a network cut: the server dropped what was not committed
+        raise DataError(f"复制{TABLE_LABELS.get(table, '')}（表 {table}）时与 {shown} 的连接中断，已撤销复制、未做任何改动，"
+                        f"可再复制一次：{exc.answer}") from None
     except DatabaseError as exc:  # the target's own words, on one line, for IT
         raise DataError(f"复制{TABLE_LABELS.get(table, '')}（表 {table}）时 {shown} 拒收了数据，已撤销复制、未做任何改动："
                         f"{' '.join(str(exc).split())}") from None
