@@ -763,6 +763,8 @@ class MonthWriter:
         self._permission = "merge" if action == "merge" else "edit"
         self._login: bool | None = None
         self._plan: _PlanView | None = None
+        # After a merge's replace: (the later month, the indicators) when the month's 2023 bases were not taken.
+        self.bases_kept: tuple[str, list[str]] | None = None
 
     def plan(self) -> _PlanView:
         """The stored plan, read on first use."""
@@ -812,6 +814,15 @@ class MonthWriter:
                     if form.rows == "indicators":
                         typed["base_2023"] = None
                     kept[key] = _Stored(typed, 1, order)
+            self.bases_kept = None
+            if changed_bases and self.action == "merge":
+                # The base belongs to the unit: a return of an earlier month does not put back what a later one
+                # corrected.
+                later = _later_month(unit_code, period, [form.id for form, _ in checked if form.rows == "indicators"])
+                if later:
+                    labels = {i.key: i.label for form, _ in checked for i in form.indicators}
+                    self.bases_kept = (later, [labels[k] for k in changed_bases])
+                    changed_bases = {}
             if data:
                 rawsql.execute(f'DELETE FROM "entry" WHERE "unit_id" = ? AND "period" = ? '
                                f'AND "form_id" IN ({rawsql.placeholders(len(data))})', (unit_code, period, *data))
@@ -839,6 +850,15 @@ class MonthWriter:
             out += [f for row in _build_rows(form, unit_code, period, kept, plan, None, for_rules=True, bases=bases,
                                              fields_checked=form.id in stored) for f in row.findings]
         return out
+
+
+def _later_month(unit_code: str, period: str, form_ids: list[str]) -> str | None:
+    """The unit's latest month after period with rows of these forms, or None."""
+    if not form_ids:
+        return None
+    return rawsql.execute(f'SELECT MAX("period") FROM "entry" WHERE "unit_id" = ? AND "period" > ? '
+                          f'AND "form_id" IN ({rawsql.placeholders(len(form_ids))})',
+                          (unit_code, period, *form_ids)).fetchone()[0]
 
 
 def _upsert_baselines(unit_code: str, changed: dict[str, Decimal], old: dict[str, Decimal], user: str) -> list[dict]:

@@ -70,6 +70,7 @@ FLAG_LABELS = {
     "unexplained": "其中有核实性问题未填写说明",
     "unit_added": "新的下级单位，已按审核员确认加入",
     "reopened_before": "替换了审核员退回的报表",
+    "older_base": "2023年基数与较新月份的报表不同，未采用",
 }
 HELD = ("current", "reopened")  # statuses of the one record a township's month is taken from
 EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell
@@ -518,6 +519,10 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter,
     except DataError as exc:
         result.reject(CellProblem(str(rf.path), "", "", str(exc)))
         raise _Rejected from None
+    if writer.bases_kept:
+        later, labels = writer.bases_kept
+        result.flag("older_base", f"本文件的2023年基数（{'、'.join(labels)}）与已收到的{period_label(later)}报表不同，"
+                                  f"未采用，仍按{period_label(later)}的基数")
     hard = [f for f in findings if f.level == "hard"]
     if hard:
         result.reject(*(_finding_problem(rf, f, event_rows) for f in hard[:20]))
