@@ -512,7 +512,7 @@ class FormTableModel(QAbstractTableModel):
                 continue
             for key, message in self._precheck(current, changed, row.row_key if row else ""):
                 label = self.form.field(key).label
-                where = tr("新活动") if row is None else tr("第{n}行").format(n=r + 1)
+                where = self._row_named(row, r)
                 problems.append(f"{where} {label}：{message}")
                 bad_cells.append((r, key, changed[key]))
             edits.append(RowEdit(row.row_key if row else None, changed,
@@ -570,6 +570,16 @@ class FormTableModel(QAbstractTableModel):
             row = self.row_at(r)
             if self._rejected.pop((row.row_key if row else "", key), None) is not None and r < self.rowCount():
                 self._rows_changed(r, r)
+
+    def _row_named(self, row: Row | None, r: int) -> str:
+        """The row as the clerk reads it on the form: 任务 5, the indicator's name, 第3行 of the events, 新活动."""
+        if row is None:
+            return tr("新活动")
+        if self.form.rows == "plan_tasks":
+            return tr("任务 {no}").format(no=row.values.get("no") or row.row_key)
+        if self.form.rows == "indicators":
+            return str(row.values.get("indicator") or row.row_key)
+        return tr("第{n}行").format(n=r + 1)
 
     def _refuse(self, message: str, cells: list) -> EditOutcome:
         self.refused.emit(message)

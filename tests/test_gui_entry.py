@@ -54,7 +54,7 @@ def test_bad_input_is_marked_and_nothing_is_saved(sqlite_db, qtbot):
         index = page.model.index(page.model.row_of("2"), page.model.column_of("achieved"))
         assert index.data() == bad and index.data(STATE_ROLE) == CellState.REJECTED
         assert why in index.data(Qt.ItemDataRole.ToolTipRole)
-        assert page.message.isVisible() and "第2行 完成值" in page.message.text.text()
+        assert page.message.isVisible() and "任务 2 完成值" in page.message.text.text()
     assert not page.model.undo_stack.canUndo()  # a refused edit is not an undo step
     go_to(page, "2", "achieved")
     enter_cell(qtbot, page.table, "4")
@@ -522,3 +522,14 @@ def test_a_value_refused_on_the_blank_line_stays_marked_on_the_event_typed_there
     assert model.rowCount() == 2
     assert (model.index(0, visitors).data(), model.index(0, visitors).data(STATE_ROLE)) == ("-3", CellState.REJECTED)
     assert (model.index(1, visitors).data(), model.index(1, visitors).data(STATE_ROLE)) == ("", CellState.INPUT)
+
+
+def test_a_refused_figure_is_named_by_its_indicator_not_by_its_line(sqlite_db, qtbot):
+    window = make_window(qtbot)
+    page = window.show_page("figures")
+    before = table_snapshot()
+    go_to(page, "used_car_trades", "current")
+    enter_cell(qtbot, page.table, "12.5")  # 辆: whole numbers only
+    assert table_snapshot() == before
+    said = page.message.text.text()
+    assert said.startswith("未保存：二手车交易量 本期：") and "行" not in said.split("：")[1], said

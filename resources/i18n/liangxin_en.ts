@@ -536,6 +536,10 @@
         <translation>Delete {n} rows</translation>
     </message>
     <message>
+        <source>任务 {no}</source>
+        <translation>Task {no}</translation>
+    </message>
+    <message>
         <source>已保存 {time}</source>
         <translation>Saved {time}</translation>
     </message>
