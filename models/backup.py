@@ -234,7 +234,10 @@ def backup_before_upgrade(version: int) -> Path | None:
         path = current_database_path()
     except BackupError:
         return None  # PostgreSQL: IT's server backups cover it
-    return copy_checked(path, path.with_name(f"{path.stem}.before-v{version + 1}.sqlite3"))
+    out = path.with_name(f"{path.stem}.before-v{version + 1}.sqlite3")
+    if out.exists():  # an earlier upgrade's copy (an old-version backup restored since): kept, this one beside it
+        out = path.with_name(f"{path.stem}.before-v{version + 1}-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.sqlite3")
+    return copy_checked(path, out)
 
 
 def daily_backup(*, today: dt.date | None = None, db_path: str | Path | None = None,

@@ -164,6 +164,25 @@ def test_restore_of_an_older_version_is_upgraded_on_opening(sqlite_db, tmp_path)
     assert backup.check_file(upgrade_copy) == [] and backup.file_schema_version(upgrade_copy) == 1
 
 
+def test_a_second_upgrade_keeps_the_first_upgrades_copy(sqlite_db, tmp_path):
+    """Restoring an old-version backup upgrades it again: the copy kept at the first upgrade is not overwritten."""
+    backup.restore_database(V1)
+    first = sqlite_db.with_name("town.before-v2.sqlite3")
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(V1, older)
+    with sqlite3.connect(older) as con:  # another backup at version 1, with other data
+        con.execute("UPDATE org_unit SET name = '另一份备份' WHERE code = ?", (TOWN,))
+    backup.restore_database(older)
+    with sqlite3.connect(first) as con:
+        assert con.execute("SELECT name FROM org_unit WHERE code = ?", (TOWN,)).fetchone() != ("另一份备份",)
+    copies = sorted(sqlite_db.parent.glob("town.before-v2*.sqlite3"))
+    assert len(copies) == 2, copies
+    second = next(c for c in copies if c != first)
+    with sqlite3.connect(second) as con:
+        assert con.execute("SELECT name FROM org_unit WHERE code = ?", (TOWN,)).fetchone() == ("另一份备份",)
+    assert {b.path for b in backup.list_backups() if b.kind == "before-upgrade"} == set(copies)
+
+
 def test_restore_replaces_a_database_too_damaged_to_open(sqlite_db, tmp_path):
     save_current(3)
     copy = backup.backup_database(out=tmp_path / "good.sqlite3")
