@@ -281,6 +281,25 @@ def set_password(*, name: str, password: str, user: str = "") -> None:
         audit("passwd", "user", name, user=user)
 
 
+def set_active(*, name: str, active: bool, user: str = "") -> None:
+    """Disable an account (someone who left: it can no longer log in, its name stays in the audit log) or enable it
+    again; administrators only. The last active administrator is not disabled while login is on."""
+    actor = require("users", user=user)
+    with m.database.atomic():
+        account = m.User.get_or_none(m.User.name == name)
+        if account is None:
+            raise DataError(f"用户 {name} 不存在")
+        if account.active == active:
+            return
+        if not active and account.role == "admin" and login_required() and not m.User.select().where(
+                m.User.role == "admin", m.User.active == True, m.User.name != name).exists():  # noqa: E712
+            raise DataError(f"{name} 是最后一个启用的管理员，不能停用：登录开启时就没有人能管理账号了。"
+                            "请先添加另一个管理员，或先关闭登录")
+        account.active = active
+        account.save()
+        audit("enable" if active else "disable", "user", name, old=str(not active), new=str(active), user=actor)
+
+
 def list_users() -> list[m.User]:
     """Return every account, by name."""
     return list(m.User.select().order_by(m.User.name))

@@ -34,6 +34,9 @@ def add_parsers(sub) -> None:
     add.add_argument("--unit-code", help="the clerk's own unit")
     add.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
     user.add_parser("list", help="list accounts")
+    for verb, what in (("disable", "disable an account: it can no longer log in (its name stays in the audit log)"),
+                       ("enable", "enable a disabled account again")):
+        user.add_parser(verb, help=what).add_argument("name")
     passwd = user.add_parser("passwd", help="set an account's password (and lift a wait after failed logins)")
     passwd.add_argument("name")
     passwd.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
@@ -173,6 +176,10 @@ def _user(args) -> int:
             state = "启用" if u.active else "停用"
             wait = f"\t锁定至 {u.locked_until:%Y-%m-%d %H:%M:%S}" if auth.lock_remaining(u.name) else ""
             print(f"{u.name}\t{u.role}\t{auth.ROLES[u.role]}\t{u.unit_id or ''}\t{state}{wait}")
+        return 0
+    if args.user_command in ("disable", "enable"):
+        auth.set_active(name=args.name, active=args.user_command == "enable", user=actor)
+        print(f"已{'启用' if args.user_command == 'enable' else '停用'}账号 {args.name}")
         return 0
     password = _new_password(args)
     if args.user_command == "add":

@@ -161,6 +161,34 @@ def test_admin_manages_users_and_settings_and_switches_login_off(accounts):
     assert auth.login_required()
 
 
+def test_a_disabled_account_cannot_log_in_or_act_and_the_last_admin_stays(accounts):
+    auth.login("clerk", PASSWORD)  # logged in on its PC when the administrator disables it
+    auth._session = None
+    auth.login("admin", PASSWORD)
+    auth.set_active(name="clerk", active=False)
+    before = without_audit(table_snapshot())
+    with pytest.raises(DataError, match="最后一个启用的管理员"):
+        auth.set_active(name="admin", active=False)
+    with pytest.raises(DataError, match="用户 nobody 不存在"):
+        auth.set_active(name="nobody", active=False)
+    assert without_audit(table_snapshot()) == before
+    auth._session = None
+    with pytest.raises(PermissionDenied):
+        auth.login("clerk", PASSWORD)
+    with pytest.raises(PermissionDenied):
+        save_row(unit_code=TOWN, period="2025-10", form_id="tasks", row_key="1", values={"status": "推进中"},
+                 user="clerk")
+    auth.login("admin", PASSWORD)
+    auth.set_active(name="clerk", active=True)
+    assert [(a.action, a.entity_key, a.user) for a in m.AuditLog.select().where(
+        m.AuditLog.entity == "user", m.AuditLog.action.in_(["disable", "enable"])).order_by(m.AuditLog.id)] == [
+        ("disable", "clerk", "admin"), ("enable", "clerk", "admin")]
+    auth._session = None
+    auth.login("clerk", PASSWORD)
+    with pytest.raises(PermissionDenied, match="无权管理用户"):
+        auth.set_active(name="rev", active=False)
+
+
 def test_users_change_their_own_password(accounts):
     auth.login("clerk", PASSWORD)
     auth.set_password(name="clerk", password="my own new one")

@@ -58,6 +58,15 @@ def test_accounts_and_login_mode_from_the_command_line(sqlite_db, capsys, monkey
                monkeypatch=monkeypatch, password="another one 2") == 1
     assert cli(sqlite_db, "--user", "admin", "user", "passwd", "li", "--password-stdin", stdin="reset by it 4\n",
                monkeypatch=monkeypatch, password=PASSWORD) == 0
+    # Someone who left: disabled, it can no longer log in; the last administrator is not disabled.
+    assert cli(sqlite_db, "--user", "admin", "user", "disable", "li", monkeypatch=monkeypatch, password=PASSWORD) == 0
+    assert "已停用账号 li" in capsys.readouterr().out
+    assert cli(sqlite_db, "--user", "li", "user", "list", monkeypatch=monkeypatch, password="reset by it 4") == 1
+    assert cli(sqlite_db, "--user", "admin", "user", "list", monkeypatch=monkeypatch, password=PASSWORD) == 0
+    assert f"li\tclerk\t填报员\t{TOWN}\t停用" in capsys.readouterr().out
+    assert cli(sqlite_db, "--user", "admin", "user", "disable", "admin", monkeypatch=monkeypatch, password=PASSWORD) == 1
+    assert "最后一个启用的管理员" in capsys.readouterr().err
+    assert cli(sqlite_db, "--user", "admin", "user", "enable", "li", monkeypatch=monkeypatch, password=PASSWORD) == 0
     assert cli(sqlite_db, "--user", "admin", "login-mode", "off", monkeypatch=monkeypatch, password=PASSWORD) == 0
     open_database(sqlite_db)
     try:
