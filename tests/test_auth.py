@@ -162,10 +162,14 @@ def test_admin_manages_users_and_settings_and_switches_login_off(accounts):
 
 
 def test_a_disabled_account_cannot_log_in_or_act_and_the_last_admin_stays(accounts):
-    auth.login("clerk", PASSWORD)  # logged in on its PC when the administrator disables it
-    auth._session = None
+    auth.login("clerk", PASSWORD)  # logged in on its PC when the administrator disables it on another
+    clerks_pc, auth._session = auth._session, None
     auth.login("admin", PASSWORD)
     auth.set_active(name="clerk", active=False)
+    admins_pc, auth._session = auth._session, clerks_pc
+    with pytest.raises(PermissionDenied):
+        save_row(unit_code=TOWN, period="2025-10", form_id="tasks", row_key="1", values={"status": "推进中"})
+    auth._session = admins_pc
     before = without_audit(table_snapshot())
     with pytest.raises(DataError, match="最后一个启用的管理员"):
         auth.set_active(name="admin", active=False)
@@ -175,9 +179,6 @@ def test_a_disabled_account_cannot_log_in_or_act_and_the_last_admin_stays(accoun
     auth._session = None
     with pytest.raises(PermissionDenied):
         auth.login("clerk", PASSWORD)
-    with pytest.raises(PermissionDenied):
-        save_row(unit_code=TOWN, period="2025-10", form_id="tasks", row_key="1", values={"status": "推进中"},
-                 user="clerk")
     auth.login("admin", PASSWORD)
     auth.set_active(name="clerk", active=True)
     assert [(a.action, a.entity_key, a.user) for a in m.AuditLog.select().where(
