@@ -44,6 +44,7 @@ from models.entries import (
     MonthWriter,
     canonical_json,
     has_values,
+    hold_month,
     is_locked,
     lock_reason,
     locked_units,
@@ -52,7 +53,7 @@ from models.entries import (
     plan_task_rows,
     replace_period_data,
 )
-from models.errors import DataError, LiangxinError
+from models.errors import DataError, LiangxinError, LockedError
 from models.periods import check_period, period_label
 from models.units import LEVELS, add_unit, check_unit_fields, own_unit, required_own_unit, stored_plan
 from reports.changes import describe, differences
@@ -157,9 +158,15 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
     # The audit lines of the files stored, written together at the end (one statement per hundred lines, not
     # two per file); a file's lines join them only once its savepoint holds.
     lines: list[dict] = []
+    held: set[str] = set()
     with m.database.atomic() as transaction:
         for n, i in enumerate(order):
             result, rf = read[i]
+            if rf.period not in held and _is_period(rf.period):
+                # Until this merge commits, this unit's own month (whose sums it changes) is not submitted on another
+                # PC; taken outside the file's savepoint, which would give it up with a rejected file.
+                hold_month(own.code, rf.period)
+                held.add(rf.period)
             try:
                 with m.database.atomic():  # a rejected file leaves nothing behind, not even a unit it added
                     stored = _decide(result, rf, own, writer, actor=actor, confirm_unknown_units=confirm_unknown_units)
@@ -177,6 +184,14 @@ def merge(files: Iterable[str | Path | ReturnFile], *, dry_run: bool = False, us
         if dry_run:
             transaction.rollback()
     return [r for r, _ in read]
+
+
+def _is_period(period: str) -> bool:
+    try:
+        check_period(period)
+    except DataError:
+        return False
+    return True
 
 
 def _tick(progress: Progress | None, done: int, total: int, name: str) -> None:
@@ -516,7 +531,7 @@ def _apply(result: MergeResult, rf: ReturnFile, data: dict, writer: MonthWriter,
                 event_rows[key] = i
     try:
         findings = writer.replace(unit_code=rf.unit_code, period=rf.period, data=data, validate=True, audit=lines)
-    except DataError as exc:
+    except (DataError, LockedError) as exc:  # locked: submitted on another PC since _decide looked
         result.reject(CellProblem(str(rf.path), "", "", str(exc)))
         raise _Rejected from None
     if writer.bases_kept:

@@ -27,13 +27,13 @@ HARD_ERROR_TASK = {"status": "推进中", "narrative": ""}  # saved, but 已启�
 class HeldWrite(threading.Thread):
     """Runs a write in its own thread (its own connection) and holds its transaction open at its last audit line."""
 
-    def __init__(self, monkeypatch, write):
+    def __init__(self, monkeypatch, write, module=entries):
         super().__init__(daemon=True)
         self.write, self.error = write, None
         self.reached, self.release = threading.Event(), threading.Event()
         for name in ("audit", "write_audit"):  # the last thing every write does before it commits
-            original = getattr(entries, name)
-            monkeypatch.setattr(entries, name, self._held(original))
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, self._held(getattr(module, name)))
 
     def _held(self, original):
         def held(*args, **kwargs):
@@ -53,16 +53,17 @@ class HeldWrite(threading.Thread):
             m.database.close()
 
 
-def _submit_while_held(monkeypatch, write) -> tuple[HeldWrite, list[BaseException | None]]:
+def _submit_while_held(monkeypatch, write, *, unit_code: str = TOWN, module=entries
+                       ) -> tuple[HeldWrite, list[BaseException | None]]:
     """Start the write, hold it open, submit meanwhile; return the write and the submit's outcome once both ended."""
-    writer = HeldWrite(monkeypatch, write)
+    writer = HeldWrite(monkeypatch, write, module)
     writer.start()
     assert writer.reached.wait(WAIT), f"the write never reached its commit: {writer.error!r}"
     outcome: list[BaseException | None] = []
 
     def submit():
         try:
-            submit_period(unit_code=TOWN, period=P)
+            submit_period(unit_code=unit_code, period=P)
             outcome.append(None)
         except BaseException as exc:
             outcome.append(exc)
@@ -123,3 +124,20 @@ def test_a_save_after_the_submit_is_refused_and_changes_nothing(any_db, first):
         save_row(unit_code=TOWN, period=P, form_id="tasks", row_key="3", values=CLEAN_TASK)
     keys = [row["row_key"] for row in canonical_data(unit_code=TOWN, period=P)["tasks"] if row.get("status")]
     assert keys == (["1", "2"] if first == "save" else ["1"])
+
+
+def test_a_merge_still_open_when_the_district_submits_its_month_comes_before_the_lock(any_db, monkeypatch):
+    """The district's month is the sum of its townships': a merge into it finishes before the district's submit."""
+    from models.units import set_setting
+    from reports import merge as merging
+    from tests.conftest import DISTRICT
+    from tests.merge_samples import make_rf
+
+    m.OrgUnit.update(parent=None).where(m.OrgUnit.code == DISTRICT).execute()
+    set_setting("own_unit", DISTRICT)
+    results = []
+    writer, outcome = _submit_while_held(monkeypatch, lambda: results.extend(merging.merge([make_rf()])),
+                                         unit_code=DISTRICT, module=merging)
+    assert writer.error is None and [r.verdict for r in results] == ["accepted"], results
+    assert outcome == [None] and is_locked(DISTRICT, P)
+    assert m.Entry.select().where(m.Entry.unit == TOWN, m.Entry.period == P).exists()
