@@ -85,6 +85,12 @@ def hold_month(unit_code: str, period: str, *, submitting: bool = False) -> bool
     return is_locked(unit_code, period)
 
 
+def _hold_open_month(unit_code: str, period: str, *, submitting: bool = False) -> None:
+    """hold_month, refusing a month submitted meanwhile by another PC (LockedError)."""
+    if hold_month(unit_code, period, submitting=submitting):
+        raise LockedError(lock_reason(unit_code, period))
+
+
 def _refuse_if_locked(unit_code: str, period: str, action: str, user: str) -> None:
     if is_locked(unit_code, period):
         reason = lock_reason(unit_code, period)
@@ -527,8 +533,7 @@ def _save_row_in_transaction(form: Form, unit_code: str, period: str, row_key: s
     """The body of save_row; the row is read back inside the transaction, so an error means nothing was saved."""
     form_id = form.id
     with m.database.atomic():
-        if hold_month(unit_code, period):  # submitted meanwhile by another PC
-            raise LockedError(lock_reason(unit_code, period))
+        _hold_open_month(unit_code, period)
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
         current = _decode(form, entry.data) if entry else {f.key: None for f in form.input_fields}
@@ -581,8 +586,7 @@ def delete_row(*, unit_code: str, period: str, form_id: str, row_key: str, user:
     user = require("edit", user=user, unit_code=unit_code)
     _refuse_if_locked(unit_code, period, "delete", user)
     with m.database.atomic():
-        if hold_month(unit_code, period):
-            raise LockedError(lock_reason(unit_code, period))
+        _hold_open_month(unit_code, period)
         entry = m.Entry.get_or_none(m.Entry.unit == unit_code, m.Entry.period == period,
                                     m.Entry.form_id == form_id, m.Entry.row_key == row_key)
         if entry is None:
@@ -635,8 +639,7 @@ def submit_period(*, unit_code: str, period: str, user: str = "") -> None:
     # Validated inside the transaction that locks, after the writes still open have committed: what is locked is
     # what was checked.
     with m.database.atomic():
-        if hold_month(unit_code, period, submitting=True):
-            raise LockedError(lock_reason(unit_code, period))
+        _hold_open_month(unit_code, period, submitting=True)
         problems = [(place, f) for place, f in placed_findings(unit_code=unit_code, period=period)
                     if f.level == "hard" or not f.explained]
         if problems:
@@ -785,8 +788,7 @@ class MonthWriter:
         user = require(self._permission, user=self.user, unit_code=unit_code) if self._login else self.user
         _refuse_if_locked(unit_code, period, self.action, user)
         with m.database.atomic():
-            if hold_month(unit_code, period):  # submitted meanwhile by another PC
-                raise LockedError(lock_reason(unit_code, period))
+            _hold_open_month(unit_code, period)
             forms = [(get_form(form_id), rows) for form_id, rows in data.items()]
             checked = [(form, list(_checked_rows(form, period, rows, self.plan() if form.rows == "plan_tasks" else None)))
                        for form, rows in forms]
