@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from urllib.parse import urlparse
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.i18n import install_language, tr
 from desktop.options import get_option
-from models.database import default_database_path, is_postgres_url, open_database, opened_target
+from models.database import default_database_path, is_postgres_url, open_database, opened_target, postgres_target
 from models.errors import LiangxinError
 
 log = logging.getLogger("liangxin.gui")
@@ -47,10 +46,10 @@ def database_target(db: str | None = None) -> str:
 def describe_target(target: str) -> str:
     """Say where the data lives, without a password."""
     if is_postgres_url(target):
-        url = urlparse(target)
-        host = url.hostname or "localhost"
-        return f"PostgreSQL {url.username + '@' if url.username else ''}{host}{url.path}" + (
-            f"?{url.query}" if url.query else "")
+        where = postgres_target(target)
+        user = f"{where.user}@" if where.user else ""
+        return f"PostgreSQL {user}{where.host or 'localhost'}/{where.database}" + (
+            f"?schema={where.schema}" if where.schema else "")
     return target
 
 

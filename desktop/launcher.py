@@ -42,8 +42,15 @@ def _extra_handlers() -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the GUI, or run a subcommand."""
-    argv = sys.argv[1:] if argv is None else argv
+    """Start the GUI, or run a subcommand; Ctrl-C while either starts ends it with a line, not a traceback."""
+    try:
+        return _start(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # during the imports, before the command's own handler is in place
+        print("liangxin：已中断", file=sys.stderr)
+        return 130
+
+
+def _start(argv: list[str]) -> int:
     gui, db = _gui_database(argv)
     if gui:
         from desktop.app import run_gui

@@ -27,9 +27,9 @@ from models.database import (
     is_network_path,
     is_postgres_url,
     open_database,
-    without_password,
+    postgres_target,
 )
-from models.errors import LiangxinError
+from models.errors import LiangxinError, SchemaError
 
 BACKUP_FOLDER = "backups"
 KEEP_DAILY = 14  # the newest daily copies kept
@@ -550,21 +550,19 @@ def inspect_database(target: str | Path) -> DatabaseFound:
 
 
 def _inspect_postgres(url: str) -> DatabaseFound:
-    from urllib.parse import parse_qs, urlparse
-
     from models.pgdriver import load_postgres_driver
 
-    shown = without_password(url)
-    parts = urlparse(url)
-    schema = parse_qs(parts.query).get("schema", ["public"])[0]
-    if not schema.replace("_", "").isalnum():
-        raise BackupError(f"{shown}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
+    try:
+        where = postgres_target(url)
+    except SchemaError as exc:
+        raise BackupError(str(exc)) from None
+    shown, schema = where.shown, where.schema or "public"
     load_postgres_driver()
     import psycopg2
 
     try:
-        con = psycopg2.connect(dbname=parts.path.lstrip("/") or "postgres", user=parts.username,
-                               password=parts.password, host=parts.hostname, port=parts.port or 5432, connect_timeout=10)
+        con = psycopg2.connect(dbname=where.database, user=where.user, password=where.password, host=where.host,
+                               port=where.port, connect_timeout=10)
     except psycopg2.Error as exc:
         reason = " ".join(str(exc).split())  # libpq's words, on one line, for IT
         raise BackupError(f"无法连接 {shown}：请检查服务器地址、端口、数据库名、用户名和密码"

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import DatabaseError, OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
@@ -84,18 +85,24 @@ def is_network_path(path: str) -> bool:
 _opened: str | None = None
 
 
-def open_database(target: str | Path | None = None, *, upgrade: bool = True):
-    """Bind the models to a database and bring its schema to the current version."""
+def open_database(target: str | Path | None = None, *, upgrade: bool = True, create: bool = True):
+    """Bind the models to a database and bring its schema to the current version.
+
+    create=False refuses a SQLite file or PostgreSQL schema that is not there yet, rather than make an empty one:
+    a command given a mistyped --db would otherwise report on (or act in) a new, empty database.
+    """
+    given = bool(target)
     target = str(target) if target else str(default_database_path())
     if m.database.obj is not None and not m.database.is_closed():
         m.database.close()
     if is_postgres_url(target):
         load_postgres_driver()
+        where = postgres_target(target)
         try:
-            database = _postgres(target)
+            database = _postgres(where, create=create)
             database.connect(reuse_if_open=True)
         except OperationalError as exc:  # the server's own answer, on one line, after what to check
-            raise SchemaError(f"无法连接 {without_password(target)}：请检查服务器地址、端口、数据库名、用户名和密码。"
+            raise SchemaError(f"无法连接 {where.shown}：请检查服务器地址、端口、数据库名、用户名和密码。"
                               f"服务器的回答：{' '.join(str(exc).split())}") from None
     else:
         if is_network_path(target):
@@ -106,6 +113,10 @@ def open_database(target: str | Path | None = None, *, upgrade: bool = True):
         if Path(target).is_dir():
             raise SchemaError(f"{target} 是文件夹，不是数据库文件：请给出数据库文件的完整路径，"
                               f"例如 {Path(target) / 'liangxin.sqlite3'}")
+        if not create and not Path(target).exists():
+            raise SchemaError(f"{target}：没有这个数据库文件，程序没有新建它。请检查 --db 给出的路径；"
+                              "新建数据库请用 liangxin init --db 路径 …" if given else
+                              f"本机还没有数据库（{target}）：请先启动程序完成首次设置，或运行 liangxin init …")
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         database = SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, lock_type=SQLITE_LOCK_TYPE)
     m.database.initialize(database)
@@ -163,33 +174,60 @@ def without_password(url: str) -> str:
     return url.replace(f":{parts.password}@", ":***@", 1)
 
 
-def _postgres(target: str) -> PostgresqlDatabase:
-    """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
-    from urllib.parse import parse_qs, urlparse
+@dataclass(frozen=True)
+class PostgresTarget:
+    """A postgresql:// URL taken apart, its %-escapes decoded (a password may hold @, : or /, written %40 %3A %2F)."""
 
-    url = urlparse(target)
-    schema = parse_qs(url.query).get("schema", [None])[0]
+    database: str
+    user: str | None
+    password: str | None
+    host: str | None
+    port: int
+    schema: str | None  # None: the server's default search path (public)
+    shown: str  # the URL as it may be shown, the password starred out
+
+
+def postgres_target(url: str) -> PostgresTarget:
+    """Take a postgresql:// URL apart, or say in words what in it is wrong."""
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    shown = without_password(url)
+    parts = urlparse(url)
+    try:
+        port = parts.port or 5432
+    except ValueError:  # urllib's own words ("Port could not be cast to integer value as '54x2'") say no more
+        raise SchemaError(f"{shown}：端口必须是 1–65535 之间的数字，例如 postgresql://用户@10.1.2.3:5432/数据库") from None
+    schema = parse_qs(parts.query).get("schema", [None])[0]
     if schema is not None and not schema.replace("_", "").isalnum():
-        raise SchemaError(f"{target}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
+        raise SchemaError(f"{shown}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
+    decoded = (unquote(v) if v is not None else None for v in (parts.username, parts.password))
+    return PostgresTarget(unquote(parts.path.lstrip("/")) or "postgres", *decoded, parts.hostname, port, schema, shown)
+
+
+def _postgres(where: PostgresTarget, *, create: bool = True) -> PostgresqlDatabase:
+    """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
     # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's data).
-    options = {"options": f'-c search_path="{schema}"'} if schema else {}
+    options = {"options": f'-c search_path="{where.schema}"'} if where.schema else {}
     database = ReconnectingPostgresqlDatabase(
-        url.path.lstrip("/") or "postgres", user=url.username, password=url.password,
-        host=url.hostname, port=url.port or 5432, connect_timeout=10, **options,
+        where.database, user=where.user, password=where.password,
+        host=where.host, port=where.port, connect_timeout=10, **options,
     )
-    if schema:
+    if where.schema:
         database.connect()
         try:
-            _create_schema_if_missing(database, schema, without_password(target))
+            _create_schema_if_missing(database, where.schema, where.shown, create=create)
         finally:
             database.close()
     return database
 
 
-def _create_schema_if_missing(database: PostgresqlDatabase, schema: str, shown: str) -> None:
+def _create_schema_if_missing(database: PostgresqlDatabase, schema: str, shown: str, *, create: bool = True) -> None:
     """Create the URL's schema unless it exists (CREATE SCHEMA, even IF NOT EXISTS, needs the database's CREATE right)."""
     if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
         return
+    if not create:
+        raise SchemaError(f"{shown}：服务器上没有 schema“{schema}”，程序没有新建它。请检查 URL 中的 schema 名称"
+                          "（大小写有别）；新建请用 liangxin init --db URL …")
     with schema_change_lock(database, schema):
         # Looked up again: another PC starting at the same moment may have made it while this one waited.
         if database.execute_sql("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():

@@ -169,7 +169,7 @@ def _user(args) -> int:
     from models import auth
     from models.database import open_database
 
-    open_database(args.db)
+    open_database(args.db, create=args.user_command == "add")  # adding the first account may come before init
     actor = login_for_command(args)
     if args.user_command == "list":
         for u in auth.list_users():
@@ -197,7 +197,7 @@ def _login_mode(args) -> int:
     from models import auth
     from models.database import open_database
 
-    open_database(args.db)
+    open_database(args.db, create=False)
     if args.state is None:
         print("on" if auth.login_required() else "off")
         return 0

@@ -7,7 +7,14 @@ import json
 import sys
 from collections.abc import Callable
 
-from models.database import RESTORE_ADVICE, integrity_problems, is_postgres_url, open_database, opened_target
+from models.database import (
+    RESTORE_ADVICE,
+    integrity_problems,
+    is_postgres_url,
+    open_database,
+    opened_target,
+    without_password,
+)
 from models.errors import LiangxinError
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -85,13 +92,30 @@ def main(argv: list[str] | None = None, extra=None, extra_handlers=None) -> int:
     except LiangxinError as exc:
         print(f"liangxin {name}：错误：{exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: each save is its own transaction, so what was done is kept, the rest not
+        print(f"liangxin {name}：已中断（正在做的那一步没有保存；此前完成的不受影响）", file=sys.stderr)
+        return 130  # as a shell reports a command ended by SIGINT
+    except BrokenPipeError:  # `liangxin unit list | head`: the reader has all it wanted
+        _silence_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE
 
 
-def _open(args) -> None:
-    """Open the database and, when login is on, log in as --user (so the core's role checks apply)."""
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so Python's flush at exit does not report the closed pipe again."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _open(args, *, create: bool = False) -> None:
+    """Open the database and, when login is on, log in as --user (so the core's role checks apply).
+
+    Only the commands that set a database up (init, plan import, user add) create it: the others refuse a --db that
+    is not there (a mistyped path) rather than answer from, or write into, a new and empty one.
+    """
     from reports.backup_commands import login_for_command
 
-    open_database(args.db)
+    open_database(args.db, create=create)
     args.user = login_for_command(args)
 
 
@@ -126,7 +150,7 @@ def _plan_show(args) -> int:
 def _plan_import(args) -> int:
     from models.units import import_plan_file
 
-    _open(args)
+    _open(args, create=True)
     plan = import_plan_file(args.file, user=args.user)
     print(f"已导入方案 {plan.id}：{len(plan.tasks)} 项任务")
     return 0
@@ -136,7 +160,7 @@ def _plan_import(args) -> int:
 def _init(args) -> int:
     from models.units import initialise
 
-    _open(args)
+    _open(args, create=True)
     unit = initialise(plan_id=args.plan_id, unit_code=args.unit_code, unit_name=args.unit_name, level=args.level,
                       parent_code=args.parent_code, parent_name=args.parent_name, user=args.user)
     print(f"已初始化：方案 {args.plan_id}，本单位 {unit.code} {unit.name}（{unit.level}）")
@@ -181,7 +205,7 @@ def _check(args) -> int:
         print(p)
     if problems and not is_postgres_url(opened_target()):
         print(f"请从完好的备份恢复：{RESTORE_ADVICE}")
-    print("ok" if not problems else f"{opened_target()}：发现 {len(problems)} 处问题")
+    print("ok" if not problems else f"{without_password(opened_target())}：发现 {len(problems)} 处问题")
     return 1 if problems else 0
 
 

@@ -155,7 +155,8 @@ def test_restoring_an_empty_database_over_a_filled_one_needs_empty_backup(sqlite
     entries = m.Entry.select().count()
     close_database()
     empty = tmp_path / "新电脑.sqlite3"
-    assert main(["--db", str(empty), "check"]) == 0  # a fresh program start: a database with no unit yet
+    open_database(empty)  # a fresh program start: a database with no unit yet
+    close_database()
     open_database(sqlite_db)
     before = table_snapshot()
     close_database()
