@@ -71,13 +71,23 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.月](\d{1,2})日?$")
 
 
 def expand_date(text: str, period: str) -> str:
-    """Let a clerk type '5' or '10-5' for a day of the reporting month; full dates pass unchanged."""
+    """Let a clerk type '5' or '10-5' for a day of the reporting month; full dates pass unchanged.
+
+    A day the month does not have ('35', '2-30') is left as typed, so that the refusal quotes what the clerk typed,
+    not a date the program made up.
+    """
     text = text.strip()
+    year, month, day = year_of(period), None, None
     if m := _DAY.match(text):
-        return f"{year_of(period)}-{month_of(period):02d}-{int(m[1]):02d}"
-    if m := _MONTH_DAY.match(text):
-        return f"{year_of(period)}-{int(m[1]):02d}-{int(m[2]):02d}"
-    return text
+        month, day = month_of(period), int(m[1])
+    elif m := _MONTH_DAY.match(text):
+        month, day = int(m[1]), int(m[2])
+    if day is None:
+        return text
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return text
 
 
 def _plain_decimal(value: Decimal) -> str:

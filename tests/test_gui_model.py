@@ -19,6 +19,7 @@ from desktop.formmodel import (
     expand_date,
 )
 from forms import all_forms, get_form
+from models import db as m
 from models.entries import save_row, submit_period
 from tests.conftest import TOWN
 from tests.gui_support import P
@@ -120,9 +121,18 @@ def test_a_locked_month_is_read_only(sqlite_db):
 @pytest.mark.parametrize("typed, expected", [
     ("5", "2025-10-05"), ("05日", "2025-10-05"), ("10-5", "2025-10-05"), ("10月5日", "2025-10-05"),
     ("10.31", "2025-10-31"), ("2025-10-07", "2025-10-07"), ("2025年10月7日", "2025年10月7日"), ("abc", "abc"),
+    ("35", "35"), ("2-30", "2-30"), ("13-1", "13-1"), ("0", "0"),  # no such day: left as typed, for the refusal
 ])
 def test_short_dates_are_days_of_the_reporting_month(typed, expected):
     assert expand_date(typed, P) == expected
+
+
+def test_a_day_the_month_does_not_have_is_refused_quoting_what_was_typed(sqlite_db):
+    model = loaded("events")
+    outcome = model.edit_cells([(0, "date", "35")], text="日期")
+    assert not outcome.ok
+    assert "“35”不是日期" in outcome.message and "2025-10-35" not in outcome.message
+    assert not m.Entry.select().where(m.Entry.form_id == "events").exists()
 
 
 @pytest.mark.parametrize("text, rows", [
