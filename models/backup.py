@@ -13,6 +13,7 @@ import errno
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,9 +83,60 @@ def _stamp(now: dt.datetime | None = None) -> str:
 # ---- checking files ------------------------------------------------------------------------------
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(path: Path, *, timeout: float = 5.0) -> sqlite3.Connection:
     """Open a database file without the right to change it (a URI needs an absolute path)."""
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    return _reader(path, timeout=timeout, mode="?mode=ro")
+
+
+def _reader(path: Path, *, timeout: float, mode: str) -> sqlite3.Connection:
+    """Open a database file to read it (mode "" also lets SQLite finish a save a crash left half done).
+
+    A WAL-mode file (every copy of the program's live database) on read-only media — a CD, a write-protected stick —
+    cannot be opened where it is: SQLite must make its -shm index beside it. Such a file is read from a copy of it
+    and of its -wal (which may hold the last saves), made in a temporary folder that closing the connection removes.
+    """
+    path = Path(path).resolve()
+    con = sqlite3.connect(f"{path.as_uri()}{mode}", uri=True, timeout=timeout)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname != "SQLITE_CANTOPEN" or not _is_wal_file(path):
+            return con  # the caller's own query meets the same error and reports it in its words
+        con.close()
+        return _read_only_copy(path, timeout)
+    return con
+
+
+def _is_wal_file(path: Path) -> bool:
+    """True for a SQLite file in WAL mode (its header's read and write versions are 2)."""
+    with path.open("rb") as fh:
+        header = fh.read(20)
+    return len(header) == 20 and header[18:20] == b"\x02\x02"
+
+
+class _CopyConnection(sqlite3.Connection):
+    """A connection to a temporary copy of a database file; closing it removes the copy."""
+
+    folder: Path
+
+    def close(self) -> None:
+        super().close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _read_only_copy(path: Path, timeout: float) -> sqlite3.Connection:
+    folder = Path(tempfile.mkdtemp(prefix="liangxin-read-"))
+    try:
+        shutil.copyfile(path, folder / path.name)
+        if Path(f"{path}-wal").is_file():
+            shutil.copyfile(f"{path}-wal", folder / f"{path.name}-wal")
+        con = sqlite3.connect(f"{(folder / path.name).as_uri()}?mode=ro", uri=True, timeout=timeout,
+                              factory=_CopyConnection)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    con.folder = folder
+    return con
 
 
 def _is_sqlite_file(path: Path) -> bool:
@@ -107,7 +159,7 @@ def check_file(path: str | Path) -> list[str]:
         return [f"{path}：文件不存在"]
     if not _is_sqlite_file(path):
         return [f"{path}：不是 SQLite 数据库文件"]
-    con = _read_only(path)
+    con = open_read_only(path)
     try:
         return [f"{path}: {p}" for p in _sqlite_problems(con, "integrity_check")]
     finally:
@@ -116,7 +168,7 @@ def check_file(path: str | Path) -> list[str]:
 
 def file_schema_version(path: str | Path) -> int | None:
     """Return the schema version stored in a database file, or None when it is not this program's."""
-    con = _read_only(path)
+    con = open_read_only(path)
     try:
         row = con.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else None
@@ -186,7 +238,7 @@ def copy_checked(source: Path, out: Path) -> Path:
     except OSError as exc:
         raise BackupError(f"无法写入备份文件 {out}：{_write_problem(exc, out)}；数据库未受影响") from None
     try:
-        src = sqlite3.connect(source, timeout=30)
+        src = _reader(source, timeout=30, mode="")
         try:
             dst = sqlite3.connect(tmp)
             try:
@@ -356,7 +408,7 @@ def _file_contents(path: Path) -> tuple[tuple[str, str] | None, int | None]:
     """Return a database file's own unit and its number of entries (None: unknown), read without changing it."""
     if not path.is_file() or not _is_sqlite_file(path):
         return None, None
-    con = _read_only(path)
+    con = open_read_only(path)
     try:
         entries = con.execute(f"SELECT count(*) FROM {m.Entry._meta.table_name}").fetchone()[0]
     except sqlite3.DatabaseError:
@@ -477,7 +529,7 @@ def _busy(target: Path) -> BackupError:
 
 def _write_into(source: Path, target: Path, keep: Callable[[], None]) -> None:
     """Write a backup into the live file through SQLite's backup API, calling keep() while it holds the write lock."""
-    src = _read_only(source)
+    src = open_read_only(source)
     try:
         dst = sqlite3.connect(target, timeout=LOCK_WAIT)
         try:
@@ -618,7 +670,7 @@ def file_own_unit(path: str | Path) -> tuple[str, str] | None:
     path = Path(path)
     if not path.is_file() or not _is_sqlite_file(path):
         return None
-    con = _read_only(path)
+    con = open_read_only(path)
     try:
         row = con.execute(f"SELECT s.value, u.name FROM setting s LEFT JOIN {m.OrgUnit._meta.table_name} u "
                           "ON u.code = s.value WHERE s.key = 'own_unit'").fetchone()

@@ -153,6 +153,10 @@ def unreadable_file(target: str, exc: Exception) -> SchemaError:
         problems = [p.removeprefix(f"{path}: ") for p in check_file(path)]
     except sqlite3.Error as error:  # not even the check can read it
         problems = [" ".join(str(error).split())]
+    if not problems and not os.access(path.parent, os.W_OK):  # e.g. a CD: SQLite cannot make its -shm file beside it
+        return SchemaError(f"{target}：文件在只读的位置（光盘、写保护的 U 盘或只读文件夹），不能在那里作为数据库使用；"
+                           "请先把它复制到本机硬盘，或用 liangxin restore 文件 把它恢复为本机的数据库"
+                           f"（SQLite：{said}）")
     if not problems:  # sound, yet it failed: e.g. locked by another program for too long
         return SchemaError(f"{target}：无法打开数据库（SQLite：{said}）")
     return SchemaError(f"{target}：数据库文件已损坏，无法读取。SQLite 完整性检查：{'；'.join(problems[:5])}。"

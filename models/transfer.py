@@ -21,7 +21,7 @@ from models import db as m
 from models import rawsql
 from models.audit import audit
 from models.auth import LOGIN_SETTING
-from models.backup import BackupError, copy_checked, file_own_unit, inspect_database, unusable_reason
+from models.backup import BackupError, copy_checked, file_own_unit, inspect_database, open_read_only, unusable_reason
 from models.database import (
     close_database,
     integrity_problems,
@@ -125,7 +125,7 @@ def check_source(source: str | Path) -> Path:
 
 def source_login_required(source: str | Path) -> bool:
     """True when login is on in a source file (read without changing it), so the command asks for a password first."""
-    con = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True)
+    con = open_read_only(source)
     try:
         row = con.execute("SELECT value FROM setting WHERE key = ?", (LOGIN_SETTING,)).fetchone()
     except sqlite3.DatabaseError:
