@@ -28,6 +28,20 @@ def command(name: str):
     return wrap
 
 
+def out_folder(value: str) -> str:
+    """argparse type of --out for returns: a folder, since the program names each file as the rules say."""
+    from pathlib import Path
+
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value} 是文件，不是文件夹：--out 给出报表要写入的文件夹")
+    if not path.exists() and path.suffix.lower() in (".xlsx", ".xls", ".et", ".csv"):
+        raise argparse.ArgumentTypeError(
+            f"{value}：--out 给出报表要写入的文件夹，不是文件名（文件名由程序按规定取，"
+            "如 两新月报_371002001_环翠楼街道_2025-10_r1.xlsx）")
+    return value
+
+
 def build_parser(extra: Callable[[argparse._SubParsersAction], None] | None = None) -> argparse.ArgumentParser:
     """Return the argument parser; extra adds subcommands that need the GUI (screenshot, selftest)."""
     p = argparse.ArgumentParser(prog="liangxin", description="两新填报 — 大规模设备更新和消费品以旧换新 月报填报与汇总")

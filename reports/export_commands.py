@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from reports.cli import _open, command, own_unit_code
+from reports.cli import _open, command, out_folder, own_unit_code
 
 
 def add_parsers(sub) -> None:
     """Add `export` and `template`."""
     export = sub.add_parser("export", help="write a unit's return for a month as an official-layout .xlsx")
     export.add_argument("--period", required=True, help="the month, e.g. 2025-10")
-    export.add_argument("--out", required=True, help="the folder to write into")
+    export.add_argument("--out", required=True, type=out_folder, help="the folder to write into")
     export.add_argument("--unit-code", help="the unit (default: this database's own unit)")
     template = sub.add_parser("template", help="write a blank, protected template for a unit to fill by hand")
     template.add_argument("--unit-code", required=True)
     template.add_argument("--period", required=True, help="the month, e.g. 2025-10")
-    template.add_argument("--out", required=True, help="the folder to write into")
+    template.add_argument("--out", required=True, type=out_folder, help="the folder to write into")
 
 
 @command("export")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from reports.cli import _open, _print_json, command
+from reports.cli import _open, _print_json, command, out_folder
 
 
 def add_parsers(sub) -> None:
@@ -39,7 +39,7 @@ def add_parsers(sub) -> None:
     changes.add_argument("--json", action="store_true")
     summary = sub.add_parser("summary", help="write the district's own return for a month (汇总表)")
     summary.add_argument("--period", required=True)
-    summary.add_argument("--out", required=True, help="the folder to write into")
+    summary.add_argument("--out", required=True, type=out_folder, help="the folder to write into")
 
 
 @command("merge")

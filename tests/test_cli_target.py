@@ -20,7 +20,7 @@ from tests.test_cli_core import ROOT, run_cli
 
 
 @pytest.mark.parametrize("command", [["unit", "list"], ["check"], ["submit", "--period", "2025-10"],
-                                     ["export", "--period", "2025-10", "--out", "x.xlsx"], ["completeness", "--period", "2025-10"],
+                                     ["export", "--period", "2025-10", "--out", "returns"], ["completeness", "--period", "2025-10"],
                                      ["login-mode"], ["user", "list"]])
 def test_a_mistyped_db_path_is_refused_and_not_created(tmp_path, capsys, command):
     typo = tmp_path / "liangxn.sqlite3"
@@ -155,3 +155,18 @@ def test_a_missing_schema_is_refused_on_open_when_asked_not_to_create(pg_url):
     open_database(pg_url)  # the program's own start (and init) still make it
     close_database()
     open_database(pg_url, create=False)
+
+
+@pytest.mark.parametrize("command", [["export", "--period", "2025-10"], ["summary", "--period", "2025-10"],
+                                     ["template", "--unit-code", TOWN, "--period", "2025-10"]])
+def test_out_is_a_folder_and_a_file_name_given_there_is_refused(sqlite_db, tmp_path, capsys, command):
+    close_database()
+    named = tmp_path / "十月.xlsx"
+    with pytest.raises(SystemExit) as ended:
+        main(["--db", str(sqlite_db), *command, "--out", str(named)])
+    assert ended.value.code == 2
+    assert f"{named}：--out 给出报表要写入的文件夹，不是文件名" in capsys.readouterr().err
+    assert not named.exists()  # no folder of that name made
+    with pytest.raises(SystemExit):
+        main(["--db", str(sqlite_db), *command, "--out", str(sqlite_db)])
+    assert f"{sqlite_db} 是文件，不是文件夹" in capsys.readouterr().err
