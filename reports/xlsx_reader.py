@@ -32,6 +32,7 @@ from models.periods import check_period, period_bounds
 from reports import xlsx_layout as lay
 from reports.filecheck import CUSTOM_PROPERTIES, FileCheck
 from reports.returnfile import CellProblem, ReturnFile
+from reports.xlsx_formulas import missing_results
 from reports.xlsx_meta import (
     META_SHEET,
     FormRef,
@@ -96,6 +97,7 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
                   for name, visible in _sheet_names(workbook) if visible}
     data: dict[str, list[dict]] = {}
     printed: dict[str, str] = {}
+    read: dict[str, tuple[int, ...]] = {}  # the sheets read, each with its 合计 row (whose formulas are not read)
     for form, ref in forms:
         located = _locate_sheet(ctx, sheets, form, ref)
         if located is None:
@@ -104,6 +106,8 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
         rows = sheets[name]
         printed = printed or _printed_facts(rows, code_row)
         data[form.id] = _read_rows(ctx, meta, name, rows, layout, code_row)
+        read[name] = _total_row(rows, layout, code_row)
+    ctx.problems += missing_results(ctx.path, read)
     if meta is None:
         meta = _meta_from_print(ctx, printed, [f for f, _ in forms])
     elif printed.get("unit_code") and printed["unit_code"] != meta.unit_code:
@@ -461,6 +465,19 @@ def _is_end(row: list, cols: _Columns) -> bool:
     if first is None or first.__class__ in _NEVER_END:
         return False
     return _text(first).replace(" ", "").startswith(_LATER_END_MARKERS)
+
+
+def _total_row(rows: list[list], layout: lay.SheetLayout, code_row: int) -> tuple[int, ...]:
+    """The 合计 row under the headers, where the form has one: the program's own SUMs, which the reader never takes.
+
+    openpyxl and other tools that re-save a return keep those formulas but drop their results.
+    """
+    if not layout.total_columns:
+        return ()
+    for r in range(code_row + 1, len(rows)):
+        if _same_label(_cell(rows[r], layout.total_label_column), lay.TOTAL_LABEL):
+            return (r,)
+    return ()
 
 
 def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:
