@@ -110,7 +110,7 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
         shown.append((name, facts, cells))
         data[form.id] = _read_rows(ctx, meta, name, rows, layout, code_row)
         read[name] = _total_row(rows, layout, code_row)
-    ctx.problems += missing_results(ctx.path, read)
+    ctx.problems += missing_results(ctx.path, read, checked=checked)
     if meta is None:
         meta = _meta_from_print(ctx, printed, [f for f, _ in forms])
     if meta is not None:

@@ -12,6 +12,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from forms import get_form
 from reports import xlsx_layout as lay
+from reports.filecheck import check_file
 from reports.merge import merge
 from reports.xlsx_formulas import missing_results, sheet_parts
 from reports.xlsx_reader import ReturnReadError, read_return
@@ -136,3 +137,27 @@ def test_prefixed_tags_cells_without_addresses_and_left_out_rows(tmp_path):
                     '</x:sheetData><x:extLst><xm:f xmlns:xm="m">甲!A1</xm:f></x:extLst></x:worksheet>')
     found = [(p.sheet, p.cell, p.message.split("，")[0]) for p in missing_results(path, {"甲": (3,)})]
     assert found == [("甲", "B2", "单元格是公式（=A2*2）"), ("甲", "D3", "单元格是公式（=A2+1）")]
+
+
+def test_with_the_file_check_the_reader_finds_the_same(exported, tmp_path, monkeypatch):
+    import reports.xlsx_formulas as xf
+
+    files = {"as exported": exported,
+             "without result": with_cell(exported, tmp_path / "without.xlsx", b"<f>SUM(C5:C6)</f>"),
+             "with result": with_cell(exported, tmp_path / "with.xlsx", b"<f>SUM(C5:C6)</f><v>1500</v>")}
+
+    def outcome(path, **kwargs):
+        try:
+            return read_return(path, **kwargs).data
+        except ReturnReadError as exc:
+            return [str(p) for p in exc.problems]
+
+    alone = {name: outcome(path) for name, path in files.items()}
+    checks = {name: check_file(path) for name, path in files.items()}
+    assert checks["without result"].sheets[FIGURES_SHEET].formulas == 1
+    assert checks["without result"].sheets[FIGURES_SHEET].with_results == 0
+    assert {name: outcome(path, checked=checks[name]) for name, path in files.items()} == alone
+    # Where the check counted a result after every formula, the reader does not open the zip again.
+    monkeypatch.setattr(xf, "sheet_parts", None)
+    assert outcome(exported, checked=checks["as exported"]) == alone["as exported"]
+    assert outcome(files["with result"], checked=checks["with result"]) == alone["with result"]
