@@ -8,8 +8,9 @@ to refuse DOCTYPE and ENTITY declarations (entity bombs, XXE) in an XML part's p
 place XML allows them, and XML in any encoding but UTF-8, and to measure how far each sheet's
 cells reach — a tiny file with one cell at A1 and one at XFD1048576 would make a reader allocate a
 dense range of 17 billion cells; every row and cell tag counts, whatever white space follows its
-name and whatever namespace prefix it has. Every limit is in ``Limits``; every refusal names the
-file and says what is wrong in the reviewer's words.
+name and whatever namespace prefix it has. On the way it counts each sheet's formulas and those
+saved with their result, so the reader need not open the zip again to look (reports/xlsx_formulas.py).
+Every limit is in ``Limits``; every refusal names the file and says what is wrong in the reviewer's words.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from xml.etree import ElementTree
 
 from models.errors import DataError
 from reports.returnfile import CellProblem
+from reports.xlsx_formulas import formula_tags
 
 MiB = 1024 * 1024
 
@@ -116,6 +118,8 @@ class SheetExtent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    formulas: int = 0  # formula tags seen (reports.xlsx_formulas.formula_tags) and those with a result after them:
+    with_results: int = 0  # equal, the reader need not look for formulas saved without their result
 
 
 @dataclass
@@ -546,6 +550,9 @@ class _SheetState:
                     raise _Reject(f"{name} 有大量没有地址的单元格（超过 {limits.max_unaddressed:,} 个），不是正常的月报")
                 self._exact(data, name, limits)
         self.extent.cells += cells
+        formulas, with_results = formula_tags(data)
+        self.extent.formulas += formulas
+        self.extent.with_results += with_results
         self._check_area(name, limits)
 
     def _addressed(self, row_numbers: set[bytes], letters: set[bytes], cell_rows: set[bytes], name: str,

@@ -28,10 +28,11 @@ from forms.schema import Field, Form
 from forms.validate import check_fields
 from models.entries import canonical_json, canonical_row, text_hash, value_converter
 from models.errors import DataError
-from models.periods import check_period, period_bounds
+from models.periods import check_period, period_bounds, period_label
 from reports import xlsx_layout as lay
 from reports.filecheck import CUSTOM_PROPERTIES, FileCheck
 from reports.returnfile import CellProblem, ReturnFile
+from reports.xlsx_formulas import missing_results
 from reports.xlsx_meta import (
     META_SHEET,
     FormRef,
@@ -96,18 +97,24 @@ def read_return(path: str | Path, *, checked: FileCheck | None = None) -> Return
                   for name, visible in _sheet_names(workbook) if visible}
     data: dict[str, list[dict]] = {}
     printed: dict[str, str] = {}
+    shown: list[tuple[str, dict[str, str], dict[str, str]]] = []  # each sheet's printed facts and their cells
+    read: dict[str, tuple[int, ...]] = {}  # the sheets read, each with its 合计 row (whose formulas are not read)
     for form, ref in forms:
         located = _locate_sheet(ctx, sheets, form, ref)
         if located is None:
             continue
         name, layout, code_row = located
         rows = sheets[name]
-        printed = printed or _printed_facts(rows, code_row)
+        facts, cells = _printed_facts(rows, code_row)
+        printed = printed or facts
+        shown.append((name, facts, cells))
         data[form.id] = _read_rows(ctx, meta, name, rows, layout, code_row)
+        read[name] = _total_row(rows, layout, code_row)
+    ctx.problems += missing_results(ctx.path, read, checked=checked)
     if meta is None:
         meta = _meta_from_print(ctx, printed, [f for f, _ in forms])
-    elif printed.get("unit_code") and printed["unit_code"] != meta.unit_code:
-        ctx.problem("", "", f"表上印的单位代码 {printed['unit_code']} 与报表记载的单位 {meta.unit_code} 不一致")
+    if meta is not None:
+        _check_printed(ctx, meta, shown)
     if ctx.problems or meta is None:
         raise ReturnReadError(ctx.problems or [CellProblem(str(ctx.path), "", "", "文件中没有报表数据")])
     template = meta.kind == "template"
@@ -184,23 +191,41 @@ def _forms_to_read(ctx: _Context, meta: ReturnMeta | None) -> list[tuple[Form, F
     return out
 
 
-def _printed_facts(rows: list[list], code_row: int) -> dict[str, str]:
-    """Read 填报单位, 单位代码 and 报告期 from the printed lines above the headers."""
-    facts = {}
-    for row in rows[:code_row]:
-        for cell in row:
+def _printed_facts(rows: list[list], code_row: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Read 填报单位, 单位代码 and 报告期 from the printed lines above the headers, with the cell of each."""
+    facts, cells = {}, {}
+    for r, row in enumerate(rows[:code_row]):
+        for c, cell in enumerate(row):
             if type(cell) is not str or "：" not in cell:  # every label ends with a full-width colon
                 continue
             text = _text(cell)
             for label, key in _PRINTED_LABELS:
                 if text.startswith(label):
                     facts[key] = text[len(label):].strip()
+                    cells[key] = _addr(r, c)
     m = _PERIOD_TEXT.search(facts.get("period", ""))
     facts["period"] = f"{m[1]}-{int(m[2]):02d}" if m else ""
-    return facts
+    return facts, cells
 
 
 _PRINTED_LABELS = (("填报单位（盖章）：", "unit_name"), ("单位代码：", "unit_code"), ("报告期：", "period"))
+
+
+def _check_printed(ctx: _Context, meta: ReturnMeta, shown: list[tuple[str, dict[str, str], dict[str, str]]]) -> None:
+    """Every sheet's printed 单位代码 and 报告期 must be the return's (a sheet copied from last month's file is not)."""
+    # A sheet without these lines, or with a 报告期 that is no month, is left as it is: the metadata says whose it is.
+    try:
+        check_period(meta.period)
+        period = meta.period
+    except DataError:
+        period = ""  # already a problem of the metadata
+    for sheet, facts, cells in shown:
+        code = facts.get("unit_code")
+        if code and code != meta.unit_code:
+            ctx.problem(sheet, cells["unit_code"], f"表上印的单位代码 {code} 与报表记载的单位 {meta.unit_code} 不一致")
+        if period and facts["period"] and facts["period"] != period:
+            ctx.problem(sheet, cells["period"], f"表上印的报告期 {period_label(facts['period'])} "
+                                                f"与报表记载的报告期 {period_label(period)} 不一致")
 
 
 def _meta_from_print(ctx: _Context, printed: dict[str, str], forms: list[Form]) -> ReturnMeta | None:
@@ -461,6 +486,19 @@ def _is_end(row: list, cols: _Columns) -> bool:
     if first is None or first.__class__ in _NEVER_END:
         return False
     return _text(first).replace(" ", "").startswith(_LATER_END_MARKERS)
+
+
+def _total_row(rows: list[list], layout: lay.SheetLayout, code_row: int) -> tuple[int, ...]:
+    """The 合计 row under the headers, where the form has one: the program's own SUMs, which the reader never takes.
+
+    openpyxl and other tools that re-save a return keep those formulas but drop their results.
+    """
+    if not layout.total_columns:
+        return ()
+    for r in range(code_row + 1, len(rows)):
+        if _same_label(_cell(rows[r], layout.total_label_column), lay.TOTAL_LABEL):
+            return (r,)
+    return ()
 
 
 def _check_below_totals(ctx: _Context, sheet: str, rows: list[list], r: int, layout: lay.SheetLayout) -> None:

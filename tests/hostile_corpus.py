@@ -251,6 +251,9 @@ def corpus(base: bytes, *, big: bool = True) -> list[Case]:
         # -- mutated returns (valid zips, changed contents)
         Case("value-edited", _edit_figure(base, b"1500"), "read"),
         Case("number-made-text", _edit_figure(base, None), "reject", "表3"),
+        Case("formula-without-result", _edit_figure(base, b"", formula=b"SUM(C5:C6)"), "reject",
+             "没有保存它的计算结果"),
+        Case("formula-with-result", _edit_figure(base, b"1500", formula=b"SUM(C5:C6)"), "read"),
         Case("metadata-period-changed", _swap_string(base, b"2025-10", b"2025-13"), "reject", ""),
         Case("metadata-unit-changed", _swap_string(base, b"371002001", b"371002099"), "either"),
         Case("metadata-sheet-dropped", _drop_meta_sheet(base), "either"),
@@ -344,8 +347,8 @@ def _content_type(xlsx: bytes, content_type: str) -> bytes:
                     rb"\g<1>" + content_type.encode() + b'"')
 
 
-def _edit_figure(xlsx: bytes, value: bytes | None) -> bytes:
-    """Change the first number typed in 表3 (本期 of the first indicator), or make it text."""
+def _edit_figure(xlsx: bytes, value: bytes | None, *, formula: bytes | None = None) -> bytes:
+    """Change the first number typed in 表3 (本期 of the first indicator), make it text, or a formula with that value."""
     def change(name: str, data: bytes) -> bytes:
         if name != FIGURES_SHEET:
             return data
@@ -354,7 +357,8 @@ def _edit_figure(xlsx: bytes, value: bytes | None) -> bytes:
         cell = m.group(0)
         ref = re.search(rb'r="(C\d+)"', cell).group(1)
         style = re.search(rb's="(\d+)"', cell).group(1)
-        new = (b'<c r="%s" s="%s"><v>%s</v></c>' % (ref, style, value) if value is not None else
+        new = (b'<c r="%s" s="%s"><f>%s</f><v>%s</v></c>' % (ref, style, formula, value) if formula is not None else
+               b'<c r="%s" s="%s"><v>%s</v></c>' % (ref, style, value) if value is not None else
                b'<c r="%s" s="%s" t="inlineStr"><is><t>abc</t></is></c>' % (ref, style))
         return data.replace(cell, new, 1)
     return rezip(xlsx, change)
