@@ -153,7 +153,7 @@ def unreadable_file(target: str, exc: Exception) -> SchemaError:
         problems = [p.removeprefix(f"{path}: ") for p in check_file(path)]
     except sqlite3.Error as error:  # not even the check can read it
         problems = [" ".join(str(error).split())]
-    if not problems and not os.access(path.parent, os.W_OK):  # e.g. a CD: SQLite cannot make its -shm file beside it
+    if not problems and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)):  # e.g. a CD: no -shm beside it
         return SchemaError(f"{target}：文件在只读的位置（光盘、写保护的 U 盘或只读文件夹），不能在那里作为数据库使用；"
                            "请先把它复制到本机硬盘，或用 liangxin restore 文件 把它恢复为本机的数据库"
                            f"（SQLite：{said}）")

@@ -114,3 +114,10 @@ def test_opening_a_copy_on_a_cd_as_the_database_says_to_copy_it_first(live_copy_
     assert "文件在只读的位置" in done.stderr and "请先把它复制到本机硬盘" in done.stderr
     assert "损坏" not in done.stderr and "Traceback" not in done.stderr
     assert _contents(live_copy_on_cd.parent) == before
+
+
+def test_the_settings_page_refuses_a_database_on_a_cd_before_keeping_it(live_copy_on_cd):
+    for where in (live_copy_on_cd, live_copy_on_cd.parent / "新建.sqlite3"):
+        with pytest.raises(backup.BackupError, match="位置只读.*不能在那里作为数据库使用"):
+            backup.inspect_database(where)
+    assert not (live_copy_on_cd.parent / "新建.sqlite3").exists()
