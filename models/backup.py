@@ -617,8 +617,7 @@ def _inspect_postgres(url: str) -> DatabaseFound:
     import psycopg2
 
     try:
-        con = psycopg2.connect(dbname=where.database, user=where.user, password=where.password, host=where.host,
-                               port=where.port, connect_timeout=10)
+        con = psycopg2.connect(**(where.connect_params() | {"options": None}))  # the schema is named in the queries
     except psycopg2.Error as exc:
         reason = " ".join(str(exc).split())  # libpq's words, on one line, for IT
         raise BackupError(f"无法连接 {shown}：请检查服务器地址、端口、数据库名、用户名和密码"

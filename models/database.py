@@ -8,7 +8,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from peewee import DatabaseError, OperationalError, PostgresqlDatabase, ProgrammingError, SqliteDatabase
@@ -189,6 +189,14 @@ class PostgresTarget:
     port: int
     schema: str | None  # None: the server's default search path (public)
     shown: str  # the URL as it may be shown, the password starred out
+    libpq: dict[str, str] = field(default_factory=dict)  # the URL's other parameters: libpq's own (sslmode=require …)
+
+    def connect_params(self) -> dict:
+        """Keyword arguments for psycopg2.connect (and peewee, which hands them on)."""
+        params = {"dbname": self.database, "user": self.user, "password": self.password, "host": self.host,
+                  "port": self.port, "connect_timeout": 10, **self.libpq}
+        # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's).
+        return params | ({"options": f'-c search_path="{self.schema}"'} if self.schema else {})
 
 
 def postgres_target(url: str) -> PostgresTarget:
@@ -201,21 +209,25 @@ def postgres_target(url: str) -> PostgresTarget:
         port = parts.port or 5432
     except ValueError:  # urllib's own words ("Port could not be cast to integer value as '54x2'") say no more
         raise SchemaError(f"{shown}：端口必须是 1–65535 之间的数字，例如 postgresql://用户@10.1.2.3:5432/数据库") from None
-    schema = parse_qs(parts.query).get("schema", [None])[0]
+    query = {key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    schema = query.pop("schema", None)
     if schema is not None and not schema.replace("_", "").isalnum():
         raise SchemaError(f"{shown}：schema 名称“{schema}”只能由字母、数字和 _ 组成")
+    # The rest are libpq's own connection parameters (sslmode=require, sslrootcert=…, application_name=…): dropped,
+    # an office that asked for TLS would get a connection without it. libpq refuses a name it does not know.
+    reserved = sorted(query.keys() & {"dbname", "user", "password", "host", "hostaddr", "port", "options"})
+    if reserved:
+        raise SchemaError(f"{shown}：参数 {'、'.join(reserved)} 不能写在 ? 之后：用户、密码、地址、端口和数据库名写在 URL 本身中，"
+                          "schema 用 ?schema=名称 给出")
     decoded = (unquote(v) if v is not None else None for v in (parts.username, parts.password))
-    return PostgresTarget(unquote(parts.path.lstrip("/")) or "postgres", *decoded, parts.hostname, port, schema, shown)
+    return PostgresTarget(unquote(parts.path.lstrip("/")) or "postgres", *decoded, parts.hostname, port, schema, shown,
+                          query)
 
 
 def _postgres(where: PostgresTarget, *, create: bool = True) -> PostgresqlDatabase:
     """Connect to PostgreSQL; ?schema=NAME keeps several offices (or test runs) apart on one server."""
-    # Quoted as in CREATE SCHEMA: unquoted, the server folds Office9 to office9, another schema (another office's data).
-    options = {"options": f'-c search_path="{where.schema}"'} if where.schema else {}
-    database = ReconnectingPostgresqlDatabase(
-        where.database, user=where.user, password=where.password,
-        host=where.host, port=where.port, connect_timeout=10, **options,
-    )
+    params = where.connect_params()
+    database = ReconnectingPostgresqlDatabase(params.pop("dbname"), **params)
     if where.schema:
         database.connect()
         try:

@@ -170,3 +170,24 @@ def test_out_is_a_folder_and_a_file_name_given_there_is_refused(sqlite_db, tmp_p
     with pytest.raises(SystemExit):
         main(["--db", str(sqlite_db), *command, "--out", str(sqlite_db)])
     assert f"{sqlite_db} 是文件，不是文件夹" in capsys.readouterr().err
+
+
+def test_libpq_parameters_in_the_url_reach_the_connection(pg_url):
+    # sslmode=require against this test server (no TLS) must fail: dropping it would connect without TLS.
+    done = run_cli("check", db=f"{pg_url}&sslmode=require")
+    assert done.returncode == 1
+    assert "SSL" in done.stderr and "Traceback" not in done.stderr
+    open_database(f"{pg_url}&application_name=liangxin%20huancui")
+    from models import db as m
+
+    assert m.database.execute_sql("SELECT current_setting('application_name')").fetchone() == ("liangxin huancui",)
+    close_database()
+    from models.backup import BackupError, inspect_database
+
+    with pytest.raises(BackupError, match="SSL"):
+        inspect_database(f"{pg_url}&sslmode=require")  # 设置 asks the same server the same way
+
+
+def test_connection_parameters_that_belong_in_the_url_itself_are_refused():
+    with pytest.raises(SchemaError, match=r"参数 options、password 不能写在 \? 之后"):
+        postgres_target("postgresql://u@h/db?password=x&options=-c%20a%3Db&schema=s")
