@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 from xml.parsers import expat
 
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
 from reports.returnfile import CellProblem
 
 if TYPE_CHECKING:
@@ -190,7 +192,8 @@ class _Cells:
         elif local == "c" and parent == "row":
             m = _ADDRESS.match(attrs.get("r", "").strip())
             if m:
-                self.column, self.row = _column_number(m[1]), int(m[2])
+                row, column = xl_cell_to_rowcol(m[0])
+                self.row, self.column = row + 1, column + 1
             else:
                 self.column += 1
             self.cell = {"type": attrs.get("t", ""), "f": None, "v": None, "is": False}
@@ -226,7 +229,7 @@ class _Cells:
         formula = "".join(cell["f"]).strip()
         if len(formula) > _FORMULA_SHOWN:
             formula = formula[:_FORMULA_SHOWN] + "…"
-        self.found.append((f"{_column_name(self.column)}{self.row}", formula))
+        self.found.append((xl_rowcol_to_cell(self.row - 1, self.column - 1), formula))
 
 
 def _no_doctype(*_) -> None:
@@ -235,18 +238,3 @@ def _no_doctype(*_) -> None:
 
 def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}" if str(exc) else type(exc).__name__
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _column_name(number: int) -> str:
-    name = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        name = chr(65 + rest) + name
-    return name or "A"
