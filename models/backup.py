@@ -27,6 +27,7 @@ from models.database import (
     default_database_path,
     is_network_path,
     is_postgres_url,
+    is_read_only_location,
     open_database,
     postgres_target,
 )
@@ -593,8 +594,7 @@ def inspect_database(target: str | Path) -> DatabaseFound:
     path = Path(target)
     if path.is_dir():
         raise BackupError(f"{path} 是文件夹：请填写数据库文件的完整路径，例如 {path / 'liangxin.sqlite3'}")
-    folder = next(p for p in path.absolute().parents if p.exists()) if not path.exists() else path.parent
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+    if is_read_only_location(path):
         raise BackupError(f"{path}：位置只读（光盘、写保护的 U 盘或只读文件夹），不能在那里作为数据库使用；"
                           "请先把文件复制到本机硬盘，或选一个可写的文件夹")
     if not path.exists():

@@ -82,6 +82,17 @@ def is_network_path(path: str) -> bool:
     return False
 
 
+def is_read_only_location(path: Path) -> bool:
+    """True where a database cannot be used in place: a CD, a write-protected stick, a folder without write rights.
+
+    A path not there yet is judged by the nearest folder above it that is.
+    """
+    path = Path(path).absolute()
+    if path.exists():
+        return not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    return not os.access(next(p for p in path.parents if p.exists()), os.W_OK)
+
+
 _opened: str | None = None
 
 
@@ -153,7 +164,7 @@ def unreadable_file(target: str, exc: Exception) -> SchemaError:
         problems = [p.removeprefix(f"{path}: ") for p in check_file(path)]
     except sqlite3.Error as error:  # not even the check can read it
         problems = [" ".join(str(error).split())]
-    if not problems and not (os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)):  # e.g. a CD: no -shm beside it
+    if not problems and is_read_only_location(path):  # e.g. a CD: SQLite cannot make its -shm file beside it
         return SchemaError(f"{target}：文件在只读的位置（光盘、写保护的 U 盘或只读文件夹），不能在那里作为数据库使用；"
                            "请先把它复制到本机硬盘，或用 liangxin restore 文件 把它恢复为本机的数据库"
                            f"（SQLite：{said}）")
